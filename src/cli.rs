@@ -1,0 +1,165 @@
+//! Command-line interface: argument parsing and the exit code contract
+//! (0 success, 1 content or config error, 2 usage error).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, FixedOffset};
+use clap::{Parser, Subcommand};
+
+use crate::diagnostic::{Diagnostic, Error};
+use crate::parse::{Kind, When};
+use crate::pipeline::{self, BuildOptions};
+
+/// almanac — turns a folder of Markdown playbooks, rules, FAQs and events into a static site.
+#[derive(Debug, Parser)]
+#[command(name = "almanac", version, about)]
+pub struct Cli {
+    /// Site folder (holding almanac.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site, ready to build.
+    Init {
+        /// Folder to create the site in (default: the --root folder).
+        dir: Option<PathBuf>,
+    },
+    /// Build the site into its output folder.
+    Build {
+        /// Output folder (default: <root>/public).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Override base_url from almanac.toml.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages with `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// "Now" for upcoming/past events, for reproducible builds (RFC 3339 or YYYY-MM-DD).
+        #[arg(long, value_name = "TIME", value_parser = parse_now)]
+        now: Option<DateTime<FixedOffset>>,
+    },
+    /// Check links, anchors, front matter and templates without writing anything.
+    Check {
+        /// Include pages with `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a page from a kind's template.
+    New {
+        /// page, playbook, rules, faq or event.
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
+        /// Page title.
+        title: String,
+    },
+}
+
+fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    When::parse(s)
+        .map(|w| w.instant())
+        .ok_or_else(|| format!("`{s}` is not a date or RFC 3339 time"))
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    match s {
+        "page" => Ok(Kind::Page),
+        "playbook" => Ok(Kind::Playbook),
+        "rules" => Ok(Kind::Rules),
+        "faq" => Ok(Kind::Faq),
+        "event" => Ok(Kind::Event),
+        _ => Err(format!(
+            "unknown kind `{s}`: use page, playbook, rules, faq or event"
+        )),
+    }
+}
+
+/// Parses arguments, runs the command, prints errors, returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}\n");
+    }
+}
+
+/// Runs one parsed command.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or(cli.root);
+            crate::init::site(&dir)?;
+            println!(
+                "Created a new site in {}. Build it with:\n  almanac build --root {}",
+                dir.display(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Build {
+            output,
+            base_url,
+            drafts,
+            now,
+        } => {
+            let opts = BuildOptions {
+                root: cli.root,
+                output,
+                base_url,
+                drafts,
+                now,
+            };
+            eprintln!("Building site in {} ...", opts.root.display());
+            let s = pipeline::build(&opts)?;
+            print_warnings(&s.warnings);
+            println!(
+                "Built {} pages, {} sections, {} tags ({} files) into {} in {} ms",
+                s.pages,
+                s.sections,
+                s.tags,
+                s.files,
+                s.output.display(),
+                s.elapsed.as_millis()
+            );
+            Ok(())
+        }
+        Command::Check { drafts } => {
+            let opts = BuildOptions {
+                root: cli.root,
+                drafts,
+                ..Default::default()
+            };
+            let warnings = pipeline::check(&opts)?;
+            print_warnings(&warnings);
+            println!("No problems found.");
+            Ok(())
+        }
+        Command::New { kind, title } => {
+            let path = crate::init::new_page(&cli.root, kind, &title)?;
+            println!("Created {}", path.display());
+            Ok(())
+        }
+    }
+}

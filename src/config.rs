@@ -1,0 +1,269 @@
+//! Site configuration: `almanac.toml` read strictly, then validated.
+//!
+//! [`RawConfig`] mirrors the file (unknown keys are an error with line and
+//! column); [`SiteConfig`] is what the rest of the pipeline reads: paths
+//! resolved, command-line overrides applied, values checked.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Error, LineIndex, Result};
+
+/// The config file name at the site root.
+pub const CONFIG_FILE: &str = "almanac.toml";
+
+/// `almanac.toml` exactly as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    slugify: SlugStyle,
+    #[serde(default)]
+    front_matter: FrontMatterConfig,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
+    feeds: FeedConfig,
+    #[serde(default)]
+    rules: RulesConfig,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+/// How URL slugs are made from file names and titles.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlugStyle {
+    /// Keep letters of every script (Chinese stays Chinese).
+    #[default]
+    Unicode,
+    /// Transliterate to ASCII (Chinese becomes pinyin).
+    Ascii,
+}
+
+/// What to do with front matter keys almanac does not know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownKeys {
+    /// Fail the build, naming the key and its line.
+    #[default]
+    Error,
+    /// Print a warning and drop the key.
+    Warn,
+    /// Keep the key under `extra`, silently.
+    Extra,
+}
+
+/// `[front_matter]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatterConfig {
+    /// See [`UnknownKeys`].
+    #[serde(default)]
+    pub unknown_keys: UnknownKeys,
+}
+
+/// What raw HTML in Markdown becomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Passed through as written.
+    #[default]
+    Allow,
+    /// Shown as text.
+    Escape,
+    /// Cleaned of scripts and event handlers (ammonia).
+    Sanitize,
+}
+
+/// `[markdown]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// See [`RawHtml`].
+    #[serde(default)]
+    pub raw_html: RawHtml,
+    /// Highlight fenced code blocks at build time.
+    #[serde(default = "yes")]
+    pub highlight: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            raw_html: RawHtml::Allow,
+            highlight: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[feeds]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    /// Most entries in one feed.
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig {
+            limit: default_feed_limit(),
+        }
+    }
+}
+
+fn default_feed_limit() -> usize {
+    20
+}
+
+/// `[rules]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Add each rules file's git revisions to its history.
+    #[serde(default)]
+    pub history_from_git: bool,
+}
+
+/// The validated configuration every stage reads.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Site root folder.
+    pub root: PathBuf,
+    /// Site title.
+    pub title: String,
+    /// One-line description, for feeds and meta tags.
+    pub description: String,
+    /// Absolute base URL without a trailing slash, e.g. `https://example.org`.
+    pub base_url: String,
+    /// BCP 47 language tag of the content, e.g. `zh-CN`.
+    pub language: String,
+    /// Theme folder name under `themes/`; `None` is the built-in default.
+    pub theme: Option<String>,
+    /// See [`SlugStyle`].
+    pub slugify: SlugStyle,
+    /// `[front_matter]`.
+    pub front_matter: FrontMatterConfig,
+    /// `[markdown]`.
+    pub markdown: MarkdownConfig,
+    /// `[feeds]`.
+    pub feeds: FeedConfig,
+    /// `[rules]`.
+    pub rules: RulesConfig,
+    /// `[extra]`, free for templates.
+    pub extra: toml::Table,
+}
+
+impl SiteConfig {
+    /// The `content/` folder.
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    /// An absolute URL for a site path such as `/rules/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// A site path as linked from pages: `/rules/`, or `/kb/rules/` when
+    /// `base_url` has a path (a project site on GitHub Pages, say).
+    pub fn url(&self, path: &str) -> String {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        let prefix = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+        format!("{prefix}{path}")
+    }
+}
+
+/// Reads and validates `almanac.toml` under `root`; `base_url` overrides the file.
+pub fn load(root: &Path, base_url: Option<&str>) -> Result<SiteConfig> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::Config(
+                Diagnostic::error(format!("no {CONFIG_FILE} in {}", root.display()))
+                    .help("run almanac in a site folder, pass --root DIR, or create one with `almanac init`"),
+            )
+        } else {
+            Error::io(&path, e)
+        }
+    })?;
+    parse(root, &text, base_url)
+}
+
+fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        let loc = LineIndex::new(text).locate(CONFIG_FILE, text, offset);
+        Error::Config(
+            Diagnostic::error(format!("invalid config: {}", e.message()))
+                .at(loc)
+                .help("see the README's config section for the keys almanac reads"),
+        )
+    })?;
+    let base_url = base_url.unwrap_or(&raw.base_url).trim_end_matches('/');
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://") || base_url.is_empty())
+    {
+        return Err(Error::Config(
+            Diagnostic::error(format!("base_url `{base_url}` is not an http(s) URL"))
+                .in_file(CONFIG_FILE)
+                .help("write it as https://example.org"),
+        ));
+    }
+    Ok(SiteConfig {
+        root: root.to_path_buf(),
+        title: raw.title,
+        description: raw.description,
+        base_url: base_url.to_string(),
+        language: raw.language,
+        theme: raw.theme.filter(|t| t != "default"),
+        slugify: raw.slugify,
+        front_matter: raw.front_matter,
+        markdown: raw.markdown,
+        feeds: raw.feeds,
+        rules: raw.rules,
+        extra: raw.extra,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_line() {
+        let text = "title = \"x\"\nbase_url = \"https://a.org\"\ntitel = 1\n";
+        let err = parse(Path::new("."), text, None).unwrap_err().to_string();
+        assert!(err.contains("titel"), "{err}");
+        assert!(err.contains("almanac.toml:3:1"), "{err}");
+    }
+
+    #[test]
+    fn override_base_url_trims_slash() {
+        let text = "title = \"x\"\nbase_url = \"https://a.org\"\n";
+        let c = parse(Path::new("."), text, Some("http://localhost:1111/")).unwrap();
+        assert_eq!(c.base_url, "http://localhost:1111");
+        assert_eq!(c.permalink("/a/"), "http://localhost:1111/a/");
+        assert_eq!(c.url("/a/"), "/a/");
+        let c = parse(Path::new("."), text, Some("https://x.github.io/kb/")).unwrap();
+        assert_eq!(c.url("/a/"), "/kb/a/");
+    }
+}

@@ -1,0 +1,265 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! A [`Diagnostic`] is one problem a user can act on; it carries a
+//! [`Location`] (file, line, column) when the problem comes from a file.
+//! Stages that look at many files (parse, link) collect diagnostics so that
+//! one run reports every broken link at once; [`Error`] is what a command
+//! finally returns, and it knows its exit code.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A position in a source file, 1-based, with the path relative to the site root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub col: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path, self.line, self.col)
+    }
+}
+
+/// How serious a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Fails the build.
+    Error,
+    /// Printed, but the build goes on.
+    Warning,
+}
+
+/// One problem found in the site, printed rustc-style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Where it is, when it comes from a file.
+    pub location: Option<Location>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message and nothing else.
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// A warning with a message and nothing else.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    /// Attaches a location.
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Attaches a location at the start of a file.
+    pub fn in_file(self, path: &str) -> Self {
+        self.at(Location {
+            path: path.to_string(),
+            line: 1,
+            col: 1,
+        })
+    }
+
+    /// Attaches a hint on how to fix the problem.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this diagnostic fails the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: {}", self.message)?;
+        if let Some(loc) = &self.location {
+            write!(f, "\n  --> {loc}")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n   = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Maps byte offsets in a text to 1-based lines and columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// Line and column (both 1-based, column in characters) of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let col = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+
+    /// A [`Location`] in `path` for a byte offset of `text`.
+    pub fn locate(&self, path: &str, text: &str, offset: usize) -> Location {
+        let (line, col) = self.line_col(text, offset);
+        Location {
+            path: path.to_string(),
+            line,
+            col,
+        }
+    }
+}
+
+/// Why a command failed. Every variant keeps the path or location it is about.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("error: cannot access {}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The site configuration or a command-line value is wrong.
+    #[error("{0}")]
+    Config(Diagnostic),
+    /// The content has problems; all of them are listed.
+    #[error("{}", render_all(.0))]
+    Build(Vec<Diagnostic>),
+}
+
+fn render_all(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let mut out: Vec<String> = diags.iter().map(ToString::to_string).collect();
+    out.push(format!(
+        "build failed: {errors} error{}",
+        if errors == 1 { "" } else { "s" }
+    ));
+    out.join("\n\n")
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it is about.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The process exit code: 1 for content, config and I/O errors.
+    pub fn exit_code(&self) -> u8 {
+        1
+    }
+}
+
+/// Result of a stage that fails as a whole.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Collects diagnostics across a stage; errors and warnings alike.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records one diagnostic.
+    pub fn push(&mut self, diag: Diagnostic) {
+        self.items.push(diag);
+    }
+
+    /// Records many diagnostics.
+    pub fn extend(&mut self, diags: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diags);
+    }
+
+    /// Whether any recorded diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// `Err(Build)` with everything recorded if there is an error, else the warnings.
+    pub fn finish(mut self) -> Result<Vec<Diagnostic>> {
+        sort(&mut self.items);
+        if self.has_errors() {
+            Err(Error::Build(self.items))
+        } else {
+            Ok(self.items)
+        }
+    }
+}
+
+/// Orders diagnostics by file and line so reports read top to bottom.
+fn sort(items: &mut [Diagnostic]) {
+    items.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.path.clone(), l.line, l.col));
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\n冲突处理 x\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.line_col(text, x), (2, 6));
+    }
+
+    #[test]
+    fn display_is_rustc_like() {
+        let d = Diagnostic::error("broken link")
+            .at(Location {
+                path: "content/a.md".into(),
+                line: 3,
+                col: 5,
+            })
+            .help("fix it");
+        assert_eq!(
+            d.to_string(),
+            "error: broken link\n  --> content/a.md:3:5\n   = help: fix it"
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! `almanac init` and `almanac new`: files a user starts from.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, CONFIG_FILE};
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::parse::Kind;
+use crate::slug::slugify;
+
+const STARTER: &[(&str, &str)] = &[
+    (
+        CONFIG_FILE,
+        r#"title = "Our Community"
+description = "Playbooks, rules, FAQ and events of our community"
+base_url = "https://example.org"
+language = "en"
+
+[markdown]
+raw_html = "sanitize"
+"#,
+    ),
+    (
+        "content/_index.md",
+        "+++\ntitle = \"Our Community\"\n+++\n\nWelcome! This site holds how we run things: [playbooks](playbooks/_index.md), [rules](rules/code-of-conduct.md), the [FAQ](faq/general.md) and our [events](events/_index.md).\n",
+    ),
+    (
+        "content/playbooks/_index.md",
+        "+++\ntitle = \"Playbooks\"\ndescription = \"Step-by-step procedures\"\n+++\n",
+    ),
+    (
+        "content/playbooks/welcome-a-newcomer.md",
+        "+++\ntitle = \"Welcome a newcomer\"\ndate = 2026-01-10\ntags = [\"onboarding\"]\nduration = \"15 minutes\"\nroles = [\"greeter\"]\nprerequisites = [\"Read the [code of conduct](../rules/code-of-conduct.md)\"]\n+++\n\n1. Say hello in the welcome channel.\n2. Point them to the [FAQ](../faq/general.md).\n3. Ask what brought them here.\n\n- [ ] Add them to the members list\n",
+    ),
+    ("content/rules/_index.md", "+++\ntitle = \"Rules\"\n+++\n"),
+    (
+        "content/rules/code-of-conduct.md",
+        "+++\ntitle = \"Code of conduct\"\ndate = 2026-01-01\neffective = 2026-01-01\nversion = \"1.0\"\ntags = [\"onboarding\"]\n\n[[history]]\ndate = 2026-01-01\nversion = \"1.0\"\nsummary = \"First version\"\n+++\n\n1. Be kind and assume good intent.\n2. No harassment, in any channel.\n3. Keep advertising to the #promo channel.\n",
+    ),
+    ("content/faq/_index.md", "+++\ntitle = \"FAQ\"\n+++\n"),
+    (
+        "content/faq/general.md",
+        "+++\ntitle = \"General questions\"\ndate = 2026-01-05\ntags = [\"onboarding\"]\n+++\n\n## How do I join?\n\nSay hello in the welcome channel.\n\n## Who runs this community?\n\nA team of volunteers; see the [code of conduct](../rules/code-of-conduct.md#rule-1).\n",
+    ),
+    ("content/events/_index.md", "+++\ntitle = \"Events\"\n+++\n"),
+    (
+        "content/events/first-meetup.md",
+        "+++\ntitle = \"First meetup\"\ndate = 2026-02-01\nstart = 2026-02-14T19:00:00+08:00\nend = 2026-02-14T21:00:00+08:00\nlocation = \"Community space, 2nd floor\"\norganizers = [\"Core team\"]\ntags = [\"meetup\"]\n+++\n\nAn evening to meet each other.\n",
+    ),
+    ("static/.gitkeep", ""),
+];
+
+/// Writes a new site into `dir`; refuses to touch an existing site.
+pub fn site(dir: &Path) -> Result<()> {
+    if dir.join(CONFIG_FILE).exists() {
+        return Err(Error::Config(
+            Diagnostic::error(format!("{} already has an {CONFIG_FILE}", dir.display()))
+                .help("init creates a new site; pick an empty folder"),
+        ));
+    }
+    for (rel, text) in STARTER {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// Creates `content/<kind's folder>/<slug>.md` with the kind's front matter.
+pub fn new_page(root: &Path, kind: Kind, title: &str) -> Result<PathBuf> {
+    let config = config::load(root, None)?;
+    let folder = match kind {
+        Kind::Page => "pages",
+        Kind::Playbook => "playbooks",
+        Kind::Rules => "rules",
+        Kind::Faq => "faq",
+        Kind::Event => "events",
+    };
+    let slug = slugify(title, config.slugify);
+    if slug.is_empty() {
+        return Err(Error::Config(Diagnostic::error(
+            "the title has no letters or digits to make a file name from",
+        )));
+    }
+    let path = config.content_dir().join(folder).join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(Error::Config(
+            Diagnostic::error(format!("{} already exists", path.display()))
+                .help("choose another title"),
+        ));
+    }
+    let today = chrono::Local::now().format("%Y-%m-%d");
+    let title_toml = toml::Value::String(title.to_string()).to_string();
+    let extra = match kind {
+        Kind::Playbook => "duration = \"30 minutes\"\nroles = []\nprerequisites = []\n",
+        Kind::Rules => "effective = TODAY\nversion = \"1.0\"\n\n[[history]]\ndate = TODAY\nversion = \"1.0\"\nsummary = \"First version\"\n",
+        Kind::Event => "start = TODAYT19:00:00+08:00\nend = TODAYT21:00:00+08:00\nlocation = \"\"\norganizers = []\n",
+        Kind::Faq | Kind::Page => "",
+    }
+    .replace("TODAY", &today.to_string());
+    let body = match kind {
+        Kind::Playbook => "1. First step.\n2. Second step.\n\n- [ ] A task to tick off\n",
+        Kind::Rules => "1. First rule.\n2. Second rule.\n",
+        Kind::Faq => "## First question?\n\nIts answer.\n",
+        Kind::Event => "What, who, and how to join.\n",
+        Kind::Page => "Write here.\n",
+    };
+    let text =
+        format!("+++\ntitle = {title_toml}\ndate = {today}\ntags = []\n{extra}+++\n\n{body}");
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    Ok(path)
+}

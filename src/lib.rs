@@ -1,0 +1,29 @@
+//! almanac: a static site generator for community knowledge bases.
+//!
+//! The build is a pipeline of five stages, each a module with one entry
+//! point (see [`pipeline`]):
+//!
+//! 1. [`load`]: the site folder → [`load::SourceSet`] (files, not parsed)
+//! 2. [`parse`]: each source → [`parse::Document`] (front matter, kind, HTML)
+//! 3. [`link`]: documents → [`link::Site`] (URLs, sections, tags, checked links)
+//! 4. [`render`]: site + theme → [`render::Output`]s
+//! 5. [`write`]: outputs → the output folder, all or nothing
+//!
+//! Vocabulary: a *source* is a Markdown file; a *document* is a parsed
+//! source; a *page* is a document with a URL; a *section* is a folder; a
+//! *term* is a tag; an *output* is one file of the built site.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod init;
+pub mod link;
+pub mod load;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod slug;
+pub mod write;

@@ -1,0 +1,287 @@
+//! The section tree and URLs: which folder each page is in, where it lives,
+//! and in what order sections list their pages.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{Alias, Page, PageId, Section, SectionId, Site};
+use crate::config::SiteConfig;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::parse::{Document, Kind, SortBy};
+use crate::slug::slugify;
+
+pub(super) fn build(
+    docs: Vec<Document>,
+    config: Arc<SiteConfig>,
+    now: DateTime<FixedOffset>,
+    diags: &mut Diagnostics,
+) -> Site {
+    let (indexes, pages): (Vec<_>, Vec<_>) =
+        docs.into_iter().partition(|d| d.source.is_section_index());
+    let mut dirs: BTreeMap<String, Option<Document>> = BTreeMap::new();
+    dirs.insert(String::new(), None);
+    for page in &pages {
+        add_dir_chain(&mut dirs, page.source.dir());
+    }
+    for index in indexes {
+        add_dir_chain(&mut dirs, index.source.dir());
+        dirs.insert(index.source.dir().to_string(), Some(index));
+    }
+    let mut sections = Vec::with_capacity(dirs.len());
+    let mut by_dir = HashMap::new();
+    for (dir, index) in dirs {
+        let parent = (!dir.is_empty()).then(|| {
+            let p = dir.rsplit_once('/').map_or("", |(p, _)| p);
+            by_dir.get(p).copied().unwrap_or(SectionId(0))
+        });
+        let id = SectionId(sections.len());
+        by_dir.insert(dir.clone(), id);
+        let name = dir.rsplit('/').next().unwrap_or("");
+        let kind = index.as_ref().map(|d| d.kind).unwrap_or_else(|| {
+            Kind::from_folder(name)
+                .or(parent.map(|p: SectionId| sections_kind(&sections, p)))
+                .unwrap_or(Kind::Page)
+        });
+        let title = index.as_ref().map(|d| d.title.clone()).unwrap_or_else(|| {
+            if dir.is_empty() {
+                config.title.clone()
+            } else {
+                name.to_string()
+            }
+        });
+        let url = dir_url(&dir, &config);
+        if let Some(p) = parent {
+            let parent_section: &mut Section = &mut sections[p.0];
+            parent_section.children.push(id);
+        }
+        sections.push(Section {
+            dir,
+            url,
+            kind,
+            index,
+            title,
+            parent,
+            children: Vec::new(),
+            pages: Vec::new(),
+            xrefs: Vec::new(),
+        });
+    }
+    let mut site_pages = Vec::with_capacity(pages.len());
+    for doc in pages {
+        let section = by_dir
+            .get(doc.source.dir())
+            .copied()
+            .unwrap_or(SectionId(0));
+        let url = page_url(&doc, &sections[section.0].url, &config);
+        validate_kind(&doc, diags);
+        let id = PageId(site_pages.len());
+        sections[section.0].pages.push(id);
+        site_pages.push(Page {
+            doc,
+            url,
+            section,
+            tags: Vec::new(),
+            xrefs: Vec::new(),
+        });
+    }
+    let aliases = collisions_and_aliases(&sections, &site_pages, diags);
+    let mut site = Site {
+        config,
+        now,
+        pages: site_pages,
+        sections,
+        tags: Vec::new(),
+        aliases,
+    };
+    sort_sections(&mut site);
+    site
+}
+
+fn sections_kind(sections: &[Section], id: SectionId) -> Kind {
+    sections[id.0].kind
+}
+
+fn add_dir_chain(dirs: &mut BTreeMap<String, Option<Document>>, dir: &str) {
+    let mut acc = String::new();
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        if !acc.is_empty() {
+            acc.push('/');
+        }
+        acc.push_str(part);
+        dirs.entry(acc.clone()).or_insert(None);
+    }
+}
+
+fn slug_or(text: &str, config: &SiteConfig) -> String {
+    let s = slugify(text, config.slugify);
+    if s.is_empty() { text.to_string() } else { s }
+}
+
+fn dir_url(dir: &str, config: &SiteConfig) -> String {
+    let mut url = String::from("/");
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        url.push_str(&slug_or(part, config));
+        url.push('/');
+    }
+    url
+}
+
+fn page_url(doc: &Document, section_url: &str, config: &SiteConfig) -> String {
+    let name = doc.source.rel.rsplit('/').next().unwrap_or(&doc.source.rel);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let slug = match &doc.front.slug {
+        Some(s) => slug_or(s.trim_matches('/'), config),
+        None => slug_or(stem, config),
+    };
+    format!("{section_url}{slug}/")
+}
+
+/// Kind-specific checks that need nothing but the page itself.
+fn validate_kind(doc: &Document, diags: &mut Diagnostics) {
+    if doc.kind != Kind::Event {
+        return;
+    }
+    let path = doc.source.display_path();
+    let fm = &doc.front;
+    match (fm.start, fm.end) {
+        (None, _) => diags.push(
+            Diagnostic::error(format!("event `{}` has no `start`", doc.title))
+                .at(fm.locate(&path, "title"))
+                .help("add start = 2026-05-01T19:00:00+08:00 (or a date for an all-day event)"),
+        ),
+        (Some(s), Some(e)) if e.instant() < s.instant() => diags.push(
+            Diagnostic::error(format!("event `{}` ends before it starts", doc.title))
+                .at(fm.locate(&path, "end"))
+                .help("`end` must not be earlier than `start`"),
+        ),
+        _ => {}
+    }
+}
+
+/// Two sources on one URL are an error naming both; aliases may not shadow pages.
+fn collisions_and_aliases(
+    sections: &[Section],
+    pages: &[Page],
+    diags: &mut Diagnostics,
+) -> Vec<Alias> {
+    let mut owners: HashMap<&str, String> = HashMap::new();
+    let section_owners = sections.iter().map(|s| {
+        let src = s
+            .index
+            .as_ref()
+            .map_or_else(|| format!("content/{}", s.dir), |d| d.source.display_path());
+        (s.url.as_str(), src)
+    });
+    let page_owners = pages
+        .iter()
+        .map(|p| (p.url.as_str(), p.doc.source.display_path()));
+    for (url, src) in section_owners.chain(page_owners) {
+        if let Some(first) = owners.get(url) {
+            diags.push(
+                Diagnostic::error(format!("{first} and {src} both map to the URL {url}"))
+                    .in_file(&src)
+                    .help("rename one of the files or give one a different `slug`"),
+            );
+        } else {
+            owners.insert(url, src);
+        }
+    }
+    let mut aliases = Vec::new();
+    for page in pages {
+        for alias in &page.doc.front.aliases {
+            let from = normalize_alias(alias);
+            let path = page.doc.source.display_path();
+            if let Some(owner) = owners.get(from.as_str()) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "alias {from} of {path} is already the URL of {owner}"
+                    ))
+                    .at(page.doc.front.locate(&path, "aliases"))
+                    .help("remove the alias; a redirect cannot replace a page"),
+                );
+                continue;
+            }
+            aliases.push(Alias {
+                from,
+                to: page.url.clone(),
+            });
+        }
+    }
+    aliases
+}
+
+/// `old/rules` → `/old/rules/`; a path with an extension stays a file.
+fn normalize_alias(alias: &str) -> String {
+    let cleaned: Vec<&str> = alias
+        .trim()
+        .split('/')
+        .filter(|p| !matches!(*p, "." | ".."))
+        .collect();
+    let cleaned = cleaned.join("/");
+    let trimmed = cleaned.trim_start_matches('/');
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    if last.contains('.') || trimmed.is_empty() {
+        format!("/{trimmed}")
+    } else {
+        format!("/{}/", trimmed.trim_end_matches('/'))
+    }
+}
+
+fn sort_sections(site: &mut Site) {
+    let pages = &site.pages;
+    for section in &mut site.sections {
+        let sort_by = section.index.as_ref().and_then(|d| d.front.sort_by);
+        let kind = section.kind;
+        section.pages.sort_by(|a, b| {
+            let (a, b) = (&pages[a.0], &pages[b.0]);
+            let by_title = || a.doc.title.cmp(&b.doc.title);
+            let by_date = || {
+                b.date()
+                    .map(|d| d.instant())
+                    .cmp(&a.date().map(|d| d.instant()))
+            };
+            let by_weight = || {
+                let w = |p: &Page| p.doc.front.weight.unwrap_or(i64::MAX);
+                w(a).cmp(&w(b))
+            };
+            match (sort_by, kind) {
+                (Some(SortBy::Title), _) => by_title(),
+                (Some(SortBy::Date), _) | (None, Kind::Event) => by_date().then_with(by_title),
+                _ => by_weight().then_with(by_date).then_with(by_title),
+            }
+        });
+    }
+    let titles: Vec<String> = site.sections.iter().map(|s| s.title.clone()).collect();
+    let weights: Vec<i64> = site
+        .sections
+        .iter()
+        .map(|s| {
+            s.index
+                .as_ref()
+                .and_then(|d| d.front.weight)
+                .unwrap_or(i64::MAX)
+        })
+        .collect();
+    for section in &mut site.sections {
+        section.children.sort_by(|a, b| {
+            weights[a.0]
+                .cmp(&weights[b.0])
+                .then_with(|| titles[a.0].cmp(&titles[b.0]))
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_are_normalized() {
+        assert_eq!(normalize_alias("old/rules"), "/old/rules/");
+        assert_eq!(normalize_alias("/old/rules/"), "/old/rules/");
+        assert_eq!(normalize_alias("/old/rules.html"), "/old/rules.html");
+        assert_eq!(normalize_alias("../../etc/x"), "/etc/x/");
+    }
+}

@@ -1,0 +1,172 @@
+//! Internal links: `../rules/x.md#rule-3`, `@/rules/x.md` and `#anchor`
+//! resolved to URLs, each checked for its page and its anchor. Every broken
+//! link of the build is reported, with file and line.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Site;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::parse::{Document, Link};
+
+/// What a link can point at: a URL and the anchors defined there.
+struct Target<'a> {
+    url: &'a str,
+    anchors: HashSet<&'a str>,
+}
+
+pub(super) fn resolve(site: &mut Site, diags: &mut Diagnostics) {
+    let mut targets: HashMap<&str, Target<'_>> = HashMap::new();
+    for p in &site.pages {
+        targets.insert(p.doc.source.rel.as_str(), target(&p.doc, &p.url));
+    }
+    for s in &site.sections {
+        if let Some(d) = &s.index {
+            targets.insert(d.source.rel.as_str(), target(d, &s.url));
+        }
+    }
+    let page_xrefs: Vec<Vec<String>> = site
+        .pages
+        .iter()
+        .map(|p| links(&p.doc, &targets, diags))
+        .collect();
+    let section_xrefs: Vec<Vec<String>> = site
+        .sections
+        .iter()
+        .map(|s| {
+            s.index
+                .as_ref()
+                .map(|d| links(d, &targets, diags))
+                .unwrap_or_default()
+        })
+        .collect();
+    drop(targets);
+    for (p, x) in site.pages.iter_mut().zip(page_xrefs) {
+        p.xrefs = x;
+    }
+    for (s, x) in site.sections.iter_mut().zip(section_xrefs) {
+        s.xrefs = x;
+    }
+}
+
+fn target<'a>(doc: &'a Document, url: &'a str) -> Target<'a> {
+    Target {
+        url,
+        anchors: doc.body.anchors.iter().map(String::as_str).collect(),
+    }
+}
+
+fn links(
+    doc: &Document,
+    targets: &HashMap<&str, Target<'_>>,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    doc.links
+        .iter()
+        .map(|link| match resolve_one(doc, link, targets) {
+            Ok(url) => url,
+            Err(d) => {
+                diags.push(d);
+                String::from("#")
+            }
+        })
+        .collect()
+}
+
+fn resolve_one(
+    doc: &Document,
+    link: &Link,
+    targets: &HashMap<&str, Target<'_>>,
+) -> Result<String, Diagnostic> {
+    let (path, anchor) = match link.target.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (link.target.as_str(), None),
+    };
+    let broken =
+        |msg: String, help: String| Diagnostic::error(msg).at(link.location.clone()).help(help);
+    let rel = if path.is_empty() {
+        doc.source.rel.clone()
+    } else if let Some(abs) = path.strip_prefix("@/") {
+        abs.to_string()
+    } else {
+        join(doc.source.dir(), path).ok_or_else(|| {
+            broken(
+                format!("link `{}` points outside content/", link.target),
+                "relative links start from this file's folder".into(),
+            )
+        })?
+    };
+    let rel = percent_decode(&rel);
+    let Some(target) = targets.get(rel.as_str()) else {
+        return Err(broken(
+            format!("broken link `{}`: no page content/{rel}", link.target),
+            "link to a Markdown file relative to this one (../rules/x.md) or from content/ (@/rules/x.md); drafts are only built with --drafts".into(),
+        ));
+    };
+    match anchor {
+        None | Some("") => Ok(target.url.to_string()),
+        Some(a) => {
+            let a = percent_decode(a);
+            if !target.anchors.contains(a.as_str()) {
+                let mut known: Vec<&str> = target.anchors.iter().copied().collect();
+                known.sort();
+                known.truncate(8);
+                return Err(broken(
+                    format!(
+                        "broken anchor `#{a}` in link `{}`: content/{rel} has no such heading or rule",
+                        link.target
+                    ),
+                    if known.is_empty() {
+                        "that page has no anchors".into()
+                    } else {
+                        format!("anchors there include: {}", known.join(", "))
+                    },
+                ));
+            }
+            Ok(if path.is_empty() {
+                format!("#{a}")
+            } else {
+                format!("{}#{a}", target.url)
+            })
+        }
+    }
+}
+
+/// Joins a relative path onto a folder, resolving `.` and `..`; `None` above the root.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Decodes `%E5%86%B2`-style escapes, as GitHub writes links to Chinese file names.
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_paths() {
+        assert_eq!(join("faq", "../rules/x.md").as_deref(), Some("rules/x.md"));
+        assert_eq!(join("a/b", "./c.md").as_deref(), Some("a/b/c.md"));
+        assert_eq!(join("", "../x.md"), None);
+    }
+
+    #[test]
+    fn decode() {
+        assert_eq!(percent_decode("%E5%86%B2.md"), "冲.md");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,7 @@
+//! The `almanac` command.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    almanac::cli::main()
+}

@@ -1,0 +1,654 @@
+//! Front matter: TOML between `+++` lines or YAML between `---` lines.
+//!
+//! Parsed strictly into [`FrontMatter`]; errors point at the file, line and
+//! column of the problem. Keys almanac does not know are an error unless
+//! `front_matter.unknown_keys` says to warn or to keep them under `extra`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use serde::Deserialize;
+
+use crate::config::UnknownKeys;
+use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::load::SourceFile;
+
+/// A date as written: a day, an instant with an offset, or a local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// `2026-05-01`: a whole day.
+    Day(NaiveDate),
+    /// `2026-05-01T19:00:00+08:00`: one instant.
+    Instant(DateTime<FixedOffset>),
+    /// `2026-05-01T19:00:00`: a wall-clock time with no offset, read as UTC.
+    Local(NaiveDateTime),
+}
+
+impl When {
+    /// Parses RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<When> {
+        let text = text.trim();
+        if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+            return Some(When::Instant(dt));
+        }
+        for fmt in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ] {
+            if let Ok(dt) = NaiveDateTime::parse_from_str(text, fmt) {
+                return Some(When::Local(dt));
+            }
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .map(When::Day)
+    }
+
+    /// The instant this date stands for (a day starts at midnight UTC).
+    pub fn instant(&self) -> DateTime<FixedOffset> {
+        let utc = FixedOffset::east_opt(0).expect("zero offset is valid");
+        match *self {
+            When::Instant(dt) => dt,
+            When::Local(dt) => utc.from_utc_datetime(&dt),
+            When::Day(d) => utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)),
+        }
+    }
+
+    /// The calendar day as written, before any conversion.
+    pub fn day(&self) -> NaiveDate {
+        match *self {
+            When::Instant(dt) => dt.date_naive(),
+            When::Local(dt) => dt.date(),
+            When::Day(d) => d,
+        }
+    }
+
+    /// Whether only a day was given.
+    pub fn is_day(&self) -> bool {
+        matches!(self, When::Day(_))
+    }
+
+    /// RFC 3339 text, for feeds, sitemaps and `datetime` attributes.
+    pub fn rfc3339(&self) -> String {
+        match self {
+            When::Day(d) => d.format("%Y-%m-%d").to_string(),
+            _ => self.instant().to_rfc3339(),
+        }
+    }
+
+    /// In UTC.
+    pub fn utc(&self) -> DateTime<Utc> {
+        self.instant().with_timezone(&Utc)
+    }
+}
+
+/// A date as it comes out of TOML (a native datetime) or YAML (a string).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum DateInput {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl DateInput {
+    fn text(&self) -> String {
+        match self {
+            DateInput::Toml(d) => d.to_string(),
+            DateInput::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// Section kinds: how a section's pages are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A plain page.
+    Page,
+    /// A step-by-step procedure.
+    Playbook,
+    /// A rules page with anchors and history.
+    Rules,
+    /// Questions and answers.
+    Faq,
+    /// An event with a time and a place.
+    Event,
+}
+
+impl Kind {
+    /// The kind a folder name implies: `playbooks` → playbook, and so on.
+    pub fn from_folder(name: &str) -> Option<Kind> {
+        match name {
+            "playbooks" => Some(Kind::Playbook),
+            "rules" => Some(Kind::Rules),
+            "faq" => Some(Kind::Faq),
+            "events" => Some(Kind::Event),
+            _ => None,
+        }
+    }
+
+    /// Lowercase name, as used for template names.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Playbook => "playbook",
+            Kind::Rules => "rules",
+            Kind::Faq => "faq",
+            Kind::Event => "event",
+        }
+    }
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// By `weight`, then title.
+    Weight,
+    /// Newest first.
+    Date,
+    /// Alphabetically.
+    Title,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHistory {
+    date: DateInput,
+    #[serde(default)]
+    version: Option<String>,
+    summary: String,
+}
+
+/// Every key a page or section may set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFront {
+    title: Option<String>,
+    description: Option<String>,
+    date: Option<DateInput>,
+    updated: Option<DateInput>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    weight: Option<i64>,
+    template: Option<String>,
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
+    kind: Option<Kind>,
+    sort_by: Option<SortBy>,
+    duration: Option<String>,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    prerequisites: Vec<String>,
+    effective: Option<DateInput>,
+    version: Option<String>,
+    #[serde(default)]
+    history: Vec<RawHistory>,
+    start: Option<DateInput>,
+    end: Option<DateInput>,
+    location: Option<String>,
+    online: Option<String>,
+    #[serde(default)]
+    organizers: Vec<String>,
+    #[serde(default)]
+    recap: bool,
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "tags",
+    "draft",
+    "slug",
+    "aliases",
+    "weight",
+    "template",
+    "extra",
+    "kind",
+    "sort_by",
+    "duration",
+    "roles",
+    "prerequisites",
+    "effective",
+    "version",
+    "history",
+    "start",
+    "end",
+    "location",
+    "online",
+    "organizers",
+    "recap",
+];
+
+/// One `[[history]]` entry of a rules page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// When the change took effect.
+    pub date: When,
+    /// Version after the change.
+    pub version: Option<String>,
+    /// What changed.
+    pub summary: String,
+}
+
+/// A page's or section's front matter, typed and validated.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `date`.
+    pub date: Option<When>,
+    /// `updated`.
+    pub updated: Option<When>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `draft`.
+    pub draft: bool,
+    /// `slug`.
+    pub slug: Option<String>,
+    /// `aliases`: old URLs that redirect here.
+    pub aliases: Vec<String>,
+    /// `weight`: lower comes first.
+    pub weight: Option<i64>,
+    /// `template`: a template name overriding the kind's.
+    pub template: Option<String>,
+    /// `extra`: free for templates.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `kind` (sections).
+    pub kind: Option<Kind>,
+    /// `sort_by` (sections).
+    pub sort_by: Option<SortBy>,
+    /// `duration` (playbooks).
+    pub duration: Option<String>,
+    /// `roles` (playbooks).
+    pub roles: Vec<String>,
+    /// `prerequisites` (playbooks): text, Markdown links allowed.
+    pub prerequisites: Vec<String>,
+    /// `effective` (rules).
+    pub effective: Option<When>,
+    /// `version` (rules).
+    pub version: Option<String>,
+    /// `[[history]]` (rules), as written.
+    pub history: Vec<HistoryEntry>,
+    /// `start` (events).
+    pub start: Option<When>,
+    /// `end` (events).
+    pub end: Option<When>,
+    /// `location` (events).
+    pub location: Option<String>,
+    /// `online` (events): a URL.
+    pub online: Option<String>,
+    /// `organizers` (events).
+    pub organizers: Vec<String>,
+    /// `recap` (events): the body is a write-up of a past event.
+    pub recap: bool,
+    /// Line of each top-level key in the file, for later diagnostics.
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+impl FrontMatter {
+    /// Where `key` is written in `path`, or the top of the file.
+    pub fn locate(&self, path: &str, key: &str) -> Location {
+        Location {
+            path: path.to_string(),
+            line: self.key_lines.get(key).copied().unwrap_or(1),
+            col: 1,
+        }
+    }
+}
+
+/// A source split into front matter and body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// The front matter text, without delimiters.
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    /// Whether the front matter is YAML.
+    pub yaml: bool,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `text` at its front matter delimiters; a file without front matter is all body.
+pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[bom..];
+    let (delim, yaml) = if rest.starts_with("+++") {
+        ("+++", false)
+    } else if rest.starts_with("---") {
+        ("---", true)
+    } else {
+        return Ok(Split {
+            front: "",
+            front_offset: 0,
+            yaml: false,
+            body: rest,
+            body_offset: bom,
+        });
+    };
+    let Some(first_nl) = rest.find('\n') else {
+        return Err((
+            bom,
+            format!("front matter opened with `{delim}` is never closed"),
+        ));
+    };
+    if rest[..first_nl].trim_end() != delim {
+        return Ok(Split {
+            front: "",
+            front_offset: 0,
+            yaml: false,
+            body: rest,
+            body_offset: bom,
+        });
+    }
+    let front_start = first_nl + 1;
+    let mut pos = front_start;
+    while pos <= rest.len() {
+        let end = rest[pos..].find('\n').map_or(rest.len(), |i| pos + i);
+        let line = rest[pos..end].trim_end();
+        if line == delim || (yaml && line == "...") {
+            let body_start = (end + 1).min(rest.len());
+            return Ok(Split {
+                front: &rest[front_start..pos],
+                front_offset: bom + front_start,
+                yaml,
+                body: &rest[body_start..],
+                body_offset: bom + body_start,
+            });
+        }
+        pos = end + 1;
+    }
+    Err((
+        bom,
+        format!("front matter opened with `{delim}` is never closed"),
+    ))
+}
+
+/// Parses the front matter of `source`. Warnings (dropped keys) go to `warnings`.
+pub fn parse(
+    source: &SourceFile,
+    split: &Split<'_>,
+    unknown: UnknownKeys,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<FrontMatter, Diagnostic> {
+    let path = source.display_path();
+    let index = LineIndex::new(&source.text);
+    let fm_line = index.line_col(&source.text, split.front_offset).0;
+    let key_lines = key_lines(split.front, split.yaml, fm_line);
+    let at_offset = |offset: usize| index.locate(&path, &source.text, split.front_offset + offset);
+    let at_line = |line: usize, col: usize| Location {
+        path: path.clone(),
+        line: fm_line + line - 1,
+        col,
+    };
+    let raw: RawFront = if unknown == UnknownKeys::Error {
+        if split.yaml {
+            serde_norway::from_str(split.front).map_err(|e| yaml_error(&e, &path, &at_line))?
+        } else {
+            toml::from_str(split.front).map_err(|e| {
+                let loc = at_offset(e.span().map_or(0, |s| s.start));
+                front_error(e.message(), loc)
+            })?
+        }
+    } else {
+        let mut value: serde_json::Map<String, serde_json::Value> = if split.yaml {
+            let v: serde_json::Value =
+                serde_norway::from_str(split.front).map_err(|e| yaml_error(&e, &path, &at_line))?;
+            match v {
+                serde_json::Value::Object(m) => m,
+                serde_json::Value::Null => Default::default(),
+                _ => {
+                    return Err(front_error(
+                        "front matter must be a mapping of keys",
+                        at_line(1, 1),
+                    ));
+                }
+            }
+        } else {
+            toml::from_str(split.front)
+                .map_err(|e| front_error(e.message(), at_offset(e.span().map_or(0, |s| s.start))))?
+        };
+        let unknown_keys: Vec<String> = value
+            .keys()
+            .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        let mut moved = serde_json::Map::new();
+        for key in unknown_keys {
+            if let Some(v) = value.remove(&key) {
+                if unknown == UnknownKeys::Warn {
+                    let line = key_lines.get(&key).copied().unwrap_or(1);
+                    warnings.push(
+                        Diagnostic::warning(format!("unknown front matter key `{key}` ignored"))
+                            .at(Location {
+                                path: path.clone(),
+                                line,
+                                col: 1,
+                            }),
+                    );
+                } else {
+                    moved.insert(key, v);
+                }
+            }
+        }
+        let mut raw: RawFront = serde_json::from_value(serde_json::Value::Object(value))
+            .map_err(|e| front_error(&e.to_string(), at_line(1, 1)))?;
+        for (k, v) in moved {
+            raw.extra.entry(k).or_insert(v);
+        }
+        raw
+    };
+    let mut fm = convert(raw, &path, &key_lines)?;
+    fm.key_lines = key_lines;
+    Ok(fm)
+}
+
+fn yaml_error(
+    e: &serde_norway::Error,
+    path: &str,
+    at_line: &dyn Fn(usize, usize) -> Location,
+) -> Diagnostic {
+    let loc = e.location().map_or_else(
+        || Location {
+            path: path.to_string(),
+            line: 1,
+            col: 1,
+        },
+        |l| at_line(l.line(), l.column()),
+    );
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    front_error(&msg, loc)
+}
+
+fn front_error(message: &str, loc: Location) -> Diagnostic {
+    let message = message.trim();
+    let help = if message.contains("unknown field") {
+        "put custom keys under `extra`, or set front_matter.unknown_keys = \"warn\" or \"extra\" in almanac.toml"
+    } else {
+        "front matter is TOML between +++ lines or YAML between --- lines"
+    };
+    Diagnostic::error(format!("invalid front matter: {message}"))
+        .at(loc)
+        .help(help)
+}
+
+/// Line numbers of top-level keys, found by their position at a line start.
+fn key_lines(front: &str, yaml: bool, first_line: usize) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let sep = if yaml { ':' } else { '=' };
+    for (i, line) in front.lines().enumerate() {
+        let key_line = first_line + i;
+        if let Some(table) = line.strip_prefix("[[").and_then(|l| l.split("]]").next()) {
+            out.entry(table.trim().to_string()).or_insert(key_line);
+            continue;
+        }
+        if line.starts_with(char::is_whitespace) {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once(sep) {
+            let key = key.trim().trim_matches('"');
+            if !key.is_empty() && !key.contains(' ') {
+                out.entry(key.to_string()).or_insert(key_line);
+            }
+        }
+    }
+    out
+}
+
+fn convert(
+    raw: RawFront,
+    path: &str,
+    lines: &BTreeMap<String, usize>,
+) -> Result<FrontMatter, Diagnostic> {
+    let date = |key: &str, v: Option<DateInput>| -> Result<Option<When>, Diagnostic> {
+        let Some(v) = v else { return Ok(None) };
+        let text = v.text();
+        When::parse(&text).map(Some).ok_or_else(|| {
+            let line = lines.get(key).copied().unwrap_or(1);
+            Diagnostic::error(format!("`{key}` is not a date: `{text}`"))
+                .at(Location {
+                    path: path.to_string(),
+                    line,
+                    col: 1,
+                })
+                .help("write 2026-05-01, or 2026-05-01T19:00:00+08:00 with a time")
+        })
+    };
+    let mut history = Vec::with_capacity(raw.history.len());
+    for h in raw.history {
+        history.push(HistoryEntry {
+            date: date("history", Some(h.date))?.expect("some in, some out"),
+            version: h.version,
+            summary: h.summary,
+        });
+    }
+    Ok(FrontMatter {
+        title: raw.title.filter(|t| !t.trim().is_empty()),
+        description: raw.description,
+        date: date("date", raw.date)?,
+        updated: date("updated", raw.updated)?,
+        tags: raw.tags,
+        draft: raw.draft,
+        slug: raw.slug,
+        aliases: raw.aliases,
+        weight: raw.weight,
+        template: raw.template,
+        extra: raw.extra,
+        kind: raw.kind,
+        sort_by: raw.sort_by,
+        duration: raw.duration,
+        roles: raw.roles,
+        prerequisites: raw.prerequisites,
+        effective: date("effective", raw.effective)?,
+        version: raw.version,
+        history,
+        start: date("start", raw.start)?,
+        end: date("end", raw.end)?,
+        location: raw.location,
+        online: raw.online,
+        organizers: raw.organizers,
+        recap: raw.recap,
+        key_lines: BTreeMap::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> SourceFile {
+        SourceFile {
+            rel: "a.md".into(),
+            text: text.into(),
+        }
+    }
+
+    fn parse_text(
+        text: &str,
+        unknown: UnknownKeys,
+    ) -> (Result<FrontMatter, Diagnostic>, Vec<Diagnostic>) {
+        let src = source(text);
+        let sp = split(&src.text).unwrap();
+        let mut w = Vec::new();
+        let r = parse(&src, &sp, unknown, &mut w);
+        (r, w)
+    }
+
+    #[test]
+    fn toml_and_yaml_agree() {
+        let t = "+++\ntitle = \"群规\"\ndate = 2026-05-01\ntags = [\"a\", \"b\"]\n+++\nbody";
+        let y = "---\ntitle: 群规\ndate: 2026-05-01\ntags: [a, b]\n---\nbody";
+        let (a, _) = parse_text(t, UnknownKeys::Error);
+        let (b, _) = parse_text(y, UnknownKeys::Error);
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.title.as_deref(), Some("群规"));
+        assert_eq!(a.title, b.title);
+        assert_eq!(a.date, b.date);
+        assert_eq!(a.tags, b.tags);
+    }
+
+    #[test]
+    fn unknown_key_has_line() {
+        let (r, _) = parse_text(
+            "+++\ntitle = \"x\"\nauthor = \"me\"\n+++\n",
+            UnknownKeys::Error,
+        );
+        let d = r.unwrap_err();
+        assert!(d.message.contains("author"), "{d}");
+        assert_eq!(d.location.unwrap().line, 3);
+        let (r, _) = parse_text("---\ntitle: x\n\nauthor: me\n---\n", UnknownKeys::Error);
+        let d = r.unwrap_err();
+        assert!(d.message.contains("author"), "{d}");
+        assert_eq!(d.location.unwrap().line, 4);
+    }
+
+    #[test]
+    fn unknown_keys_warn_or_extra() {
+        let text = "+++\ntitle = \"x\"\nauthor = \"me\"\n+++\n";
+        let (r, w) = parse_text(text, UnknownKeys::Warn);
+        assert!(r.unwrap().extra.is_empty());
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].location.as_ref().unwrap().line, 3);
+        let (r, w) = parse_text(text, UnknownKeys::Extra);
+        assert_eq!(r.unwrap().extra["author"], "me");
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn syntax_error_points_into_file() {
+        let (r, _) = parse_text("+++\ntitle = \"x\"\ntags = [\n+++\n", UnknownKeys::Error);
+        let loc = r.unwrap_err().location.unwrap();
+        assert!(loc.line >= 3, "{loc}");
+    }
+
+    #[test]
+    fn dates() {
+        assert!(matches!(When::parse("2026-05-01"), Some(When::Day(_))));
+        let w = When::parse("2026-05-01T19:00:00+08:00").unwrap();
+        assert_eq!(w.utc().to_rfc3339(), "2026-05-01T11:00:00+00:00");
+        assert!(When::parse("May 1").is_none());
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let sp = split("# Hi\n").unwrap();
+        assert_eq!(sp.body, "# Hi\n");
+        assert!(split("+++\ntitle = 1\n").is_err());
+    }
+}

@@ -1,0 +1,100 @@
+//! The build, stage by stage. Read this file first.
+//!
+//! ```text
+//! almanac.toml ─ config::load
+//! content/     ─ load::sources → parse::documents → link::site → render::outputs → write::outputs
+//! ```
+//! Each stage is a function from values to values; diagnostics from PARSE
+//! and LINK are collected so one run reports every problem.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::config::{self, SiteConfig};
+use crate::diagnostic::{Diagnostic, Diagnostics, Result};
+use crate::link::{self, Site};
+use crate::load::{self, SourceSet};
+use crate::parse;
+use crate::render::{self, Theme};
+use crate::write;
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root.
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` when unset.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Build drafts too.
+    pub drafts: bool,
+    /// "Now" for upcoming/past events; the clock when unset.
+    pub now: Option<DateTime<FixedOffset>>,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    /// Pages built.
+    pub pages: usize,
+    /// Sections built.
+    pub sections: usize,
+    /// Tags.
+    pub tags: usize,
+    /// Files written.
+    pub files: usize,
+    /// Where.
+    pub output: PathBuf,
+    /// Warnings to show.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Loads, parses and links the site: everything up to rendering.
+pub fn site(opts: &BuildOptions) -> Result<(Site, SourceSet, Vec<Diagnostic>)> {
+    let config: Arc<SiteConfig> = Arc::new(config::load(&opts.root, opts.base_url.as_deref())?);
+    let now = opts
+        .now
+        .unwrap_or_else(|| chrono::Local::now().fixed_offset());
+    let sources = load::sources(&config)?;
+    let mut diags = Diagnostics::default();
+    let docs = parse::documents(&sources.sources, &config, &mut diags);
+    let site = link::site(docs, config, now, opts.drafts, &mut diags);
+    let warnings = diags.finish()?;
+    Ok((site, sources, warnings))
+}
+
+/// Builds the site into its output folder, replacing it only on success.
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let (site, sources, warnings) = site(opts)?;
+    let mut theme = Theme::load(&site.config)?;
+    let outputs = render::outputs(&site, &mut theme, &sources.assets)?;
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join("public"));
+    let report = write::outputs(&outputs, &output)?;
+    Ok(BuildSummary {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        tags: site.tags.len(),
+        files: report.files,
+        output,
+        warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Checks front matter, links and anchors, and renders every template, writing nothing.
+pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
+    let (site, sources, warnings) = site(opts)?;
+    let mut theme = Theme::load(&site.config)?;
+    render::outputs(&site, &mut theme, &sources.assets)?;
+    Ok(warnings)
+}

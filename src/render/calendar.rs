@@ -1,0 +1,91 @@
+//! iCalendar files: one `.ics` per event and `/events.ics` with all of them.
+//!
+//! Written with the `icalendar` crate, which escapes text and folds long
+//! lines per RFC 5545. Times with an offset are converted to UTC (`...Z`);
+//! all-day events are dates, with the exclusive `DTEND` the RFC asks for.
+
+use chrono::Days;
+use icalendar::{Calendar, Component, Event, EventLike};
+
+use crate::link::{Page, Site};
+use crate::parse::When;
+
+/// `/events/2026/meetup/` → `/events/2026/meetup.ics`.
+pub fn ics_path(url: &str) -> String {
+    format!("{}.ics", url.trim_end_matches('/'))
+}
+
+/// The site's host, for stable UIDs.
+fn host(site: &Site) -> &str {
+    let rest = site
+        .config
+        .base_url
+        .split_once("://")
+        .map_or(site.config.base_url.as_str(), |(_, r)| r);
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        "almanac.invalid"
+    } else {
+        host
+    }
+}
+
+/// One VEVENT for an event page; `None` for a page without `start`.
+pub fn event(site: &Site, page: &Page) -> Option<Event> {
+    let fm = &page.doc.front;
+    let start = fm.start?;
+    let mut ev = Event::new();
+    let uid = format!("{}@{}", page.url.trim_matches('/'), host(site));
+    ev.uid(&uid)
+        .summary(&page.doc.title)
+        .timestamp(site.now.to_utc());
+    match start {
+        When::Day(d) => {
+            let last = fm.end.map_or(d, |e| e.day());
+            ev.starts(d)
+                .ends(last.checked_add_days(Days::new(1)).unwrap_or(last));
+        }
+        _ => {
+            ev.starts(start.utc());
+            if let Some(end) = fm.end {
+                ev.ends(end.utc());
+            }
+        }
+    }
+    let permalink = site.config.permalink(&page.url);
+    ev.url(&permalink);
+    match (&fm.location, &fm.online) {
+        (Some(loc), _) => {
+            ev.location(loc);
+        }
+        (None, Some(online)) => {
+            ev.location(online);
+        }
+        _ => {}
+    }
+    let mut description = fm
+        .description
+        .clone()
+        .unwrap_or_else(|| page.doc.body.summary.clone());
+    if let Some(online) = &fm.online {
+        description.push_str(&format!("\n\nOnline: {online}"));
+    }
+    description.push_str(&format!("\n\n{permalink}"));
+    ev.description(description.trim());
+    if !fm.organizers.is_empty() {
+        ev.add_property("X-ORGANIZERS", fm.organizers.join(", "));
+    }
+    Some(ev.done())
+}
+
+/// A calendar of the given events, named after the site.
+pub fn calendar<'a>(site: &Site, pages: impl Iterator<Item = &'a Page>) -> String {
+    let mut cal = Calendar::new();
+    cal.name(&site.config.title);
+    for p in pages {
+        if let Some(ev) = event(site, p) {
+            cal.push(ev);
+        }
+    }
+    cal.done().to_string()
+}

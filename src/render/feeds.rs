@@ -1,0 +1,188 @@
+//! Atom feeds (site, per tag, rule changes), the sitemap and robots.txt.
+
+use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Text};
+
+use super::view::HistoryView;
+use crate::link::{Page, PageId, Site};
+
+/// An Atom feed of pages, newest first, at most `feeds.limit` entries.
+pub fn pages_feed(
+    site: &Site,
+    title: &str,
+    self_path: &str,
+    alt_path: &str,
+    pages: &[PageId],
+) -> String {
+    let config = &site.config;
+    let mut ids: Vec<PageId> = pages.to_vec();
+    ids.sort_by(|a, b| {
+        let d = |p: &PageId| site.page(*p).last_changed().map(|w| w.instant());
+        d(b).cmp(&d(a))
+    });
+    ids.truncate(config.feeds.limit);
+    let entries: Vec<Entry> = ids
+        .iter()
+        .map(|id| page_entry(site, site.page(*id)))
+        .collect();
+    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(site.now);
+    feed(site, title, self_path, alt_path, updated, entries)
+}
+
+fn feed(
+    site: &Site,
+    title: &str,
+    self_path: &str,
+    alt_path: &str,
+    updated: FixedDateTime,
+    entries: Vec<Entry>,
+) -> String {
+    let config = &site.config;
+    let mut feed = Feed::default();
+    feed.set_title(title);
+    feed.set_id(config.permalink(self_path));
+    feed.set_updated(updated);
+    feed.set_lang(Some(config.language.clone()));
+    feed.set_links(vec![
+        link(config.permalink(self_path), "self"),
+        link(config.permalink(alt_path), "alternate"),
+    ]);
+    if !config.description.is_empty() {
+        feed.set_subtitle(Some(Text::plain(config.description.clone())));
+    }
+    feed.set_entries(entries);
+    feed.to_string()
+}
+
+fn link(href: String, rel: &str) -> Link {
+    Link {
+        href,
+        rel: rel.to_string(),
+        ..Default::default()
+    }
+}
+
+fn page_entry(site: &Site, page: &Page) -> Entry {
+    let permalink = site.config.permalink(&page.url);
+    let updated = page.last_changed().map_or(site.now, |w| w.instant());
+    let html = super::fill_links(&page.doc.body.html, &page.xrefs, &site.config);
+    let html = super::absolute_links(&html, &site.config);
+    Entry {
+        title: Text::plain(page.doc.title.clone()),
+        id: permalink.clone(),
+        updated,
+        published: page.date().map(|w| w.instant()),
+        links: vec![link(permalink, "alternate")],
+        summary: Some(Text::plain(
+            page.doc
+                .front
+                .description
+                .clone()
+                .unwrap_or_else(|| page.doc.body.summary.clone()),
+        )),
+        content: Some(Content {
+            value: Some(html),
+            content_type: Some("html".into()),
+            ..Default::default()
+        }),
+        categories: page
+            .tags
+            .iter()
+            .map(|t| Category {
+                term: site.tags[t.0].name.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+/// `/rules/changes.xml`: one entry per history entry of every rules page.
+pub fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> String {
+    let mut items: Vec<(FixedDateTime, Entry)> = Vec::new();
+    for (id, history) in histories {
+        let page = site.page(*id);
+        let permalink = site.config.permalink(&page.url);
+        for h in history {
+            let date = crate::parse::When::parse(&h.date.iso).map_or(site.now, |w| w.instant());
+            let version = h
+                .version
+                .as_deref()
+                .map(|v| format!(" v{v}"))
+                .unwrap_or_default();
+            let mut body = format!("<p>{}</p>", escape(&h.summary));
+            if !h.changes.is_empty() {
+                body.push_str("<ul>");
+                for c in &h.changes {
+                    let text = c.new.as_deref().or(c.old.as_deref()).unwrap_or("");
+                    body.push_str(&format!(
+                        "<li>{} {}: {}</li>",
+                        c.kind,
+                        c.number,
+                        escape(text)
+                    ));
+                }
+                body.push_str("</ul>");
+            }
+            let entry = Entry {
+                title: Text::plain(format!("{}{version}: {}", page.doc.title, h.summary)),
+                id: format!(
+                    "{permalink}#history-{}-{}{}",
+                    h.source,
+                    h.date.iso,
+                    version.trim()
+                ),
+                updated: date,
+                published: Some(date),
+                links: vec![link(permalink.clone(), "alternate")],
+                content: Some(Content {
+                    value: Some(body),
+                    content_type: Some("html".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            items.push((date, entry));
+        }
+    }
+    items.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
+    let updated = items.first().map_or(site.now, |(d, _)| *d);
+    let title = format!("{} — rule changes", site.config.title);
+    feed(
+        site,
+        &title,
+        "/rules/changes.xml",
+        "/rules/",
+        updated,
+        items.into_iter().map(|(_, e)| e).collect(),
+    )
+}
+
+/// `/sitemap.xml` for the given URL paths and their last change.
+pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (path, lastmod) in urls {
+        out.push_str("  <url>\n    <loc>");
+        out.push_str(&escape(&site.config.permalink(path)));
+        out.push_str("</loc>\n");
+        if let Some(l) = lastmod {
+            out.push_str(&format!("    <lastmod>{}</lastmod>\n", escape(l)));
+        }
+        out.push_str("  </url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// `/robots.txt` pointing at the sitemap.
+pub fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.config.permalink("/sitemap.xml")
+    )
+}
+
+fn escape(s: &str) -> String {
+    quick_xml::escape::escape(s).into_owned()
+}

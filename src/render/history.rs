@@ -1,0 +1,213 @@
+//! Rules history: the `[[history]]` entries a page declares and, with
+//! `rules.history_from_git`, the file's real revisions with the rules added,
+//! removed or reworded in each.
+//!
+//! Git is asked through the `git` command; without git, outside a
+//! repository, or for a file never committed, the git part is simply empty.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde::Serialize;
+
+use super::view::{DateView, HistoryView};
+use crate::config::SiteConfig;
+use crate::link::Page;
+use crate::parse::markdown::{self, MarkdownOptions};
+use crate::parse::{Kind, When, front_matter};
+
+/// How one rule changed between two revisions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleChange {
+    /// `added`, `removed` or `reworded`.
+    pub kind: &'static str,
+    /// Rule number in the newer revision (in the older one for `removed`).
+    pub number: usize,
+    /// Text before, for `removed` and `reworded`.
+    pub old: Option<String>,
+    /// Text after, for `added` and `reworded`.
+    pub new: Option<String>,
+}
+
+/// The history of a rules page, newest first.
+pub fn of_page(page: &Page, config: &SiteConfig) -> Vec<HistoryView> {
+    let mut out: Vec<HistoryView> = page
+        .doc
+        .front
+        .history
+        .iter()
+        .map(|h| HistoryView {
+            date: DateView::new(&h.date),
+            version: h.version.clone(),
+            summary: h.summary.clone(),
+            changes: Vec::new(),
+            source: "front",
+        })
+        .collect();
+    if config.rules.history_from_git {
+        out.extend(git_history(&config.root, &page.doc.source.display_path()));
+    }
+    out.sort_by(|a, b| {
+        b.date
+            .iso
+            .cmp(&a.date.iso)
+            .then_with(|| a.source.cmp(b.source))
+    });
+    out
+}
+
+/// One revision of a file: commit, date, subject, text.
+struct Revision {
+    date: When,
+    subject: String,
+    rules: Vec<String>,
+}
+
+fn git(root: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn git_history(root: &Path, path: &str) -> Vec<HistoryView> {
+    let Some(log) = git(
+        root,
+        &[
+            "log",
+            "--follow",
+            "--format=%x1e%H%x1f%aI%x1f%s",
+            "--name-only",
+            "--",
+            path,
+        ],
+    ) else {
+        return Vec::new();
+    };
+    let mut revisions: Vec<Revision> = Vec::new();
+    for record in log.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
+        let mut lines = record.lines();
+        let header = lines.next().unwrap_or("");
+        let file = lines.map(str::trim).find(|l| !l.is_empty()).unwrap_or(path);
+        let mut fields = header.split('\u{1f}');
+        let (Some(hash), Some(date), Some(subject)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let Some(date) = When::parse(date) else {
+            continue;
+        };
+        let Some(text) = git(root, &["show", &format!("{hash}:{file}")]) else {
+            continue;
+        };
+        revisions.push(Revision {
+            date,
+            subject: subject.to_string(),
+            rules: rules_of(&text),
+        });
+    }
+    revisions.reverse();
+    let mut out = Vec::with_capacity(revisions.len());
+    let mut previous: &[String] = &[];
+    for rev in &revisions {
+        out.push(HistoryView {
+            date: DateView::new(&rev.date),
+            version: None,
+            summary: rev.subject.clone(),
+            changes: diff(previous, &rev.rules),
+            source: "git",
+        });
+        previous = &rev.rules;
+    }
+    out
+}
+
+/// The rule texts of one revision of a rules file.
+fn rules_of(text: &str) -> Vec<String> {
+    let body = front_matter::split(text).map_or(text, |s| s.body);
+    let opts = MarkdownOptions {
+        raw_html: crate::config::RawHtml::Escape,
+        highlight: false,
+        kind: Kind::Rules,
+        take_title: false,
+        first_link: 0,
+    };
+    markdown::render(body, &opts)
+        .rules
+        .into_iter()
+        .map(|r| r.text)
+        .collect()
+}
+
+/// Rules added, removed and reworded between two lists of rule texts.
+/// A replaced run pairs old and new rules one to one as rewordings; the
+/// rest of the longer side are additions or removals.
+pub fn diff(old: &[String], new: &[String]) -> Vec<RuleChange> {
+    use similar::{Algorithm, DiffTag, capture_diff_slices};
+    let mut out = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, old, new) {
+        let (tag, o, n) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            continue;
+        }
+        let paired = o.len().min(n.len());
+        for k in 0..paired {
+            out.push(RuleChange {
+                kind: "reworded",
+                number: n.start + k + 1,
+                old: Some(old[o.start + k].clone()),
+                new: Some(new[n.start + k].clone()),
+            });
+        }
+        for (k, text) in old[o.start + paired..o.end].iter().enumerate() {
+            out.push(RuleChange {
+                kind: "removed",
+                number: o.start + paired + k + 1,
+                old: Some(text.clone()),
+                new: None,
+            });
+        }
+        for (k, text) in new[n.start + paired..n.end].iter().enumerate() {
+            out.push(RuleChange {
+                kind: "added",
+                number: n.start + paired + k + 1,
+                old: None,
+                new: Some(text.clone()),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn diff_classifies_changes() {
+        let old = s(&["Be kind.", "No spam.", "No ads."]);
+        let new = s(&[
+            "Be kind.",
+            "No spam or self-promotion.",
+            "No ads.",
+            "Use threads.",
+        ]);
+        let d = diff(&old, &new);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].kind, "reworded");
+        assert_eq!(d[0].number, 2);
+        assert_eq!(d[1].kind, "added");
+        assert_eq!(d[1].number, 4);
+        let d = diff(&new, &old);
+        assert!(d.iter().any(|c| c.kind == "removed" && c.number == 4));
+    }
+}

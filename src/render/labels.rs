@@ -1,0 +1,209 @@
+//! Interface words of the default theme in the site's language.
+//!
+//! Chosen from `language` in almanac.toml: `zh-TW`, `zh-HK` and `zh-Hant`
+//! get Traditional Chinese, any other `zh` Simplified, everything else
+//! English. Templates read them as `site.labels.<key>`; a site can override
+//! any of them under `[extra.labels]`.
+
+use std::collections::BTreeMap;
+
+const EN: &[(&str, &str)] = &[
+    ("skip", "Skip to content"),
+    ("home", "Home"),
+    ("tags", "Tags"),
+    ("sections", "Sections"),
+    ("recent", "Recently updated"),
+    ("upcoming", "Upcoming events"),
+    ("popular_tags", "Popular tags"),
+    ("all_tags", "All tags"),
+    ("min_read", "min read"),
+    ("updated", "Updated"),
+    ("published", "Published"),
+    ("contents", "On this page"),
+    ("previous", "Previous"),
+    ("next", "Next"),
+    ("duration", "Duration"),
+    ("roles", "Roles"),
+    ("prerequisites", "Before you start"),
+    ("reset", "Reset checklist"),
+    ("done", "done"),
+    ("version", "Version"),
+    ("effective", "In force since"),
+    ("history", "History"),
+    ("rule_changes", "Rule changes feed"),
+    ("questions", "Questions"),
+    ("copy_link", "Copy link"),
+    ("copied", "Link copied"),
+    ("add_to_calendar", "Add to calendar"),
+    ("location", "Where"),
+    ("online", "Online"),
+    ("organizers", "Organisers"),
+    ("recap", "Recap"),
+    ("past_events", "Past events"),
+    ("no_upcoming", "No upcoming events yet."),
+    ("pages", "pages"),
+    ("feed", "Atom feed"),
+    ("not_found", "Page not found"),
+    (
+        "not_found_text",
+        "This page does not exist, or it has moved.",
+    ),
+    ("back_home", "Back to the home page"),
+    ("when", "When"),
+    ("all_events_ics", "All events (.ics)"),
+    ("added", "added"),
+    ("removed", "removed"),
+    ("reworded", "reworded"),
+    ("rule", "Rule"),
+    ("print", "Print"),
+    ("tagged", "Tagged"),
+    ("subsections", "In this section"),
+    ("rules", "Rules"),
+];
+
+const ZH_HANS: &[(&str, &str)] = &[
+    ("skip", "跳到正文"),
+    ("home", "首页"),
+    ("tags", "标签"),
+    ("sections", "栏目"),
+    ("recent", "最近更新"),
+    ("upcoming", "即将举行的活动"),
+    ("popular_tags", "热门标签"),
+    ("all_tags", "全部标签"),
+    ("min_read", "分钟阅读"),
+    ("updated", "更新于"),
+    ("published", "发布于"),
+    ("contents", "本页目录"),
+    ("previous", "上一篇"),
+    ("next", "下一篇"),
+    ("duration", "用时"),
+    ("roles", "角色"),
+    ("prerequisites", "开始之前"),
+    ("reset", "重置清单"),
+    ("done", "已完成"),
+    ("version", "版本"),
+    ("effective", "生效日期"),
+    ("history", "修订历史"),
+    ("rule_changes", "规则变更订阅"),
+    ("questions", "问题列表"),
+    ("copy_link", "复制链接"),
+    ("copied", "链接已复制"),
+    ("add_to_calendar", "加入日历"),
+    ("location", "地点"),
+    ("online", "线上"),
+    ("organizers", "组织者"),
+    ("recap", "活动回顾"),
+    ("past_events", "往期活动"),
+    ("no_upcoming", "暂无即将举行的活动。"),
+    ("pages", "篇"),
+    ("feed", "Atom 订阅"),
+    ("not_found", "页面不存在"),
+    ("not_found_text", "这个页面不存在，或者已经移动。"),
+    ("back_home", "返回首页"),
+    ("when", "时间"),
+    ("all_events_ics", "全部活动（.ics）"),
+    ("added", "新增"),
+    ("removed", "删除"),
+    ("reworded", "修改"),
+    ("rule", "第"),
+    ("print", "打印"),
+    ("tagged", "标签"),
+    ("subsections", "本栏目"),
+    ("rules", "规则"),
+];
+
+const ZH_HANT: &[(&str, &str)] = &[
+    ("skip", "跳到正文"),
+    ("home", "首頁"),
+    ("tags", "標籤"),
+    ("sections", "欄目"),
+    ("recent", "最近更新"),
+    ("upcoming", "即將舉行的活動"),
+    ("popular_tags", "熱門標籤"),
+    ("all_tags", "全部標籤"),
+    ("min_read", "分鐘閱讀"),
+    ("updated", "更新於"),
+    ("published", "發布於"),
+    ("contents", "本頁目錄"),
+    ("previous", "上一篇"),
+    ("next", "下一篇"),
+    ("duration", "用時"),
+    ("roles", "角色"),
+    ("prerequisites", "開始之前"),
+    ("reset", "重置清單"),
+    ("done", "已完成"),
+    ("version", "版本"),
+    ("effective", "生效日期"),
+    ("history", "修訂歷史"),
+    ("rule_changes", "規則變更訂閱"),
+    ("questions", "問題列表"),
+    ("copy_link", "複製連結"),
+    ("copied", "連結已複製"),
+    ("add_to_calendar", "加入行事曆"),
+    ("location", "地點"),
+    ("online", "線上"),
+    ("organizers", "主辦者"),
+    ("recap", "活動回顧"),
+    ("past_events", "往期活動"),
+    ("no_upcoming", "暫無即將舉行的活動。"),
+    ("pages", "篇"),
+    ("feed", "Atom 訂閱"),
+    ("not_found", "頁面不存在"),
+    ("not_found_text", "這個頁面不存在，或者已經移動。"),
+    ("back_home", "返回首頁"),
+    ("when", "時間"),
+    ("all_events_ics", "全部活動（.ics）"),
+    ("added", "新增"),
+    ("removed", "刪除"),
+    ("reworded", "修改"),
+    ("rule", "第"),
+    ("print", "列印"),
+    ("tagged", "標籤"),
+    ("subsections", "本欄目"),
+    ("rules", "規則"),
+];
+
+/// The labels for a language tag, with `[extra.labels]` overrides applied.
+pub fn for_language(language: &str, extra: &toml::Table) -> BTreeMap<String, String> {
+    let lang = language.to_ascii_lowercase();
+    let table = if lang.starts_with("zh") {
+        if ["zh-tw", "zh-hk", "zh-mo", "zh-hant"]
+            .iter()
+            .any(|t| lang.starts_with(t))
+        {
+            ZH_HANT
+        } else {
+            ZH_HANS
+        }
+    } else {
+        EN
+    };
+    let mut out: BTreeMap<String, String> = table
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    if let Some(toml::Value::Table(overrides)) = extra.get("labels") {
+        for (k, v) in overrides {
+            if let toml::Value::String(s) = v {
+                out.insert(k.clone(), s.clone());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_keys_in_every_language() {
+        let keys = |t: &[(&'static str, &'static str)]| {
+            t.iter().map(|(k, _)| *k).collect::<Vec<&'static str>>()
+        };
+        assert_eq!(keys(EN), keys(ZH_HANS));
+        assert_eq!(keys(EN), keys(ZH_HANT));
+        assert_eq!(for_language("zh-TW", &Default::default())["home"], "首頁");
+        assert_eq!(for_language("zh-CN", &Default::default())["home"], "首页");
+    }
+}

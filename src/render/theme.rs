@@ -1,0 +1,174 @@
+//! Themes: templates and static files, looked up in layers.
+//!
+//! A template name resolves to the site's `templates/<name>`, else the
+//! chosen theme's `themes/<theme>/templates/<name>`, else the built-in
+//! default theme embedded in the binary. Every layer is also registered
+//! under a prefix (`default/page.html`, `<theme>/page.html`) so a site
+//! template can extend the very template it overrides.
+
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::load::Asset;
+
+/// The default theme, compiled in so a site needs no themes/ folder.
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Loaded templates and the theme's static files.
+pub struct Theme {
+    /// All templates, ready to render.
+    pub tera: tera::Tera,
+    /// Static files of the embedded theme: output path and bytes.
+    pub embedded_static: Vec<(String, &'static [u8])>,
+    /// Static files of a theme folder on disk.
+    pub static_files: Vec<Asset>,
+}
+
+impl Theme {
+    /// Loads the site's templates over its theme's over the default theme's.
+    pub fn load(config: &SiteConfig) -> Result<Theme> {
+        let mut templates: Vec<(String, String)> = Vec::new();
+        let mut prefixes = Vec::new();
+        let mut static_files = Vec::new();
+        if let Some(name) = &config.theme {
+            let dir = config.root.join("themes").join(name);
+            if !dir.is_dir() {
+                return Err(Error::Config(
+                    Diagnostic::error(format!("theme `{name}` not found: no folder themes/{name}"))
+                        .in_file(crate::config::CONFIG_FILE)
+                        .help(
+                            "remove `theme` to use the built-in theme, or add the theme's folder",
+                        ),
+                ));
+            }
+            templates.extend(read_dir_templates(
+                &dir.join("templates"),
+                &format!("{name}/"),
+            )?);
+            prefixes.push(format!("{name}/"));
+            static_files = read_assets(&dir.join("static"))?;
+        }
+        prefixes.push("default/".to_string());
+        for file in embedded_files(&DEFAULT_THEME) {
+            if let Some(rel) = file
+                .path()
+                .to_str()
+                .and_then(|p| p.strip_prefix("templates/"))
+            {
+                let text = String::from_utf8_lossy(file.contents()).into_owned();
+                templates.push((format!("default/{rel}"), text));
+            }
+        }
+        templates.extend(read_dir_templates(&config.root.join("templates"), "")?);
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_fallback_prefixes(prefixes)
+            .map_err(|e| template_error(&e, None))?;
+        tera.add_raw_templates(templates)
+            .map_err(|e| template_error(&e, None))?;
+        let embedded_static = embedded_files(&DEFAULT_THEME)
+            .filter_map(|f| {
+                let rel = f.path().to_str()?.strip_prefix("static/")?;
+                Some((rel.to_string(), f.contents()))
+            })
+            .collect();
+        Ok(Theme {
+            tera,
+            embedded_static,
+            static_files,
+        })
+    }
+
+    /// Whether a template of this name exists in any layer.
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name) || self.tera.contains_template(&format!("default/{name}"))
+    }
+}
+
+fn embedded_files(
+    dir: &'static Dir<'static>,
+) -> impl Iterator<Item = &'static include_dir::File<'static>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        files.extend(d.files());
+        stack.extend(d.dirs());
+    }
+    files.into_iter()
+}
+
+fn read_dir_templates(dir: &Path, prefix: &str) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for asset in read_assets(dir)? {
+        let text = std::fs::read_to_string(&asset.path).map_err(|e| Error::io(&asset.path, e))?;
+        out.push((format!("{prefix}{}", asset.out), text));
+    }
+    Ok(out)
+}
+
+fn read_assets(dir: &Path) -> Result<Vec<Asset>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        if entry.file_type().is_file()
+            && !crate::load::is_ignored(&entry.file_name().to_string_lossy())
+        {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(Asset {
+                out: rel,
+                path: entry.into_path(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A template error as a diagnostic: template, line, and the page being rendered.
+pub fn template_error(e: &tera::Error, rendering: Option<&str>) -> Error {
+    let (message, location) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let name = r.filename();
+            let path = if let Some(rest) = name.strip_prefix("default/") {
+                format!("(built-in theme) templates/{rest}")
+            } else {
+                format!("templates/{name}")
+            };
+            let loc = crate::diagnostic::Location {
+                path,
+                line: r.span().start_line,
+                col: r.span().start_col + 1,
+            };
+            (r.message().to_string(), Some(loc))
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                src = s.source();
+            }
+            (msg, None)
+        }
+    };
+    let mut d = Diagnostic::error(format!("template error: {message}"));
+    if let Some(loc) = location {
+        d = d.at(loc);
+    }
+    if let Some(page) = rendering {
+        d = d.help(format!("while rendering {page}"));
+    }
+    Error::Build(vec![d])
+}

@@ -1,0 +1,575 @@
+//! The template context: typed views of the [`Site`], the theme API.
+//!
+//! Every field here is documented in the README's template section. Views
+//! are built only from `Site`, so what a template can read is exactly what
+//! this module exposes.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::link::{Page, PageId, Section, SectionId, Site, TermId};
+use crate::parse::{Kind, Question, Rule, TocEntry, When};
+
+/// A date as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// RFC 3339 (or `YYYY-MM-DD` for a day), for `datetime` attributes.
+    pub iso: String,
+    /// `YYYY-MM-DD` as written.
+    pub date: String,
+    /// `HH:MM` as written, absent for a whole day.
+    pub time: Option<String>,
+    /// `+08:00`, absent for a whole day or a local time.
+    pub offset: Option<String>,
+    /// The year, for archives.
+    pub year: i32,
+}
+
+impl DateView {
+    /// The view of a date.
+    pub fn new(w: &When) -> DateView {
+        let (time, offset) = match w {
+            When::Day(_) => (None, None),
+            When::Local(dt) => (Some(dt.format("%H:%M").to_string()), None),
+            When::Instant(dt) => (
+                Some(dt.format("%H:%M").to_string()),
+                Some(dt.format("%:z").to_string()),
+            ),
+        };
+        let day = w.day();
+        DateView {
+            iso: w.rfc3339(),
+            date: day.format("%Y-%m-%d").to_string(),
+            time,
+            offset,
+            year: chrono::Datelike::year(&day),
+        }
+    }
+}
+
+/// A link to a tag, with its page count.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLink<'a> {
+    /// Name as written.
+    pub name: &'a str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// Link to its page.
+    pub url: String,
+    /// Number of pages.
+    pub count: usize,
+}
+
+/// A link to a section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionLink<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Link.
+    pub url: String,
+    /// Section kind.
+    pub kind: Kind,
+    /// Pages in the section and its sub-sections.
+    pub count: usize,
+    /// The section's description.
+    pub description: Option<&'a str>,
+}
+
+/// One step of the breadcrumb trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Link.
+    pub url: String,
+}
+
+/// Event details.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView<'a> {
+    /// Start.
+    pub start: DateView,
+    /// End.
+    pub end: Option<DateView>,
+    /// Whether it is a whole-day event.
+    pub all_day: bool,
+    /// Where.
+    pub location: Option<&'a str>,
+    /// Online attendance URL.
+    pub online: Option<&'a str>,
+    /// Who organises it.
+    pub organizers: &'a [String],
+    /// Whether the body is a write-up.
+    pub recap: bool,
+    /// Not yet over at build time.
+    pub upcoming: bool,
+    /// Link to its `.ics` file.
+    pub ics_url: String,
+}
+
+/// A page in a listing: everything but its body.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageSummary<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Link.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// `description`, else the first paragraph.
+    pub description: &'a str,
+    /// `date`.
+    pub date: Option<DateView>,
+    /// `updated`, else `date`.
+    pub updated: Option<DateView>,
+    /// Tags.
+    pub tags: Vec<TermLink<'a>>,
+    /// Kind.
+    pub kind: Kind,
+    /// Minutes to read.
+    pub reading_time: usize,
+    /// Event details, for events.
+    pub event: Option<EventView<'a>>,
+    /// Whether it is a draft (only with `--drafts`).
+    pub draft: bool,
+}
+
+/// Playbook details.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaybookView<'a> {
+    /// How long it takes.
+    pub duration: Option<&'a str>,
+    /// Who takes part.
+    pub roles: &'a [String],
+    /// What to have done first, as HTML (links resolved).
+    pub prerequisites: Vec<String>,
+    /// Number of checkable steps and tasks.
+    pub checks: usize,
+}
+
+/// One history entry of a rules page.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    /// When.
+    pub date: DateView,
+    /// Version after the change.
+    pub version: Option<String>,
+    /// What changed.
+    pub summary: String,
+    /// Rule-level changes, when known from git.
+    pub changes: Vec<crate::render::history::RuleChange>,
+    /// `front` (written in `[[history]]`) or `git`.
+    pub source: &'static str,
+}
+
+/// Rules details.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesView<'a> {
+    /// Version in force.
+    pub version: Option<&'a str>,
+    /// In force since.
+    pub effective: Option<DateView>,
+    /// Changes, newest first.
+    pub history: Vec<HistoryView>,
+    /// The rules, numbered.
+    pub rules: &'a [Rule],
+}
+
+/// A page with its body.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    /// Everything a listing shows.
+    #[serde(flatten)]
+    pub summary: PageSummary<'a>,
+    /// Body HTML, internal links resolved.
+    pub content: String,
+    /// Table of contents.
+    pub toc: &'a [TocEntry],
+    /// Latin-script words.
+    pub word_count: usize,
+    /// CJK characters.
+    pub cjk_count: usize,
+    /// Home → sections → this page.
+    pub breadcrumbs: Vec<Crumb<'a>>,
+    /// Source path, e.g. `content/rules/group-rules.md`.
+    pub source: String,
+    /// `extra` from front matter.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// Playbook details.
+    pub playbook: Option<PlaybookView<'a>>,
+    /// Rules details.
+    pub rules: Option<RulesView<'a>>,
+    /// FAQ questions.
+    pub questions: Option<&'a [Question]>,
+    /// schema.org JSON-LD, ready for a `<script>` tag.
+    pub json_ld: Option<String>,
+    /// Previous and next page in the section.
+    pub prev: Option<Crumb<'a>>,
+    /// See `prev`.
+    pub next: Option<Crumb<'a>>,
+}
+
+/// Upcoming events before past ones, past ones by year.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventsView<'a> {
+    /// Soonest first.
+    pub upcoming: Vec<PageSummary<'a>>,
+    /// Newest year first, newest event first.
+    pub past: Vec<YearGroup<'a>>,
+}
+
+/// Past events of one year.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearGroup<'a> {
+    /// Year.
+    pub year: i32,
+    /// Events.
+    pub pages: Vec<PageSummary<'a>>,
+}
+
+/// A section with its listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Link.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// `description`.
+    pub description: Option<&'a str>,
+    /// Body HTML of `_index.md`.
+    pub content: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Its own pages, in order.
+    pub pages: Vec<PageSummary<'a>>,
+    /// Sub-sections.
+    pub subsections: Vec<SectionLink<'a>>,
+    /// Home → this section.
+    pub breadcrumbs: Vec<Crumb<'a>>,
+    /// `extra` of `_index.md`.
+    pub extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    /// For event sections: all events below, split by time.
+    pub events: Option<EventsView<'a>>,
+    /// Table of contents of `_index.md`.
+    pub toc: &'a [TocEntry],
+}
+
+/// Site-wide values, available to every template as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Base URL.
+    pub base_url: &'a str,
+    /// Link to the home page.
+    pub home_url: String,
+    /// Language tag.
+    pub language: &'a str,
+    /// `[extra]` from almanac.toml.
+    pub extra: &'a toml::Table,
+    /// Top-level sections.
+    pub sections: Vec<SectionLink<'a>>,
+    /// Most used tags, by count.
+    pub popular_tags: Vec<TermLink<'a>>,
+    /// Recently changed pages.
+    pub recent: Vec<PageSummary<'a>>,
+    /// Next upcoming events.
+    pub upcoming: Vec<PageSummary<'a>>,
+    /// Build time, RFC 3339.
+    pub now: String,
+    /// Link to the tags index.
+    pub tags_url: String,
+    /// Link to a file under the output root, e.g. `style.css`.
+    pub static_url: String,
+    /// Interface words in the site's language (see the README).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Whether the site has events (for the calendar link).
+    pub has_events: bool,
+}
+
+/// Builds views of one site.
+pub struct Views<'a> {
+    site: &'a Site,
+}
+
+impl<'a> Views<'a> {
+    /// Views of `site`.
+    pub fn new(site: &'a Site) -> Self {
+        Views { site }
+    }
+
+    fn url(&self, path: &str) -> String {
+        self.site.config.url(path)
+    }
+
+    /// A tag link.
+    pub fn term(&self, id: TermId) -> TermLink<'a> {
+        let t = &self.site.tags[id.0];
+        TermLink {
+            name: &t.name,
+            slug: &t.slug,
+            url: self.url(&t.url),
+            count: t.pages.len(),
+        }
+    }
+
+    /// A section link.
+    pub fn section_link(&self, id: SectionId) -> SectionLink<'a> {
+        let s = self.site.section(id);
+        SectionLink {
+            title: &s.title,
+            url: self.url(&s.url),
+            kind: s.kind,
+            count: self.descendant_pages(id).len(),
+            description: s
+                .index
+                .as_ref()
+                .and_then(|d| d.front.description.as_deref()),
+        }
+    }
+
+    /// Pages of a section and all its sub-sections.
+    pub fn descendant_pages(&self, id: SectionId) -> Vec<PageId> {
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(s) = stack.pop() {
+            let s = self.site.section(s);
+            out.extend(&s.pages);
+            stack.extend(&s.children);
+        }
+        out
+    }
+
+    /// Whether an event is not over at build time.
+    pub fn is_upcoming(&self, page: &Page) -> bool {
+        let fm = &page.doc.front;
+        let Some(start) = fm.start else { return false };
+        let end = fm.end.unwrap_or(start);
+        let end = match end {
+            When::Day(d) => When::Day(d.succ_opt().unwrap_or(d)).instant(),
+            other => other.instant(),
+        };
+        end >= self.site.now
+    }
+
+    /// A page as listings show it.
+    pub fn summary(&self, id: PageId) -> PageSummary<'a> {
+        let p = self.site.page(id);
+        let fm = &p.doc.front;
+        let event = (p.doc.kind == Kind::Event && fm.start.is_some())
+            .then(|| self.event(p))
+            .flatten();
+        PageSummary {
+            title: &p.doc.title,
+            url: self.url(&p.url),
+            permalink: self.site.config.permalink(&p.url),
+            description: fm.description.as_deref().unwrap_or(&p.doc.body.summary),
+            date: p.date().map(|d| DateView::new(&d)),
+            updated: p.last_changed().map(|d| DateView::new(&d)),
+            tags: p.tags.iter().map(|t| self.term(*t)).collect(),
+            kind: p.doc.kind,
+            reading_time: p.doc.body.reading_minutes(),
+            event,
+            draft: fm.draft,
+        }
+    }
+
+    fn event(&self, p: &'a Page) -> Option<EventView<'a>> {
+        let fm = &p.doc.front;
+        let start = fm.start?;
+        Some(EventView {
+            start: DateView::new(&start),
+            end: fm.end.as_ref().map(DateView::new),
+            all_day: start.is_day(),
+            location: fm.location.as_deref(),
+            online: fm.online.as_deref(),
+            organizers: &fm.organizers,
+            recap: fm.recap,
+            upcoming: self.is_upcoming(p),
+            ics_url: self.url(&super::calendar::ics_path(&p.url)),
+        })
+    }
+
+    /// Home → … → the section `id`.
+    pub fn breadcrumbs(&self, id: SectionId) -> Vec<Crumb<'a>> {
+        let mut out = Vec::new();
+        let mut cur = Some(id);
+        while let Some(s) = cur {
+            let sec = self.site.section(s);
+            out.push(Crumb {
+                title: &sec.title,
+                url: self.url(&sec.url),
+            });
+            cur = sec.parent;
+        }
+        out.reverse();
+        out
+    }
+
+    /// Events under a section, split into upcoming and past-by-year.
+    pub fn events(&self, ids: &[PageId]) -> EventsView<'a> {
+        let page = |i: PageId| self.site.page(i);
+        let mut ids: Vec<PageId> = ids
+            .iter()
+            .copied()
+            .filter(|&i| page(i).doc.front.start.is_some())
+            .collect();
+        ids.sort_by_key(|&i| (page(i).doc.front.start.map(|s| s.instant()), i));
+        let (upcoming, mut past): (Vec<PageId>, Vec<PageId>) =
+            ids.into_iter().partition(|&i| self.is_upcoming(page(i)));
+        past.reverse();
+        let mut groups: Vec<YearGroup<'a>> = Vec::new();
+        for i in past {
+            let year = page(i)
+                .doc
+                .front
+                .start
+                .map_or(0, |s| chrono::Datelike::year(&s.day()));
+            let summary = self.summary(i);
+            match groups.last_mut() {
+                Some(g) if g.year == year => g.pages.push(summary),
+                _ => groups.push(YearGroup {
+                    year,
+                    pages: vec![summary],
+                }),
+            }
+        }
+        EventsView {
+            upcoming: upcoming.into_iter().map(|i| self.summary(i)).collect(),
+            past: groups,
+        }
+    }
+
+    /// The `site` variable.
+    pub fn site(&self) -> SiteView<'a> {
+        let site = self.site;
+        let mut tags: Vec<TermId> = (0..site.tags.len()).map(TermId).collect();
+        tags.sort_by(|a, b| {
+            site.tags[b.0]
+                .pages
+                .len()
+                .cmp(&site.tags[a.0].pages.len())
+                .then(a.cmp(b))
+        });
+        tags.truncate(24);
+        let mut recent: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
+        recent.sort_by(|a, b| {
+            let d = |p: &PageId| site.page(*p).last_changed().map(|w| w.instant());
+            d(b).cmp(&d(a))
+        });
+        recent.truncate(8);
+        let all: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
+        let mut upcoming = self.events(&all).upcoming;
+        upcoming.truncate(5);
+        SiteView {
+            title: &site.config.title,
+            description: &site.config.description,
+            base_url: &site.config.base_url,
+            home_url: self.url("/"),
+            language: &site.config.language,
+            extra: &site.config.extra,
+            sections: site
+                .root()
+                .children
+                .iter()
+                .map(|c| self.section_link(*c))
+                .collect(),
+            popular_tags: tags.into_iter().map(|t| self.term(t)).collect(),
+            recent: recent.into_iter().map(|p| self.summary(p)).collect(),
+            upcoming,
+            now: site.now.to_rfc3339(),
+            tags_url: self.url("/tags/"),
+            static_url: self.url("/"),
+            labels: super::labels::for_language(&site.config.language, &site.config.extra),
+            has_events: site.pages.iter().any(|p| p.doc.kind == Kind::Event),
+        }
+    }
+
+    /// A section with its listing; `content` is its resolved body.
+    pub fn section(&self, id: SectionId, content: String) -> SectionView<'a> {
+        let s: &'a Section = self.site.section(id);
+        let events = (s.kind == Kind::Event).then(|| self.events(&self.descendant_pages(id)));
+        SectionView {
+            title: &s.title,
+            url: self.url(&s.url),
+            permalink: self.site.config.permalink(&s.url),
+            description: s
+                .index
+                .as_ref()
+                .and_then(|d| d.front.description.as_deref()),
+            content,
+            kind: s.kind,
+            pages: s.pages.iter().map(|p| self.summary(*p)).collect(),
+            subsections: s.children.iter().map(|c| self.section_link(*c)).collect(),
+            breadcrumbs: self.breadcrumbs(id),
+            extra: s.index.as_ref().map(|d| &d.front.extra),
+            events,
+            toc: s.index.as_ref().map_or(&[], |d| &d.body.toc),
+        }
+    }
+
+    /// A page with its body; `content` is its resolved body.
+    pub fn page(&self, id: PageId, content: String, history: Vec<HistoryView>) -> PageView<'a> {
+        let p: &'a Page = self.site.page(id);
+        let fm = &p.doc.front;
+        let crumb = |i: &PageId| {
+            let q = self.site.page(*i);
+            Crumb {
+                title: &q.doc.title,
+                url: self.url(&q.url),
+            }
+        };
+        let siblings = &self.site.section(p.section).pages;
+        let pos = siblings.iter().position(|i| *i == id);
+        let prev = pos
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| siblings.get(i))
+            .map(crumb);
+        let next = pos.and_then(|i| siblings.get(i + 1)).map(crumb);
+        let kind = p.doc.kind;
+        let playbook = (kind == Kind::Playbook).then(|| PlaybookView {
+            duration: fm.duration.as_deref(),
+            roles: &fm.roles,
+            prerequisites: p
+                .doc
+                .prerequisites
+                .iter()
+                .map(|h| super::fill_links(h, &p.xrefs, &self.site.config))
+                .collect(),
+            checks: p.doc.body.checks,
+        });
+        let rules = (kind == Kind::Rules).then(|| RulesView {
+            version: fm.version.as_deref(),
+            effective: fm.effective.as_ref().map(DateView::new),
+            history,
+            rules: &p.doc.body.rules,
+        });
+        let summary = self.summary(id);
+        let json_ld = super::structured::json_ld(self.site, p, &summary);
+        PageView {
+            summary,
+            content,
+            toc: &p.doc.body.toc,
+            word_count: p.doc.body.words,
+            cjk_count: p.doc.body.cjk_chars,
+            breadcrumbs: self.breadcrumbs(p.section),
+            source: p.doc.source.display_path(),
+            extra: &fm.extra,
+            playbook,
+            rules,
+            questions: (kind == Kind::Faq).then_some(p.doc.body.questions.as_slice()),
+            json_ld,
+            prev,
+            next,
+        }
+    }
+
+    /// Build time.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        self.site.now
+    }
+}
