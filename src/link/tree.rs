@@ -29,7 +29,7 @@ pub(super) fn build(
         add_dir_chain(&mut dirs, index.source.dir());
         dirs.insert(index.source.dir().to_string(), Some(index));
     }
-    let mut sections = Vec::with_capacity(dirs.len());
+    let mut sections: Vec<Section> = Vec::with_capacity(dirs.len());
     let mut by_dir = HashMap::new();
     for (dir, index) in dirs {
         let parent = (!dir.is_empty()).then(|| {
@@ -39,11 +39,10 @@ pub(super) fn build(
         let id = SectionId(sections.len());
         by_dir.insert(dir.clone(), id);
         let name = dir.rsplit('/').next().unwrap_or("");
-        let kind = index.as_ref().map(|d| d.kind).unwrap_or_else(|| {
-            Kind::from_folder(name)
-                .or(parent.map(|p: SectionId| sections_kind(&sections, p)))
-                .unwrap_or(Kind::Page)
-        });
+        let parent_kind = parent.map(|p: SectionId| sections[p.0].kind);
+        let kind = index
+            .as_ref()
+            .map_or_else(|| Kind::of_folder(&dir, None, parent_kind), |d| d.kind);
         let title = index.as_ref().map(|d| d.title.clone()).unwrap_or_else(|| {
             if dir.is_empty() {
                 config.title.clone()
@@ -97,10 +96,6 @@ pub(super) fn build(
     };
     sort_sections(&mut site);
     site
-}
-
-fn sections_kind(sections: &[Section], id: SectionId) -> Kind {
-    sections[id.0].kind
 }
 
 fn add_dir_chain(dirs: &mut BTreeMap<String, Option<Document>>, dir: &str) {

@@ -129,6 +129,24 @@ impl Kind {
         }
     }
 
+    /// The kind of the folder `dir` (relative to `content/`): its `_index.md`'s
+    /// `kind`, else, for a top-level folder, the kind its name implies, else
+    /// its parent's. Like Hugo's type, the name counts only at the top, so
+    /// `playbooks/events/` holds playbooks, not events.
+    pub fn of_folder(dir: &str, explicit: Option<Kind>, parent: Option<Kind>) -> Kind {
+        let top_level = !dir.is_empty() && !dir.contains('/');
+        explicit
+            .or_else(|| {
+                if top_level {
+                    Kind::from_folder(dir)
+                } else {
+                    None
+                }
+            })
+            .or(parent)
+            .unwrap_or(Kind::Page)
+    }
+
     /// Lowercase name, as used for template names.
     pub fn name(&self) -> &'static str {
         match self {

@@ -114,25 +114,12 @@ fn section_kinds<'a>(
     dirs.dedup();
     let mut kinds: HashMap<String, Kind> = HashMap::new();
     for dir in dirs {
-        let parent = dir.rsplit_once('/').map_or("", |(p, _)| p);
-        let name = dir.rsplit('/').next().unwrap_or("");
-        let kind = explicit
-            .get(&dir)
-            .copied()
-            .or_else(|| Kind::from_folder(name))
-            .or_else(|| (!dir.is_empty()).then(|| inherited(&kinds, &explicit, parent)))
-            .unwrap_or(Kind::Page);
+        let parent = (!dir.is_empty()).then(|| dir.rsplit_once('/').map_or("", |(p, _)| p));
+        let parent_kind = parent.and_then(|p| kinds.get(p).copied());
+        let kind = Kind::of_folder(&dir, explicit.get(&dir).copied(), parent_kind);
         kinds.insert(dir, kind);
     }
     kinds
-}
-
-fn inherited(kinds: &HashMap<String, Kind>, explicit: &HashMap<String, Kind>, dir: &str) -> Kind {
-    kinds
-        .get(dir)
-        .or_else(|| explicit.get(dir))
-        .copied()
-        .unwrap_or(Kind::Page)
 }
 
 fn document(
