@@ -122,7 +122,7 @@ fn render(theme: &Theme, template: &str, ctx: &tera::Context, what: &str) -> Res
     theme
         .tera
         .render(template, ctx)
-        .map_err(|e| theme::template_error(&e, Some(what)))
+        .map_err(|e| theme.error(&e, what))
 }
 
 fn context(key: &'static str, value: &impl Serialize, current_url: &str) -> tera::Context {

@@ -26,6 +26,8 @@ pub struct Theme {
     pub embedded_static: Vec<(String, &'static [u8])>,
     /// Static files of a theme folder on disk.
     pub static_files: Vec<Asset>,
+    /// The theme folder's name, if one is used.
+    pub name: Option<String>,
 }
 
 impl Theme {
@@ -67,9 +69,9 @@ impl Theme {
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_fallback_prefixes(prefixes)
-            .map_err(|e| template_error(&e, None))?;
+            .map_err(|e| template_error(&e, None, config.theme.as_deref()))?;
         tera.add_raw_templates(templates)
-            .map_err(|e| template_error(&e, None))?;
+            .map_err(|e| template_error(&e, None, config.theme.as_deref()))?;
         let embedded_static = embedded_files(&DEFAULT_THEME)
             .filter_map(|f| {
                 let rel = f.path().to_str()?.strip_prefix("static/")?;
@@ -80,7 +82,13 @@ impl Theme {
             tera,
             embedded_static,
             static_files,
+            name: config.theme.clone(),
         })
+    }
+
+    /// A rendering error as diagnostics naming the page being rendered.
+    pub fn error(&self, e: &tera::Error, rendering: &str) -> Error {
+        template_error(e, Some(rendering), self.name.as_deref())
     }
 
     /// Whether a template of this name exists in any layer.
@@ -135,22 +143,40 @@ fn read_assets(dir: &Path) -> Result<Vec<Asset>> {
     Ok(out)
 }
 
-/// A template error as a diagnostic: template, line, and the page being rendered.
-pub fn template_error(e: &tera::Error, rendering: Option<&str>) -> Error {
-    let (message, location) = match e.kind() {
+/// Where a registered template name lives on disk, for messages.
+fn template_path(name: &str, theme: Option<&str>) -> String {
+    if let Some(rest) = name.strip_prefix("default/") {
+        return format!("(built-in theme) templates/{rest}");
+    }
+    if let Some(rest) = theme.and_then(|t| name.strip_prefix(&format!("{t}/"))) {
+        return format!("themes/{}/templates/{rest}", theme.unwrap_or_default());
+    }
+    format!("templates/{name}")
+}
+
+/// A template error as diagnostics: template, line, and the page being rendered.
+pub fn template_error(e: &tera::Error, rendering: Option<&str>, theme: Option<&str>) -> Error {
+    let help = |d: Diagnostic| match rendering {
+        Some(page) => d.help(format!("while rendering {page}")),
+        None => d,
+    };
+    let located = |message: &str, name: &str, line: usize, col: usize| {
+        let loc = crate::diagnostic::Location {
+            path: template_path(name, theme),
+            line,
+            col,
+        };
+        help(Diagnostic::error(format!("template error: {message}")).at(loc))
+    };
+    match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let name = r.filename();
-            let path = if let Some(rest) = name.strip_prefix("default/") {
-                format!("(built-in theme) templates/{rest}")
-            } else {
-                format!("templates/{name}")
-            };
-            let loc = crate::diagnostic::Location {
-                path,
-                line: r.span().start_line,
-                col: r.span().start_col + 1,
-            };
-            (r.message().to_string(), Some(loc))
+            let d = located(
+                r.message(),
+                r.filename(),
+                r.span().start_line,
+                r.span().start_col + 1,
+            );
+            Error::Build(vec![d])
         }
         _ => {
             let mut msg = e.to_string();
@@ -160,15 +186,37 @@ pub fn template_error(e: &tera::Error, rendering: Option<&str>) -> Error {
                 msg.push_str(&s.to_string());
                 src = s.source();
             }
-            (msg, None)
+            let diags = parse_reports(&msg, &located);
+            if diags.is_empty() {
+                Error::Build(vec![help(Diagnostic::error(format!(
+                    "template error: {msg}"
+                )))])
+            } else {
+                Error::Build(diags)
+            }
         }
-    };
-    let mut d = Diagnostic::error(format!("template error: {message}"));
-    if let Some(loc) = location {
-        d = d.at(loc);
     }
-    if let Some(page) = rendering {
-        d = d.help(format!("while rendering {page}"));
+}
+
+/// Tera reports several template problems at once as text (`error: …` then
+/// ` --> name:line:col`); each becomes a diagnostic.
+fn parse_reports(
+    text: &str,
+    located: &dyn Fn(&str, &str, usize, usize) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+            let line_no = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+            let name = parts.next().unwrap_or(loc);
+            out.push(located(m, name, line_no, col));
+            message = None;
+        }
     }
-    Error::Build(vec![d])
+    out
 }

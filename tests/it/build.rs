@@ -1,0 +1,321 @@
+//! The foundation: a fixture site built end to end.
+
+use crate::support::{SiteTest, main_of, xml};
+
+fn built() -> SiteTest {
+    let t = SiteTest::fixture("basic");
+    t.build().success();
+    t
+}
+
+#[test]
+fn pages_live_at_pretty_urls() {
+    let t = built();
+    for path in [
+        "index.html",
+        "guides/index.html",
+        "guides/conflict/index.html",
+        "guides/yaml-page/index.html",
+        "guides/untitled/index.html",
+        "notes/alias/index.html",
+        "404.html",
+        "robots.txt",
+        "img/logo.txt",
+        "highlight-light.css",
+        "highlight-dark.css",
+        "style.css",
+    ] {
+        assert!(t.has(path), "missing {path}");
+    }
+    assert_eq!(t.out("img/logo.txt"), "hello static\n");
+}
+
+#[test]
+fn headings_get_unicode_anchors_deduplicated() {
+    let t = built();
+    let html = t.out("guides/conflict/index.html");
+    assert!(html.contains(r##"<h2 id="冲突处理">冲突处理<a class="anchor" href="#冲突处理" aria-hidden="true" tabindex="-1">#</a></h2>"##));
+    assert!(html.contains(r#"<h2 id="冲突处理-1">冲突处理"#));
+    assert!(html.contains(r#"<h2 id="code-sample">Code Sample"#));
+    // Table of contents lists all three.
+    assert!(
+        html.contains(r##"<li><a href="#冲突处理-1">冲突处理</a></li>"##),
+        "{}",
+        main_of(&html)
+    );
+}
+
+#[test]
+fn chinese_line_break_adds_no_space() {
+    let t = built();
+    assert!(
+        t.out("guides/conflict/index.html")
+            .contains("<p>第一步先降温，然后再听双方。</p>")
+    );
+}
+
+#[test]
+fn code_is_highlighted_with_classes() {
+    let t = built();
+    let html = t.out("guides/conflict/index.html");
+    assert!(html.contains(
+        r#"<pre class="code hl-code" data-lang="rust"><code><span class="hl-source hl-rust">"#
+    ));
+    assert!(html.contains(r#"<span class="hl-storage hl-type hl-function hl-rust">fn</span>"#));
+    assert!(!main_of(&html).contains("style=\""));
+    assert!(t.out("highlight-light.css").contains(".hl-storage"));
+    assert!(t.out("highlight-dark.css").contains(".hl-storage"));
+    assert_ne!(t.out("highlight-light.css"), t.out("highlight-dark.css"));
+}
+
+#[test]
+fn internal_links_resolve_to_urls() {
+    let t = built();
+    let html = t.out("guides/conflict/index.html");
+    assert!(html.contains(r#"<a href="/guides/yaml-page/#second-part">the YAML page</a>"#));
+    assert!(html.contains(r#"<a href="/notes/alias/">the note</a>"#));
+    assert!(
+        t.out("guides/yaml-page/index.html")
+            .contains(r#"<a href="/guides/conflict/#冲突处理">conflict guide</a>"#)
+    );
+    assert!(
+        t.out("index.html")
+            .contains(r#"<a href="/guides/conflict/">conflict guide</a>"#)
+    );
+}
+
+#[test]
+fn title_falls_back_to_first_heading() {
+    let t = built();
+    let html = t.out("guides/untitled/index.html");
+    assert!(html.contains("<title>Title From Heading · Fixture KB</title>"));
+    assert!(html.contains("<h1>Title From Heading</h1>"));
+    assert_eq!(
+        html.matches("Title From Heading</h1>").count(),
+        1,
+        "heading not repeated in the body"
+    );
+}
+
+#[test]
+fn yaml_and_toml_front_matter_both_work() {
+    let t = built();
+    let html = t.out("guides/yaml-page/index.html");
+    assert!(html.contains("<h1>A YAML page</h1>"));
+    assert!(html.contains(r#"<time datetime="2026-01-15">2026-01-15</time>"#));
+    assert!(html.contains(r#"href="/tags/onboarding/""#));
+}
+
+#[test]
+fn tags_index_counts_and_orders() {
+    let t = built();
+    let tags = main_of(&t.out("tags/index.html")).to_string();
+    // "Moderation" and "moderation" are one tag; the name first written wins.
+    assert!(tags.contains(r#"<a class="tag" href="/tags/moderation/">#moderation <span class="count">3</span></a>"#), "{tags}");
+    assert!(tags.contains(r#"<a class="tag" href="/tags/onboarding/">#onboarding <span class="count">2</span></a>"#), "{tags}");
+    assert!(
+        tags.contains(
+            r#"<a class="tag" href="/tags/冲突/">#冲突 <span class="count">1</span></a>"#
+        ),
+        "{tags}"
+    );
+    let page = t.out("tags/moderation/index.html");
+    let order: Vec<usize> = ["冲突处理指南", "Moved note", "A YAML page"]
+        .iter()
+        .map(|t| page.find(t).expect(t))
+        .collect();
+    assert!(
+        order[0] < order[1] && order[1] < order[2],
+        "newest first: {order:?}"
+    );
+}
+
+#[test]
+fn feeds_and_sitemap_are_valid_xml() {
+    let t = built();
+    let atom = t.out("atom.xml");
+    let doc = xml(&atom);
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), 4, "drafts are not in the feed");
+    let first_title = entries[0]
+        .descendants()
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text());
+    assert_eq!(first_title, Some("冲突处理指南"));
+    let tag_feed = t.out("tags/moderation/atom.xml");
+    assert_eq!(
+        xml(&tag_feed)
+            .descendants()
+            .filter(|n| n.has_tag_name("entry"))
+            .count(),
+        3
+    );
+    let sitemap = t.out("sitemap.xml");
+    let locs: Vec<String> = xml(&sitemap)
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    assert!(
+        locs.contains(&"https://kb.example/guides/conflict/".to_string()),
+        "{locs:?}"
+    );
+    assert!(
+        locs.contains(&"https://kb.example/tags/冲突/".to_string()),
+        "{locs:?}"
+    );
+    assert!(!locs.iter().any(|l| l.contains("draft")));
+    assert_eq!(
+        t.out("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://kb.example/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn aliases_redirect() {
+    let t = built();
+    let html = t.out("old/note/index.html");
+    assert!(
+        html.contains(
+            r#"<meta http-equiv="refresh" content="0; url=https://kb.example/notes/alias/">"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains(r#"<link rel="canonical" href="https://kb.example/notes/alias/">"#));
+}
+
+#[test]
+fn drafts_only_with_flag() {
+    let t = SiteTest::fixture("basic");
+    t.build().success();
+    assert!(!t.has("notes/draft/index.html"));
+    t.run(&["build", "--drafts"]).success();
+    assert!(t.out("notes/draft/index.html").contains("Secret draft"));
+}
+
+#[test]
+fn base_url_flag_and_output_folder() {
+    let t = SiteTest::fixture("basic");
+    let out = t.root.join("elsewhere");
+    t.run(&[
+        "build",
+        "--base-url",
+        "https://mirror.example/kb/",
+        "-o",
+        out.to_str().unwrap(),
+    ])
+    .success();
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://mirror.example/kb/guides/conflict/</loc>"),
+        "{sitemap}"
+    );
+    // A base URL with a path prefixes every internal link.
+    let page = std::fs::read_to_string(out.join("guides/conflict/index.html")).unwrap();
+    assert!(page.contains(r#"<a href="/kb/notes/alias/">the note</a>"#));
+    assert!(page.contains(r#"href="/kb/style.css""#));
+}
+
+#[test]
+fn site_templates_override_and_extend_the_theme() {
+    let t = SiteTest::fixture("basic").file(
+        "templates/page.html",
+        "{% extends \"default/page.html\" %}{% block body %}<div class=\"custom\">{{ page.word_count }} words</div>{{ super() }}{% endblock body %}",
+    );
+    t.build().success();
+    let html = t.out("guides/yaml-page/index.html");
+    assert!(
+        html.contains("<div class=\"custom\">"),
+        "{}",
+        main_of(&html)
+    );
+    assert!(
+        html.contains("<h2 id=\"second-part\">"),
+        "super() keeps the body"
+    );
+}
+
+#[test]
+fn a_named_theme_folder_is_used() {
+    let t = SiteTest::fixture("basic")
+        .file(
+            "almanac.toml",
+            "title = \"T\"\nbase_url = \"https://kb.example\"\ntheme = \"plain\"\n",
+        )
+        .file(
+            "themes/plain/templates/section.html",
+            "SECTION {{ section.title }}",
+        )
+        .file("themes/plain/static/theme.css", "body{}");
+    t.build().success();
+    assert_eq!(t.out("guides/index.html"), "SECTION Guides");
+    assert_eq!(t.out("theme.css"), "body{}");
+    assert!(
+        t.out("guides/conflict/index.html").contains("<article"),
+        "other templates fall back to the default theme"
+    );
+}
+
+#[test]
+fn reading_time_counts_chinese_characters() {
+    let zh = "这是一个很长的段落。".repeat(120);
+    let t = SiteTest::minimal().file(
+        "content/long.md",
+        &format!("+++\ntitle = \"长文\"\n+++\n\n{zh}\n"),
+    );
+    t.build().success();
+    // 1,080 CJK characters at 400 a minute: 3 minutes, though there are no spaces at all.
+    assert!(t.out("long/index.html").contains("<span>3 min read</span>"));
+}
+
+#[test]
+fn raw_html_policies() {
+    let body = "+++\ntitle = \"x\"\n+++\n\n<script>alert(1)</script>\n\nHi <b onclick=\"evil()\">there</b>.\n";
+    let t = SiteTest::minimal().file("content/x.md", body);
+    t.build().success();
+    assert!(
+        main_of(&t.out("x/index.html")).contains("<script>alert(1)</script>"),
+        "allow is the default"
+    );
+    t.write(
+        "almanac.toml",
+        "title = \"Test\"\nbase_url = \"https://t.example\"\n[markdown]\nraw_html = \"sanitize\"\n",
+    );
+    t.build().success();
+    let html = t.out("x/index.html");
+    let main = main_of(&html);
+    assert!(
+        !main.contains("<script>") && !main.contains("onclick"),
+        "{main}"
+    );
+    assert!(main.contains("Hi <b>there</b>."));
+    t.write(
+        "almanac.toml",
+        "title = \"Test\"\nbase_url = \"https://t.example\"\n[markdown]\nraw_html = \"escape\"\n",
+    );
+    t.build().success();
+    assert!(main_of(&t.out("x/index.html")).contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn ascii_slugs_transliterate() {
+    let t = SiteTest::empty()
+        .file(
+            "almanac.toml",
+            "title = \"T\"\nbase_url = \"https://t.example\"\nslugify = \"ascii\"\n",
+        )
+        .file(
+            "content/规则/冲突处理.md",
+            "+++\ntitle = \"冲突\"\ntags = [\"新人\"]\n+++\n## 冲突处理\n",
+        );
+    t.build().success();
+    let html = t.out("gui-ze/chong-tu-chu-li/index.html");
+    assert!(
+        html.contains("<h2 id=\"冲突处理\">"),
+        "anchors keep Chinese either way"
+    );
+    assert!(t.has("tags/xin-ren/index.html"));
+}

@@ -1,0 +1,219 @@
+//! Error cases: each with its message, its file:line:col and exit code 1,
+//! and the previous output left exactly as it was.
+
+use crate::support::SiteTest;
+
+#[test]
+fn broken_links_are_all_reported_with_file_and_line() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n\nIntro.\n\nSee [missing](nope.md) here.\n",
+        )
+        .file(
+            "content/b.md",
+            "+++\ntitle = \"B\"\n+++\n[one](@/gone.md)\n\n[two](a.md#no-such-anchor)\n",
+        );
+    let run = t.build();
+    run.failure(1)
+        .stderr_has("error: broken link `nope.md`: no page content/nope.md\n  --> content/a.md:7:5")
+        .stderr_has("error: broken link `@/gone.md`: no page content/gone.md\n  --> content/b.md:4:1")
+        .stderr_has("error: broken anchor `#no-such-anchor` in link `a.md#no-such-anchor`: content/a.md has no such heading or rule\n  --> content/b.md:6:1")
+        .stderr_has("build failed: 3 errors");
+    assert!(
+        !t.root.join("public").exists(),
+        "nothing written on failure"
+    );
+}
+
+#[test]
+fn url_collision_names_both_files() {
+    let t = SiteTest::minimal()
+        .file("content/guide.md", "+++\ntitle = \"One\"\n+++\n")
+        .file(
+            "content/other.md",
+            "+++\ntitle = \"Two\"\nslug = \"guide\"\n+++\n",
+        );
+    t.build()
+        .failure(1)
+        .stderr_has("error: content/guide.md and content/other.md both map to the URL /guide/");
+}
+
+#[test]
+fn bad_toml_front_matter_points_at_line_and_column() {
+    let t = SiteTest::minimal().file(
+        "content/bad.md",
+        "+++\ntitle = \"ok\"\ntags = [\"a\", \n+++\nbody\n",
+    );
+    let run = t.build();
+    run.failure(1)
+        .stderr_has("error: invalid front matter: unclosed array, expected `]`")
+        .stderr_has("--> content/bad.md:3:13");
+}
+
+#[test]
+fn bad_yaml_front_matter_points_at_line() {
+    let t = SiteTest::minimal().file(
+        "content/bad.md",
+        "---\ntitle: ok\ntags: [a, b\ndate: 2026-01-01\n---\nbody\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("error: invalid front matter:")
+        .stderr_has("--> content/bad.md:");
+}
+
+#[test]
+fn unknown_front_matter_key_is_named_with_its_line() {
+    let t = SiteTest::minimal().file("content/x.md", "+++\ntitle = \"x\"\nauthor = \"me\"\n+++\n");
+    t.build()
+        .failure(1)
+        .stderr_has("unknown field `author`")
+        .stderr_has("--> content/x.md:3:1")
+        .stderr_has("help: put custom keys under `extra`");
+}
+
+#[test]
+fn unknown_keys_can_warn_or_go_to_extra() {
+    let t = SiteTest::empty()
+        .file("almanac.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n[front_matter]\nunknown_keys = \"warn\"\n")
+        .file("content/x.md", "+++\ntitle = \"x\"\nauthor = \"me\"\n+++\n");
+    t.build()
+        .success()
+        .stderr_has("warning: unknown front matter key `author` ignored\n  --> content/x.md:3:1");
+    t.write("almanac.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n[front_matter]\nunknown_keys = \"extra\"\n");
+    t.write("templates/page.html", "{% extends \"default/page.html\" %}{% block body %}by {{ page.extra.author }}{% endblock body %}");
+    let run = t.build();
+    run.success();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(t.out("x/index.html").contains("by me"));
+}
+
+#[test]
+fn invalid_date_names_the_key() {
+    let t = SiteTest::minimal().file("content/x.md", "---\ntitle: x\ndate: next tuesday\n---\n");
+    t.build()
+        .failure(1)
+        .stderr_has("error: `date` is not a date: `next tuesday`\n  --> content/x.md:3:1");
+}
+
+#[test]
+fn unclosed_front_matter() {
+    let t = SiteTest::minimal().file("content/x.md", "+++\ntitle = \"x\"\n\nbody without end\n");
+    t.build()
+        .failure(1)
+        .stderr_has("front matter opened with `+++` is never closed")
+        .stderr_has("--> content/x.md:1:1");
+}
+
+#[test]
+fn template_error_names_template_line_and_page() {
+    let t = SiteTest::minimal()
+        .file("content/x.md", "+++\ntitle = \"x\"\n+++\n")
+        .file(
+            "templates/page.html",
+            "<p>\n{{ page.title | no_such_filter }}\n</p>\n",
+        );
+    t.build()
+        .failure(1)
+        .stderr_has("template error:")
+        .stderr_has("templates/page.html:2:");
+    let t = SiteTest::minimal()
+        .file("content/x.md", "+++\ntitle = \"x\"\n+++\n")
+        .file("templates/page.html", "<p>\n\n{{ page.title + 1 }}\n</p>\n");
+    t.build()
+        .failure(1)
+        .stderr_has("templates/page.html:3:")
+        .stderr_has("while rendering content/x.md");
+}
+
+#[test]
+fn config_errors() {
+    let t = SiteTest::empty().file(
+        "almanac.toml",
+        "title = \"T\"\nbase_url = \"https://t.example\"\ntitel = \"x\"\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("unknown field `titel`")
+        .stderr_has("--> almanac.toml:3:1");
+    let t = SiteTest::empty();
+    t.build()
+        .failure(1)
+        .stderr_has("no almanac.toml in")
+        .stderr_has("almanac init");
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let t = SiteTest::fixture("basic");
+    t.build().success();
+    let before = t.snapshot();
+    assert!(before.len() > 10);
+    t.write(
+        "content/guides/conflict.md",
+        "+++\ntitle = \"x\"\n+++\n[broken](nowhere.md)\n",
+    );
+    t.build().failure(1).stderr_has("broken link `nowhere.md`");
+    assert_eq!(
+        t.snapshot(),
+        before,
+        "the output folder is byte-for-byte as before"
+    );
+    t.write(
+        "content/guides/conflict.md",
+        "+++\ntitle = \"x\"\n+++\nfine\n",
+    );
+    t.write("templates/page.html", "{{ page.title | nope }}");
+    t.build().failure(1);
+    assert_eq!(
+        t.snapshot(),
+        before,
+        "a template error loses nothing either"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&t.root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("almanac-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folders left behind");
+}
+
+#[test]
+fn event_without_start_or_inverted() {
+    let t = SiteTest::minimal().file("content/events/a.md", "+++\ntitle = \"Meetup\"\n+++\n");
+    t.build()
+        .failure(1)
+        .stderr_has("error: event `Meetup` has no `start`")
+        .stderr_has("--> content/events/a.md:2:1");
+    let t = SiteTest::minimal().file(
+        "content/events/a.md",
+        "+++\ntitle = \"Meetup\"\nstart = 2026-05-01T19:00:00+08:00\nend = 2026-05-01T18:00:00+08:00\n+++\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("error: event `Meetup` ends before it starts")
+        .stderr_has("--> content/events/a.md:4:1");
+}
+
+#[test]
+fn alias_cannot_escape_or_shadow() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\naliases = [\"/b/\"]\n+++\n",
+        )
+        .file("content/b.md", "+++\ntitle = \"B\"\n+++\n");
+    t.build()
+        .failure(1)
+        .stderr_has("alias /b/ of content/a.md is already the URL of content/b.md");
+    let t = SiteTest::minimal().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\naliases = [\"../../etc/evil\"]\n+++\n",
+    );
+    t.build().success();
+    assert!(
+        t.has("etc/evil/index.html"),
+        "`..` is dropped, the redirect stays inside the output"
+    );
+}

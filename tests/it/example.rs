@@ -1,0 +1,42 @@
+//! The example site is the largest fixture: it must build with no warning.
+
+use crate::support::{SiteTest, main_of, xml};
+
+#[test]
+fn example_site_builds_cleanly() {
+    let t = SiteTest::example();
+    let run = t.build();
+    run.success();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(run.stdout.contains("Built 35 pages"), "{}", run.stdout);
+    // Chinese file names keep their characters in URLs and anchors.
+    let conflict = t.out("playbooks/conflict/冲突处理/index.html");
+    assert!(conflict.contains(r#"<h2 id="冲突处理">"#));
+    assert!(conflict.contains(r#"<a href="/rules/group-rules/#rule-5">群规第 5 条</a>"#));
+    // Interface words follow the site language.
+    assert!(conflict.contains(r#"<html lang="zh-CN">"#));
+    assert!(conflict.contains("<h2 class=\"facts-heading\">开始之前</h2>"));
+    // Every kind is used.
+    assert!(
+        t.out("rules/group-rules/index.html")
+            .contains(r#"<li id="rule-8" class="rule">"#)
+    );
+    assert!(
+        t.out("faq/joining/index.html")
+            .contains(r#""@type":"FAQPage""#)
+    );
+    assert!(
+        t.out("events/2026/winter-meetup/index.html")
+            .contains(r#""@type":"Event""#)
+    );
+    assert!(t.has("events/2026/winter-meetup.ics"));
+    xml(&t.out("rules/changes.xml"));
+    xml(&t.out("atom.xml"));
+    let home = t.out("index.html");
+    assert!(
+        main_of(&home).contains("冬季聚会：年度项目展"),
+        "upcoming events on the home page"
+    );
+    assert!(!t.has("about/roadmap/index.html"), "drafts stay out");
+    assert!(t.has("guides/welcome/index.html"), "aliases redirect");
+}

@@ -1,0 +1,375 @@
+//! Knowledge-base kinds: playbooks, rules with history, FAQs, events and calendars.
+
+use icalendar::{
+    Calendar, CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike,
+};
+
+use crate::support::{SiteTest, main_of, xml};
+
+fn built() -> SiteTest {
+    let t = SiteTest::fixture("kinds");
+    t.build().success();
+    t
+}
+
+#[test]
+fn playbook_header_steps_and_tasks() {
+    let t = built();
+    let html = t.out("playbooks/setup/index.html");
+    assert!(html.contains("<div><dt>Duration</dt><dd>2 hours</dd></div>"));
+    assert!(html.contains("<div><dt>Roles</dt><dd>host · greeter</dd></div>"));
+    assert!(
+        html.contains(r#"<li>Read <a href="/rules/house-rules/#rule-2">rule 2</a></li>"#),
+        "prerequisite links resolve"
+    );
+    assert!(html.contains(
+        r#"<ol class="steps">
+<li id="step-1" class="step" data-check="1">Open the room.</li>
+<li id="step-2" class="step" data-check="2">Set out chairs.</li>
+<li id="step-3" class="step" data-check="3">Greet people.</li>
+</ol>"#
+    ));
+    assert!(html.contains(
+        r#"<li><input type="checkbox" class="check" data-check="4" disabled> Buy snacks</li>"#
+    ));
+    assert!(html.contains(r#"<li><input type="checkbox" class="check" data-check="5" disabled checked> Book the room</li>"#));
+    assert!(
+        html.contains(r#"data-checklist="/playbooks/setup/" data-total="5" hidden"#),
+        "progress bar stays hidden without JavaScript"
+    );
+    assert!(t.out("style.css").contains("@media print"));
+}
+
+#[test]
+fn broken_prerequisite_link_is_an_error() {
+    let t = SiteTest::fixture("kinds");
+    t.write(
+        "content/playbooks/setup.md",
+        "+++\ntitle = \"S\"\nprerequisites = [\"Read [this](../rules/nope.md)\"]\n+++\n1. Step\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("broken link `../rules/nope.md`")
+        .stderr_has("--> content/playbooks/setup.md:3:1");
+}
+
+#[test]
+fn rules_get_stable_numbered_anchors() {
+    let t = built();
+    let html = t.out("rules/house-rules/index.html");
+    assert!(html.contains(r##"<li id="rule-1" class="rule"><a class="rule-num" href="#rule-1" title="Link to rule 1">1</a>Be kind.</li>"##));
+    assert!(
+        html.contains(r#"<ol class="rules" start="3">"#),
+        "numbering continues across lists"
+    );
+    assert!(html.contains(r#"<li id="rule-3" class="rule">"#));
+    assert!(!html.contains("rule-4"), "nested items are not rules");
+    let headings = t.out("rules/heading-rules/index.html");
+    assert!(headings.contains(r##"<span id="respect" class="alias-anchor"></span><h2 id="rule-1" class="rule"><a class="rule-num" href="#rule-1" title="Link to rule 1">1</a> Respect"##));
+    assert!(headings.contains(r#"<h2 id="rule-2" class="rule">"#));
+}
+
+#[test]
+fn rules_show_version_and_history_newest_first() {
+    let t = built();
+    let html = t.out("rules/house-rules/index.html");
+    assert!(html.contains(r#"<span class="version">Version 2.0</span>"#));
+    assert!(
+        html.contains(
+            r#"<span>In force since <time datetime="2026-03-01">2026-03-01</time></span>"#
+        )
+    );
+    let newer = html.find("Added rule 3").expect("newer entry");
+    let older = html.find("First version").expect("older entry");
+    assert!(newer < older, "newest first");
+}
+
+#[test]
+fn rule_changes_feed() {
+    let t = built();
+    let feed = t.out("rules/changes.xml");
+    let doc = xml(&feed);
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| {
+            e.descendants()
+                .find(|n| n.has_tag_name("title"))
+                .and_then(|n| n.text())
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "House rules v2.0: Added rule 3",
+            "House rules v1.0: First version"
+        ]
+    );
+}
+
+#[test]
+fn rules_history_from_git_shows_what_changed() {
+    let t = SiteTest::fixture("kinds");
+    t.write("almanac.toml", "title = \"Kinds\"\nbase_url = \"https://kinds.example\"\n[rules]\nhistory_from_git = true\n");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(&t.root)
+            .env("GIT_AUTHOR_DATE", "2026-01-05T10:00:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2026-01-05T10:00:00+08:00")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        assert!(ok, "git {args:?}");
+    };
+    // Without a repository the option is harmless.
+    t.build().success();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "Adopt house rules"]);
+    let rules = "+++\ntitle = \"House rules\"\n+++\n1. Be kind to everyone.\n2. No spam.\n3. Clean up after yourself.\n4. Leave by ten.\n";
+    t.write("content/rules/house-rules.md", rules);
+    git(&["commit", "-q", "-am", "Reword rule 1, add rule 4"]);
+    t.build().success();
+    let html = t.out("rules/house-rules/index.html");
+    let history = &html[html.find("<section class=\"history\"").expect("history")..];
+    assert!(history.contains("Reword rule 1, add rule 4"), "{history}");
+    assert!(
+        history.contains(
+            r#"<li class="change-reworded"><span class="change-kind">reworded</span> #1:"#
+        ),
+        "{history}"
+    );
+    assert!(
+        history.contains("<del>Be kind.</del> <ins>Be kind to everyone.</ins>"),
+        "{history}"
+    );
+    assert!(
+        history.contains(r#"<span class="change-kind">added</span> #4:"#),
+        "{history}"
+    );
+    let feed = t.out("rules/changes.xml");
+    assert!(
+        xml(&feed)
+            .descendants()
+            .any(|n| n.text() == Some("House rules: Reword rule 1, add rule 4")),
+        "{feed}"
+    );
+}
+
+#[test]
+fn faq_questions_anchors_and_json_ld() {
+    let t = built();
+    let html = t.out("faq/general/index.html");
+    assert!(html.contains(r##"<ol><li><a href="#how-do-i-join">How do I join?</a></li><li><a href="#活动收费吗">活动收费吗？</a></li></ol>"##));
+    assert!(html.contains(r#"<h2 id="活动收费吗">活动收费吗？"#));
+    let start = html
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("json-ld")
+        + 35;
+    let end = start + html[start..].find("</script>").expect("end");
+    let value: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "name": "General FAQ",
+            "mainEntity": [
+                { "@type": "Question", "name": "How do I join?",
+                  "acceptedAnswer": { "@type": "Answer", "text": "Say hello in the main group." } },
+                { "@type": "Question", "name": "活动收费吗？",
+                  "acceptedAnswer": { "@type": "Answer", "text": "不收费。材料费分摊。" } },
+            ],
+        })
+    );
+}
+
+#[test]
+fn events_upcoming_before_past_by_year() {
+    let t = built();
+    let html = t.out("events/index.html");
+    let main = main_of(&html);
+    let pos = |s: &str| main.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    let order = [
+        pos("Upcoming events"),
+        pos("Online workshop"),
+        pos("New year gathering"),
+        pos("Past events"),
+        pos(r#"<h3 id="year-2026">2026</h3>"#),
+        pos("March meetup"),
+        pos(r#"<h3 id="year-2025">2025</h3>"#),
+        pos("Old picnic"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{main}");
+    // The year folder is its own archive page.
+    assert!(t.out("events/2025/index.html").contains("Old picnic"));
+    // The home page shows what is next.
+    let home = t.out("index.html");
+    let upcoming = &home[home.find("upcoming-heading").expect("upcoming")
+        ..home.find("recent-heading").expect("recent")];
+    assert!(
+        upcoming.contains("Online workshop") && upcoming.contains("New year gathering"),
+        "{upcoming}"
+    );
+    assert!(
+        !upcoming.contains("Old picnic") && !upcoming.contains("March meetup"),
+        "{upcoming}"
+    );
+}
+
+#[test]
+fn now_moves_events_from_upcoming_to_past() {
+    let t = SiteTest::fixture("kinds");
+    t.run(&["build", "--now", "2027-06-01"]).success();
+    let main = main_of(&t.out("events/index.html")).to_string();
+    let past = main.find("Past events").expect("past");
+    assert!(
+        main.find("New year gathering").expect("event") > past,
+        "{main}"
+    );
+    assert!(main.contains(r#"<h3 id="year-2027">2027</h3>"#));
+}
+
+fn calendar(t: &SiteTest, path: &str) -> Calendar {
+    let text = t.out(path);
+    for line in text.split("\r\n") {
+        assert!(line.len() <= 75, "line longer than 75 octets: {line:?}");
+    }
+    assert!(
+        !text.replace("\r\n", "").contains('\n'),
+        "lines end in CRLF"
+    );
+    let unfolded = icalendar::parser::unfold(&text);
+    let parsed = icalendar::parser::read_calendar(&unfolded).expect("parses");
+    Calendar::from(parsed)
+}
+
+fn only_event(cal: &Calendar) -> &icalendar::Event {
+    let events: Vec<_> = cal
+        .components
+        .iter()
+        .filter_map(CalendarComponent::as_event)
+        .collect();
+    assert_eq!(events.len(), 1);
+    events[0]
+}
+
+fn utc(s: &str) -> DatePerhapsTime {
+    let dt = chrono::DateTime::parse_from_rfc3339(s)
+        .expect("date")
+        .to_utc();
+    DatePerhapsTime::DateTime(CalendarDateTime::Utc(dt))
+}
+
+#[test]
+fn ics_converts_offsets_to_utc() {
+    let t = built();
+    let cal = calendar(&t, "events/past-meetup.ics");
+    let ev = only_event(&cal);
+    assert_eq!(
+        ev.get_start(),
+        Some(utc("2026-03-14T11:00:00Z")),
+        "19:00 at +08:00 is 11:00 UTC"
+    );
+    assert_eq!(ev.get_end(), Some(utc("2026-03-14T13:00:00Z")));
+    assert_eq!(ev.get_summary(), Some("March meetup"));
+    assert_eq!(ev.get_uid(), Some("events/past-meetup@kinds.example"));
+    assert_eq!(ev.get_location(), Some("Room 2, Riverside Hall"));
+    assert!(
+        ev.get_description()
+            .unwrap_or("")
+            .contains("need folding in the calendar file")
+    );
+    let online = calendar(&t, "events/online-utc.ics");
+    assert_eq!(
+        only_event(&online).get_start(),
+        Some(utc("2026-12-01T12:00:00Z"))
+    );
+}
+
+#[test]
+fn ics_all_day_events_are_dates_with_exclusive_end() {
+    let t = built();
+    let text = t.out("events/all-day.ics");
+    assert!(text.contains("DTSTART;VALUE=DATE:20270110\r\n"));
+    assert!(
+        text.contains("DTEND;VALUE=DATE:20270112\r\n"),
+        "two days: the end is the day after the last"
+    );
+    assert!(
+        text.contains("LOCATION:The hall\\; bring tea\\, cups\r\n"),
+        "text is escaped"
+    );
+    let cal = calendar(&t, "events/all-day.ics");
+    let day =
+        |d: &str| DatePerhapsTime::Date(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+    assert_eq!(only_event(&cal).get_start(), Some(day("2027-01-10")));
+    assert_eq!(
+        only_event(&cal).get_location(),
+        Some("The hall; bring tea, cups")
+    );
+}
+
+#[test]
+fn site_calendar_has_every_event() {
+    let t = built();
+    let cal = calendar(&t, "events.ics");
+    let mut uids: Vec<&str> = cal
+        .components
+        .iter()
+        .filter_map(CalendarComponent::as_event)
+        .filter_map(|e| e.get_uid())
+        .collect();
+    uids.sort();
+    assert_eq!(
+        uids,
+        [
+            "events/2025/old@kinds.example",
+            "events/all-day@kinds.example",
+            "events/online-utc@kinds.example",
+            "events/past-meetup@kinds.example"
+        ]
+    );
+    let html = t.out("events/past-meetup/index.html");
+    assert!(html.contains(
+        r#"<a class="button" href="/events/past-meetup.ics" download>Add to calendar</a>"#
+    ));
+}
+
+#[test]
+fn event_json_ld() {
+    let t = built();
+    let html = t.out("events/online-utc/index.html");
+    let start = html
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("json-ld")
+        + 35;
+    let end = start + html[start..].find("</script>").expect("end");
+    let v: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    assert_eq!(v["@type"], "Event");
+    assert_eq!(v["startDate"], "2026-12-01T12:00:00+00:00");
+    assert_eq!(v["endDate"], "2026-12-01T13:30:00+00:00");
+    assert_eq!(
+        v["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(
+        v["location"],
+        serde_json::json!({"@type": "VirtualLocation", "url": "https://meet.example/room"})
+    );
+    let html = t.out("events/past-meetup/index.html");
+    let start = html
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("json-ld")
+        + 35;
+    let end = start + html[start..].find("</script>").expect("end");
+    let v: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    assert_eq!(v["startDate"], "2026-03-14T19:00:00+08:00");
+    assert_eq!(v["location"]["@type"], "Place");
+    assert_eq!(
+        v["organizer"][1],
+        serde_json::json!({"@type": "Organization", "name": "Events group"})
+    );
+}

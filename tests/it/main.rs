@@ -1,0 +1,16 @@
+//! Integration tests: fixture sites built with the real `almanac` binary.
+//!
+//! - `build`: pages, URLs, anchors, highlighting, links, tags, feeds, sitemap, themes
+//! - `errors`: every error case with its message, location and exit code
+//! - `kinds`: playbooks, rules, FAQs, events and calendars
+//! - `cli`: `init`, `new`, `check`, usage errors
+//! - `example`: the example site builds cleanly
+//!
+//! Fixtures live in `tests/fixtures/<name>/`; each has a README saying what it covers.
+
+mod build;
+mod cli;
+mod errors;
+mod example;
+mod kinds;
+mod support;
