@@ -45,6 +45,9 @@ pub enum Command {
         /// "Now" for upcoming/past events, for reproducible builds (RFC 3339 or YYYY-MM-DD).
         #[arg(long, value_name = "TIME", value_parser = parse_now)]
         now: Option<DateTime<FixedOffset>>,
+        /// Print the time each stage took.
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Check links, anchors, front matter and templates without writing anything.
     Check {
@@ -123,6 +126,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             base_url,
             drafts,
             now,
+            verbose,
         } => {
             let opts = BuildOptions {
                 root: cli.root,
@@ -143,6 +147,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 s.output.display(),
                 s.elapsed.as_millis()
             );
+            if verbose {
+                for (stage, time) in &s.timings.stages {
+                    println!("  {stage:<8} {:>7.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
             Ok(())
         }
         Command::Check { drafts } => {

@@ -53,18 +53,52 @@ pub struct BuildSummary {
     pub warnings: Vec<Diagnostic>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Time spent in each stage, in order.
+    pub timings: Timings,
+}
+
+/// Wall time of each stage of one build.
+#[derive(Debug, Default)]
+pub struct Timings {
+    last: Option<Instant>,
+    /// `(stage, time)` in pipeline order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn start() -> Self {
+        Timings {
+            last: Some(Instant::now()),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Records the time since the previous mark as `stage`.
+    fn mark(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.stages.push((stage, now - last));
+        }
+        self.last = Some(now);
+    }
 }
 
 /// Loads, parses and links the site: everything up to rendering.
-pub fn site(opts: &BuildOptions) -> Result<(Site, SourceSet, Vec<Diagnostic>)> {
+pub fn site(
+    opts: &BuildOptions,
+    timings: &mut Timings,
+) -> Result<(Site, SourceSet, Vec<Diagnostic>)> {
     let config: Arc<SiteConfig> = Arc::new(config::load(&opts.root, opts.base_url.as_deref())?);
     let now = opts
         .now
         .unwrap_or_else(|| chrono::Local::now().fixed_offset());
     let sources = load::sources(&config)?;
+    timings.mark("load");
     let mut diags = Diagnostics::default();
     let docs = parse::documents(&sources.sources, &config, &mut diags);
+    timings.mark("parse");
     let site = link::site(docs, config, now, opts.drafts, &mut diags);
+    timings.mark("link");
     let warnings = diags.finish()?;
     Ok((site, sources, warnings))
 }
@@ -72,14 +106,17 @@ pub fn site(opts: &BuildOptions) -> Result<(Site, SourceSet, Vec<Diagnostic>)> {
 /// Builds the site into its output folder, replacing it only on success.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
-    let (site, sources, warnings) = site(opts)?;
+    let mut timings = Timings::start();
+    let (site, sources, warnings) = site(opts, &mut timings)?;
     let mut theme = Theme::load(&site.config)?;
     let outputs = render::outputs(&site, &mut theme, &sources.assets)?;
+    timings.mark("render");
     let output = opts
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join("public"));
     let report = write::outputs(&outputs, &output)?;
+    timings.mark("write");
     Ok(BuildSummary {
         pages: site.pages.len(),
         sections: site.sections.len(),
@@ -88,12 +125,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         output,
         warnings,
         elapsed: started.elapsed(),
+        timings,
     })
 }
 
 /// Checks front matter, links and anchors, and renders every template, writing nothing.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    let (site, sources, warnings) = site(opts)?;
+    let (site, sources, warnings) = site(opts, &mut Timings::start())?;
     let mut theme = Theme::load(&site.config)?;
     render::outputs(&site, &mut theme, &sources.assets)?;
     Ok(warnings)

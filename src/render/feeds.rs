@@ -5,14 +5,27 @@ use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Text
 use super::view::HistoryView;
 use crate::link::{Page, PageId, Site};
 
+/// Which pages a feed holds and how much of each.
+pub struct FeedSpec<'a> {
+    /// Feed title.
+    pub title: &'a str,
+    /// The feed's own URL path.
+    pub self_path: &'a str,
+    /// The page it belongs to.
+    pub alt_path: &'a str,
+    /// Whole pages, or summaries only (tag feeds: 300 tags of full pages
+    /// would triple the size of a large site's output).
+    pub full_content: bool,
+}
+
 /// An Atom feed of pages, newest first, at most `feeds.limit` entries.
-pub fn pages_feed(
-    site: &Site,
-    title: &str,
-    self_path: &str,
-    alt_path: &str,
-    pages: &[PageId],
-) -> String {
+pub fn pages_feed(site: &Site, spec: &FeedSpec<'_>, pages: &[PageId]) -> String {
+    let FeedSpec {
+        title,
+        self_path,
+        alt_path,
+        full_content,
+    } = *spec;
     let config = &site.config;
     let mut ids: Vec<PageId> = pages.to_vec();
     ids.sort_by(|a, b| {
@@ -22,7 +35,7 @@ pub fn pages_feed(
     ids.truncate(config.feeds.limit);
     let entries: Vec<Entry> = ids
         .iter()
-        .map(|id| page_entry(site, site.page(*id)))
+        .map(|id| page_entry(site, site.page(*id), full_content))
         .collect();
     let updated = entries.iter().map(|e| e.updated).max().unwrap_or(site.now);
     feed(site, title, self_path, alt_path, updated, entries)
@@ -61,11 +74,17 @@ fn link(href: String, rel: &str) -> Link {
     }
 }
 
-fn page_entry(site: &Site, page: &Page) -> Entry {
+fn page_entry(site: &Site, page: &Page, full_content: bool) -> Entry {
     let permalink = site.config.permalink(&page.url);
     let updated = page.last_changed().map_or(site.now, |w| w.instant());
-    let html = super::fill_links(&page.doc.body.html, &page.xrefs, &site.config);
-    let html = super::absolute_links(&html, &site.config);
+    let content = full_content.then(|| {
+        let html = super::fill_links(&page.doc.body.html, &page.xrefs, &site.config);
+        Content {
+            value: Some(super::absolute_links(&html, &site.config)),
+            content_type: Some("html".into()),
+            ..Default::default()
+        }
+    });
     Entry {
         title: Text::plain(page.doc.title.clone()),
         id: permalink.clone(),
@@ -79,11 +98,7 @@ fn page_entry(site: &Site, page: &Page) -> Entry {
                 .clone()
                 .unwrap_or_else(|| page.doc.body.summary.clone()),
         )),
-        content: Some(Content {
-            value: Some(html),
-            content_type: Some("html".into()),
-            ..Default::default()
-        }),
+        content,
         categories: page
             .tags
             .iter()

@@ -225,13 +225,14 @@ fn taxonomy(site: &Site, theme: &Theme, views: &Views<'_>) -> Result<Vec<Output>
                 &t.url,
             )?;
             let title = format!("{} — {}", site.config.title, t.name);
-            let feed = feeds::pages_feed(
-                site,
-                &title,
-                &format!("{}atom.xml", t.url),
-                &t.url,
-                &t.pages,
-            );
+            let self_path = format!("{}atom.xml", t.url);
+            let spec = feeds::FeedSpec {
+                title: &title,
+                self_path: &self_path,
+                alt_path: &t.url,
+                full_content: false,
+            };
+            let feed = feeds::pages_feed(site, &spec, &t.pages);
             Ok([
                 Output::text(url_to_file(&t.url), html),
                 Output::text(format!("{}atom.xml", t.url.trim_start_matches('/')), feed),
@@ -249,7 +250,16 @@ fn feeds_and_maps(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> Vec<
     let all: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
     let mut out = vec![Output::text(
         "atom.xml",
-        feeds::pages_feed(site, &site.config.title, "/atom.xml", "/", &all),
+        feeds::pages_feed(
+            site,
+            &feeds::FeedSpec {
+                title: &site.config.title,
+                self_path: "/atom.xml",
+                alt_path: "/",
+                full_content: true,
+            },
+            &all,
+        ),
     )];
     if !histories.is_empty() {
         out.push(Output::text(

@@ -319,3 +319,33 @@ fn ascii_slugs_transliterate() {
     );
     assert!(t.has("tags/xin-ren/index.html"));
 }
+
+#[test]
+fn rebuild_after_an_edit_equals_a_clean_build() {
+    let edit = |t: &SiteTest| {
+        t.write(
+            "content/guides/yaml-page.md",
+            "---\ntitle: Renamed page\ndate: 2026-05-15\ntags: [fresh]\n---\n## Second part {#second-part}\nNew body.\n",
+        );
+        std::fs::remove_file(t.root.join("content/guides/untitled.md")).unwrap();
+    };
+    let t = SiteTest::fixture("basic");
+    t.build().success();
+    let before = t.snapshot();
+    edit(&t);
+    t.build().success();
+    let clean = SiteTest::fixture("basic");
+    edit(&clean);
+    clean.build().success();
+    assert_eq!(
+        t.snapshot(),
+        clean.snapshot(),
+        "files reused from the previous build match a clean build"
+    );
+    assert_ne!(before, t.snapshot());
+    assert!(
+        !t.has("guides/untitled/index.html"),
+        "removed pages disappear"
+    );
+    assert!(t.out("tags/fresh/index.html").contains("Renamed page"));
+}
