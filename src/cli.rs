@@ -49,6 +49,21 @@ pub enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Serve the site on a local address, rebuilding and reloading pages on every change.
+    Serve {
+        /// Port to listen on.
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; use 0.0.0.0 to let other devices on your network connect.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages with `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Check links, anchors, front matter and templates without writing anything.
     Check {
         /// Include pages with `draft = true`.
@@ -154,6 +169,21 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            drafts,
+        } => crate::serve::run(crate::serve::ServeOptions {
+            build: BuildOptions {
+                root: cli.root,
+                drafts,
+                ..Default::default()
+            },
+            bind,
+            port,
+            open,
+        }),
         Command::Check { drafts } => {
             let opts = BuildOptions {
                 root: cli.root,

@@ -25,5 +25,6 @@ pub mod load;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod write;

@@ -17,8 +17,8 @@ use crate::config::{self, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceSet};
-use crate::parse;
-use crate::render::{self, Theme};
+use crate::parse::{self, ParseCache};
+use crate::render::{self, Output, Theme};
 use crate::write;
 
 /// What `build` and `check` are asked to do.
@@ -86,6 +86,7 @@ impl Timings {
 /// Loads, parses and links the site: everything up to rendering.
 pub fn site(
     opts: &BuildOptions,
+    cache: &mut ParseCache,
     timings: &mut Timings,
 ) -> Result<(Site, SourceSet, Vec<Diagnostic>)> {
     let config: Arc<SiteConfig> = Arc::new(config::load(&opts.root, opts.base_url.as_deref())?);
@@ -95,7 +96,7 @@ pub fn site(
     let sources = load::sources(&config)?;
     timings.mark("load");
     let mut diags = Diagnostics::default();
-    let docs = parse::documents(&sources.sources, &config, &mut diags);
+    let docs = parse::documents(&sources.sources, &config, cache, &mut diags);
     timings.mark("parse");
     let site = link::site(docs, config, now, opts.drafts, &mut diags);
     timings.mark("link");
@@ -103,35 +104,81 @@ pub fn site(
     Ok((site, sources, warnings))
 }
 
+/// A site rendered in memory: its files and what went into them.
+pub struct RenderedSite {
+    /// Every output file.
+    pub outputs: Vec<Output>,
+    /// Pages, sections, tags.
+    pub counts: (usize, usize, usize),
+    /// Warnings to show.
+    pub warnings: Vec<Diagnostic>,
+    /// Time per stage so far.
+    pub timings: Timings,
+}
+
+/// A series of builds of one site that keeps parsed documents in between,
+/// so that a rebuild re-parses only the files that changed. `serve` holds one.
+pub struct Session {
+    opts: BuildOptions,
+    cache: ParseCache,
+}
+
+impl Session {
+    /// A session for the site `opts` describes.
+    pub fn new(opts: BuildOptions) -> Self {
+        Session {
+            opts,
+            cache: ParseCache::default(),
+        }
+    }
+
+    /// The options the session builds with.
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
+    }
+
+    /// Loads, parses (what changed), links and renders the whole site in memory.
+    pub fn render(&mut self) -> Result<RenderedSite> {
+        let mut timings = Timings::start();
+        let (site, sources, warnings) = site(&self.opts, &mut self.cache, &mut timings)?;
+        let mut theme = Theme::load(&site.config)?;
+        let outputs = render::outputs(&site, &mut theme, &sources.assets)?;
+        timings.mark("render");
+        Ok(RenderedSite {
+            outputs,
+            counts: (site.pages.len(), site.sections.len(), site.tags.len()),
+            warnings,
+            timings,
+        })
+    }
+}
+
 /// Builds the site into its output folder, replacing it only on success.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
-    let mut timings = Timings::start();
-    let (site, sources, warnings) = site(opts, &mut timings)?;
-    let mut theme = Theme::load(&site.config)?;
-    let outputs = render::outputs(&site, &mut theme, &sources.assets)?;
-    timings.mark("render");
     let output = opts
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join("public"));
-    let report = write::outputs(&outputs, &output)?;
-    timings.mark("write");
+    let mut rendered = Session::new(opts.clone()).render()?;
+    let report = write::outputs(&rendered.outputs, &output)?;
+    rendered.timings.mark("write");
+    let (pages, sections, tags) = rendered.counts;
     Ok(BuildSummary {
-        pages: site.pages.len(),
-        sections: site.sections.len(),
-        tags: site.tags.len(),
+        pages,
+        sections,
+        tags,
         files: report.files,
         output,
-        warnings,
+        warnings: rendered.warnings,
         elapsed: started.elapsed(),
-        timings,
+        timings: rendered.timings,
     })
 }
 
 /// Checks front matter, links and anchors, and renders every template, writing nothing.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    let (site, sources, warnings) = site(opts, &mut Timings::start())?;
+    let (site, sources, warnings) = site(opts, &mut ParseCache::default(), &mut Timings::start())?;
     let mut theme = Theme::load(&site.config)?;
     render::outputs(&site, &mut theme, &sources.assets)?;
     Ok(warnings)

@@ -34,7 +34,7 @@ pub struct TermId(pub usize);
 #[derive(Debug, Clone)]
 pub struct Page {
     /// The parsed file.
-    pub doc: Document,
+    pub doc: Arc<Document>,
     /// Its URL path, e.g. `/rules/group-rules/`.
     pub url: String,
     /// The section it is in.
@@ -67,7 +67,7 @@ pub struct Section {
     /// The kind of its pages.
     pub kind: Kind,
     /// Its `_index.md`, if it has one.
-    pub index: Option<Document>,
+    pub index: Option<Arc<Document>>,
     /// Title: the index's, else the folder name.
     pub title: String,
     /// The enclosing section (`None` for the root).
@@ -138,7 +138,7 @@ impl Site {
 
 /// Builds the site from parsed documents; problems go to `diags`.
 pub fn site(
-    docs: Vec<Document>,
+    docs: Vec<Arc<Document>>,
     config: Arc<SiteConfig>,
     now: DateTime<FixedOffset>,
     drafts: bool,

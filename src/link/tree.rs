@@ -13,14 +13,14 @@ use crate::parse::{Document, Kind, SortBy};
 use crate::slug::slugify;
 
 pub(super) fn build(
-    docs: Vec<Document>,
+    docs: Vec<Arc<Document>>,
     config: Arc<SiteConfig>,
     now: DateTime<FixedOffset>,
     diags: &mut Diagnostics,
 ) -> Site {
     let (indexes, pages): (Vec<_>, Vec<_>) =
         docs.into_iter().partition(|d| d.source.is_section_index());
-    let mut dirs: BTreeMap<String, Option<Document>> = BTreeMap::new();
+    let mut dirs: BTreeMap<String, Option<Arc<Document>>> = BTreeMap::new();
     dirs.insert(String::new(), None);
     for page in &pages {
         add_dir_chain(&mut dirs, page.source.dir());
@@ -98,7 +98,7 @@ pub(super) fn build(
     site
 }
 
-fn add_dir_chain(dirs: &mut BTreeMap<String, Option<Document>>, dir: &str) {
+fn add_dir_chain(dirs: &mut BTreeMap<String, Option<Arc<Document>>>, dir: &str) {
     let mut acc = String::new();
     for part in dir.split('/').filter(|p| !p.is_empty()) {
         if !acc.is_empty() {

@@ -10,6 +10,8 @@ pub mod highlight;
 pub mod markdown;
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -50,50 +52,128 @@ pub struct Document {
     pub title: String,
 }
 
+/// Parsed documents kept between builds of one session, keyed by source
+/// path and content hash, so a rebuild re-parses only the files that changed.
+#[derive(Default)]
+pub struct ParseCache {
+    /// Markdown and front matter settings the entries were made with.
+    settings: Option<String>,
+    entries: HashMap<String, CacheEntry>,
+}
+
+struct CacheEntry {
+    hash: u64,
+    body_offset: usize,
+    warnings: Vec<Diagnostic>,
+    doc: Arc<Document>,
+}
+
+fn content_hash(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// One source after its front matter is read.
+struct Fronted<'a> {
+    src: &'a SourceFile,
+    hash: u64,
+    front: FrontMatter,
+    body_offset: usize,
+    warnings: Vec<Diagnostic>,
+    cached: Option<Arc<Document>>,
+}
+
 /// Parses every source; all problems of all files are reported together.
+/// Unchanged files come from `cache`, which is then updated.
 pub fn documents(
     sources: &[SourceFile],
     config: &SiteConfig,
+    cache: &mut ParseCache,
     diags: &mut Diagnostics,
-) -> Vec<Document> {
+) -> Vec<Arc<Document>> {
+    let settings = format!("{:?}{:?}", config.markdown, config.front_matter);
+    if cache.settings.as_ref() != Some(&settings) {
+        *cache = ParseCache {
+            settings: Some(settings),
+            entries: HashMap::new(),
+        };
+    }
     let unknown = config.front_matter.unknown_keys;
-    let fronts: Vec<_> = sources
+    let fronts: Vec<Result<Fronted<'_>, Diagnostic>> = sources
         .par_iter()
         .map(|src| {
-            let mut warnings = Vec::new();
-            let result = match front_matter::split(&src.text) {
-                Err((offset, msg)) => Err(Diagnostic::error(msg)
+            let hash = content_hash(&src.text);
+            if let Some(e) = cache.entries.get(&src.rel).filter(|e| e.hash == hash) {
+                return Ok(Fronted {
+                    src,
+                    hash,
+                    front: e.doc.front.clone(),
+                    body_offset: e.body_offset,
+                    warnings: e.warnings.clone(),
+                    cached: Some(e.doc.clone()),
+                });
+            }
+            let split = front_matter::split(&src.text).map_err(|(offset, msg)| {
+                Diagnostic::error(msg)
                     .at(LineIndex::new(&src.text).locate(&src.display_path(), &src.text, offset))
-                    .help("close the front matter with a line of +++ (TOML) or --- (YAML)")),
-                Ok(split) => front_matter::parse(src, &split, unknown, &mut warnings)
-                    .map(|fm| (fm, split.body_offset)),
-            };
-            (result, warnings)
+                    .help("close the front matter with a line of +++ (TOML) or --- (YAML)")
+            })?;
+            let mut warnings = Vec::new();
+            let front = front_matter::parse(src, &split, unknown, &mut warnings)?;
+            Ok(Fronted {
+                src,
+                hash,
+                front,
+                body_offset: split.body_offset,
+                warnings,
+                cached: None,
+            })
         })
         .collect();
     let mut parsed = Vec::with_capacity(sources.len());
-    for (src, (result, warnings)) in sources.iter().zip(fronts) {
-        diags.extend(warnings);
-        match result {
-            Ok((fm, body_offset)) => parsed.push((src, fm, body_offset)),
+    for f in fronts {
+        match f {
+            Ok(f) => {
+                diags.extend(f.warnings.iter().cloned());
+                parsed.push(f);
+            }
             Err(d) => diags.push(d),
         }
     }
-    let kinds = section_kinds(parsed.iter().map(|(s, fm, _)| (*s, fm)));
-    let results: Vec<Result<Document, Diagnostic>> = parsed
+    let kinds = section_kinds(parsed.iter().map(|f| (f.src, &f.front)));
+    let results: Vec<Result<(Fronted<'_>, Arc<Document>), Diagnostic>> = parsed
         .into_par_iter()
-        .map(|(src, front, body_offset)| {
-            let kind = kinds.get(src.dir()).copied().unwrap_or(Kind::Page);
-            document(src, front, body_offset, kind, config)
+        .map(|mut f| {
+            let kind = kinds.get(f.src.dir()).copied().unwrap_or(Kind::Page);
+            if let Some(doc) = f.cached.take().filter(|d| d.kind == kind) {
+                return Ok((f, doc));
+            }
+            let front = std::mem::take(&mut f.front);
+            let doc = document(f.src, front, f.body_offset, kind, config)?;
+            Ok((f, Arc::new(doc)))
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
+    let mut entries = HashMap::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(d) => docs.push(d),
+            Ok((f, doc)) => {
+                entries.insert(
+                    f.src.rel.clone(),
+                    CacheEntry {
+                        hash: f.hash,
+                        body_offset: f.body_offset,
+                        warnings: f.warnings,
+                        doc: doc.clone(),
+                    },
+                );
+                docs.push(doc);
+            }
             Err(d) => diags.push(d),
         }
     }
+    cache.entries = entries;
     docs
 }
 

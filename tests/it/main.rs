@@ -5,6 +5,7 @@
 //! - `kinds`: playbooks, rules, FAQs, events and calendars
 //! - `cli`: `init`, `new`, `check`, usage errors
 //! - `example`: the example site builds cleanly
+//! - `serve`: the dev server over loopback
 //!
 //! Fixtures live in `tests/fixtures/<name>/`; each has a README saying what it covers.
 
@@ -13,4 +14,5 @@ mod cli;
 mod errors;
 mod example;
 mod kinds;
+mod serve;
 mod support;

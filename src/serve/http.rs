@@ -1,0 +1,188 @@
+//! HTTP for the dev server: files from memory, live reload, error overlay.
+
+use std::io::Cursor;
+use std::time::Duration;
+
+use tiny_http::{Header, Request, Response, StatusCode};
+
+use super::{Files, Shared};
+use crate::render::Content;
+
+/// How long a live-reload request waits for a change before answering anyway.
+const POLL: Duration = Duration::from_secs(25);
+
+/// Accepts requests until the server is unblocked; one thread per request,
+/// since live-reload requests wait.
+pub(super) fn accept(server: &tiny_http::Server, shared: &std::sync::Arc<Shared>) {
+    for request in server.incoming_requests() {
+        let shared = shared.clone();
+        std::thread::spawn(move || respond(request, &shared));
+    }
+}
+
+fn respond(request: Request, shared: &Shared) {
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let response = if path == "/__almanac/livereload" {
+        livereload(shared, query)
+    } else {
+        file(shared, path)
+    };
+    let _ = request.respond(response);
+}
+
+type Reply = Response<Cursor<Vec<u8>>>;
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names are valid")
+}
+
+fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+    Response::from_data(body)
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn livereload(shared: &Shared, query: &str) -> Reply {
+    let seen: u64 = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("gen="))
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(0);
+    let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+    let (state, _) = shared
+        .changed
+        .wait_timeout_while(state, POLL, |s| s.generation == seen)
+        .unwrap_or_else(|p| p.into_inner());
+    let body = format!("{{\"generation\":{}}}", state.generation);
+    reply(200, "application/json", body.into_bytes())
+}
+
+/// The output path a request path names, or `None` for one that tries to leave the site.
+fn resolve(files: &Files, path: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    let rel = decoded.trim_start_matches('/');
+    if rel
+        .split('/')
+        .any(|seg| seg == ".." || seg == "." || seg.contains('\\'))
+    {
+        return None;
+    }
+    if rel.is_empty() || rel.ends_with('/') {
+        return Some(format!("{rel}index.html"));
+    }
+    if files.contains_key(rel) {
+        return Some(rel.to_string());
+    }
+    Some(format!("{rel}/index.html"))
+}
+
+fn file(shared: &Shared, path: &str) -> Reply {
+    let (files, generation, error) = shared.snapshot();
+    let found = resolve(&files, path).and_then(|rel| files.get(&rel).map(|c| (rel, c)));
+    let (status, rel, content) = match found {
+        Some((rel, content)) => (200, rel, content),
+        None => match files.get("404.html") {
+            Some(c) => (404, "404.html".to_string(), c),
+            None if error.is_some() => (
+                500,
+                "error.html".to_string(),
+                &Content::Embedded(b"<!doctype html><title>Build error</title><body></body>"),
+            ),
+            None => return reply(404, "text/plain; charset=utf-8", b"404 Not Found".to_vec()),
+        },
+    };
+    let bytes = match content {
+        Content::Bytes(b) => b.clone(),
+        Content::Embedded(b) => b.to_vec(),
+        Content::Copy(src) => match std::fs::read(src) {
+            Ok(b) => b,
+            Err(e) => {
+                return reply(
+                    500,
+                    "text/plain; charset=utf-8",
+                    format!("cannot read {}: {e}", src.display()).into_bytes(),
+                );
+            }
+        },
+    };
+    let mime = mime_guess::from_path(&rel).first_or_octet_stream();
+    if mime.subtype() == "html" {
+        let html = inject(
+            &String::from_utf8_lossy(&bytes),
+            generation,
+            error.as_deref(),
+        );
+        return reply(status, "text/html; charset=utf-8", html.into_bytes());
+    }
+    let content_type = match mime.type_() {
+        mime_guess::mime::TEXT | mime_guess::mime::APPLICATION if rel.ends_with(".ics") => {
+            "text/calendar; charset=utf-8".to_string()
+        }
+        mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
+        _ if rel.ends_with(".xml") || rel.ends_with(".js") || rel.ends_with(".json") => {
+            format!("{mime}; charset=utf-8")
+        }
+        _ => mime.to_string(),
+    };
+    reply(status, &content_type, bytes)
+}
+
+/// Adds the live-reload script, and the error overlay when the last rebuild failed.
+fn inject(html: &str, generation: u64, error: Option<&str>) -> String {
+    let mut extra = format!(
+        "<script>(function(){{var g={generation};function p(){{fetch('/__almanac/livereload?gen='+g).then(function(r){{return r.json()}})\
+.then(function(d){{if(d.generation!==g){{location.reload()}}else{{p()}}}}).catch(function(){{setTimeout(p,1000)}})}}p()}})();</script>"
+    );
+    if let Some(e) = error {
+        let mut escaped = String::new();
+        let _ = pulldown_cmark_escape::escape_html(&mut escaped, e);
+        extra.push_str(&format!(
+            "<div id=\"almanac-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+background:rgba(20,20,24,.94);color:#fde2e2;padding:2rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace\">\
+<h2 style=\"margin:0 0 1rem;color:#ff8a80;font:600 18px system-ui,sans-serif\">The last rebuild failed — showing the last good version underneath</h2>\
+<pre style=\"white-space:pre-wrap\">{escaped}</pre></div>"
+        ));
+    }
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
+        None => format!("{html}{extra}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_inside_the_site_only() {
+        let mut files = Files::new();
+        files.insert("a/index.html".into(), Content::Embedded(b""));
+        files.insert("style.css".into(), Content::Embedded(b""));
+        assert_eq!(resolve(&files, "/").as_deref(), Some("index.html"));
+        assert_eq!(resolve(&files, "/a/").as_deref(), Some("a/index.html"));
+        assert_eq!(resolve(&files, "/a").as_deref(), Some("a/index.html"));
+        assert_eq!(resolve(&files, "/style.css").as_deref(), Some("style.css"));
+        assert_eq!(
+            resolve(&files, "/%E5%86%B2/").as_deref(),
+            Some("冲/index.html")
+        );
+        assert_eq!(resolve(&files, "/../etc/passwd"), None);
+        assert_eq!(resolve(&files, "/a/%2e%2e/%2e%2e/x"), None);
+    }
+
+    #[test]
+    fn injects_before_body_end() {
+        let html = inject(
+            "<html><body><p>x</p></body></html>",
+            7,
+            Some("error: <broken>"),
+        );
+        assert!(html.contains("var g=7;"));
+        assert!(html.contains("error: &lt;broken&gt;"));
+        assert!(html.ends_with("</div></body></html>"));
+    }
+}

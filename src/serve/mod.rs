@@ -1,0 +1,208 @@
+//! `almanac serve`: the site rendered in memory, served over HTTP, rebuilt
+//! when a file changes, with open pages reloaded.
+//!
+//! Vocabulary: a *generation* counts successful or failed rebuilds; pages
+//! long-poll `/__almanac/livereload?gen=N` and reload when it moves on. A
+//! failed rebuild keeps serving the last good site, with the error laid
+//! over every page. The server only serves what the pipeline rendered: no
+//! path from a request ever reaches the file system.
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::pipeline::{BuildOptions, Session};
+use crate::render::Content;
+
+/// The rendered site, by output path (`rules/index.html`).
+type Files = HashMap<String, Content>;
+
+/// What the HTTP threads read and the rebuilds replace.
+struct State {
+    files: Arc<Files>,
+    generation: u64,
+    error: Option<String>,
+}
+
+/// State plus the signal that it changed.
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn snapshot(&self) -> (Arc<Files>, u64, Option<String>) {
+        let s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        (s.files.clone(), s.generation, s.error.clone())
+    }
+}
+
+/// A running dev server.
+pub struct DevServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    session: Mutex<Session>,
+    http: Arc<tiny_http::Server>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl DevServer {
+    /// Binds `bind` (such as `127.0.0.1:1111`, or port 0 for any), builds the
+    /// site with that address as its base URL, and starts serving.
+    pub fn start(mut opts: BuildOptions, bind: &str) -> Result<DevServer> {
+        let http = tiny_http::Server::http(bind).map_err(|e| {
+            Error::Config(
+                Diagnostic::error(format!("cannot listen on {bind}: {e}"))
+                    .help("pick another port with --port, or stop the program using this one"),
+            )
+        })?;
+        let addr = http
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| Error::Config(Diagnostic::error("not an IP address")))?;
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            addr.ip().to_string()
+        };
+        opts.base_url = Some(format!("http://{host}:{}", addr.port()));
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                files: Arc::new(Files::new()),
+                generation: 0,
+                error: None,
+            }),
+            changed: Condvar::new(),
+        });
+        let http = Arc::new(http);
+        let accept = {
+            let (http, shared) = (http.clone(), shared.clone());
+            std::thread::spawn(move || http::accept(&http, &shared))
+        };
+        let server = DevServer {
+            addr,
+            shared,
+            session: Mutex::new(Session::new(opts)),
+            http,
+            accept: Some(accept),
+        };
+        let _ = server.rebuild_now();
+        Ok(server)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The current generation.
+    pub fn generation(&self) -> u64 {
+        self.shared.snapshot().1
+    }
+
+    /// The error of the last rebuild, if it failed.
+    pub fn error(&self) -> Option<String> {
+        self.shared.snapshot().2
+    }
+
+    /// Rebuilds now; on failure the last good site stays up with the error shown.
+    /// Returns what to print.
+    pub fn rebuild_now(&self) -> std::result::Result<String, String> {
+        let started = Instant::now();
+        let result = {
+            let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+            session.render()
+        };
+        let mut state = self.shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.generation += 1;
+        let report = match result {
+            Ok(site) => {
+                let files: Files = site
+                    .outputs
+                    .into_iter()
+                    .map(|o| (o.path, o.content))
+                    .collect();
+                state.files = Arc::new(files);
+                state.error = None;
+                let warnings: Vec<String> = site.warnings.iter().map(ToString::to_string).collect();
+                let (pages, _, _) = site.counts;
+                let mut msg = format!(
+                    "Built {pages} pages in {} ms",
+                    started.elapsed().as_millis()
+                );
+                for w in warnings {
+                    msg.push_str("\n\n");
+                    msg.push_str(&w);
+                }
+                Ok(msg)
+            }
+            Err(e) => {
+                let text = e.to_string();
+                state.error = Some(text.clone());
+                Err(text)
+            }
+        };
+        drop(state);
+        self.shared.changed.notify_all();
+        report
+    }
+
+    /// Stops serving.
+    pub fn shutdown(mut self) {
+        self.http.unblock();
+        if let Some(t) = self.accept.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Options of `almanac serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// What to build.
+    pub build: BuildOptions,
+    /// Address to listen on.
+    pub bind: String,
+    /// Port.
+    pub port: u16,
+    /// Open a browser.
+    pub open: bool,
+}
+
+/// Runs the dev server until the process is stopped.
+pub fn run(opts: ServeOptions) -> Result<()> {
+    let root = opts.build.root.clone();
+    let server = DevServer::start(opts.build, &format!("{}:{}", opts.bind, opts.port))?;
+    match server.error() {
+        None => eprintln!("Built the site."),
+        Some(e) => eprintln!("{e}\n(serving an error page until the site builds)"),
+    }
+    let url = format!("http://{}", server.addr());
+    println!("Serving {} at {url} — press Ctrl+C to stop", root.display());
+    if opts.open {
+        open_browser(&url);
+    }
+    watch::rebuild_on_change(&root, || match server.rebuild_now() {
+        Ok(msg) => eprintln!("{msg}"),
+        Err(e) => eprintln!("{e}\n(still serving the last good build)"),
+    })
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(cmd).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; visit {url}");
+    }
+}

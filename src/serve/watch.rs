@@ -1,0 +1,91 @@
+//! File watching: notify events, debounced, filtered to what affects the site.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::diagnostic::{Diagnostic, Error, Result};
+
+/// Quiet time after the last event before rebuilding: editors save in bursts.
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// Whether a changed path can change the site.
+pub(super) fn is_relevant(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if crate::load::is_ignored(&name)
+        || rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return false;
+    }
+    matches!(
+        first.as_ref(),
+        "content" | "static" | "templates" | "themes"
+    ) || first == crate::config::CONFIG_FILE
+}
+
+/// Calls `rebuild` after every burst of relevant changes under `root`; never returns unless watching fails.
+pub(super) fn rebuild_on_change(root: &Path, mut rebuild: impl FnMut()) -> Result<()> {
+    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // Reading files (our own builds do) raises access events: only changes count.
+        if let Some(event) = res
+            .ok()
+            .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+        {
+            for p in event.paths {
+                let _ = tx.send(p);
+            }
+        }
+    })
+    .map_err(|e| Error::Config(Diagnostic::error(format!("cannot watch files: {e}"))))?;
+    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    watcher
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|e| {
+            Error::Config(Diagnostic::error(format!(
+                "cannot watch {}: {e}",
+                root.display()
+            )))
+        })?;
+    while let Ok(first) = rx.recv() {
+        let mut relevant = is_relevant(&root, &first);
+        while let Ok(p) = rx.recv_timeout(DEBOUNCE) {
+            relevant |= is_relevant(&root, &p);
+        }
+        if relevant {
+            rebuild();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relevance() {
+        let root = Path::new("/site");
+        assert!(is_relevant(root, Path::new("/site/content/a.md")));
+        assert!(is_relevant(root, Path::new("/site/almanac.toml")));
+        assert!(is_relevant(root, Path::new("/site/templates/page.html")));
+        assert!(!is_relevant(root, Path::new("/site/public/index.html")));
+        assert!(!is_relevant(root, Path::new("/site/content/.a.md.swp")));
+        assert!(!is_relevant(root, Path::new("/site/content/a.md~")));
+        assert!(!is_relevant(root, Path::new("/site/.git/index")));
+    }
+}

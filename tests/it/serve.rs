@@ -1,0 +1,196 @@
+//! The dev server over loopback: pages from memory, live reload, the error
+//! overlay, and nothing served from outside the site.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use almanac::pipeline::BuildOptions;
+use almanac::serve::DevServer;
+
+use crate::support::SiteTest;
+
+/// A bare HTTP/1.0 GET: status code and body.
+fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn start(t: &SiteTest) -> DevServer {
+    let opts = BuildOptions {
+        root: t.root.clone(),
+        ..Default::default()
+    };
+    DevServer::start(opts, "127.0.0.1:0").expect("server starts")
+}
+
+#[test]
+fn serves_pages_with_live_reload_and_404s() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let addr = server.addr();
+    assert!(addr.ip().is_loopback());
+    let (status, body) = get(addr, "/guides/conflict/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>冲突处理指南</h1>"));
+    assert!(
+        body.contains("fetch('/__almanac/livereload?gen='+g)"),
+        "reload script injected"
+    );
+    assert!(
+        !body.contains("https://kb.example/"),
+        "links point at the dev server, not the production URL"
+    );
+    let (status, body) = get(addr, "/%E5%86%B2%E7%AA%81/nothing");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    assert_eq!(get(addr, "/style.css").0, 200);
+    assert!(
+        !t.root.join("public").exists(),
+        "serve writes nothing to disk"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn never_serves_outside_the_site() {
+    let t = SiteTest::fixture("basic").file("secret.txt", "top secret");
+    let server = start(&t);
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/img/../../secret.txt",
+        "/almanac.toml",
+    ] {
+        let (status, body) = get(server.addr(), path);
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !body.contains("top secret") && !body.contains("base_url"),
+            "{path}"
+        );
+    }
+    server.shutdown();
+}
+
+#[test]
+fn rebuild_serves_new_html_and_bumps_generation() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let before = server.generation();
+    t.write(
+        "content/guides/untitled.md",
+        "+++\ntitle = \"Freshly edited\"\n+++\nNew words.\n",
+    );
+    server.rebuild_now().expect("rebuild");
+    assert_eq!(server.generation(), before + 1);
+    let (_, body) = get(server.addr(), "/guides/untitled/");
+    assert!(body.contains("<h1>Freshly edited</h1>"));
+    assert!(body.contains(&format!("var g={};", before + 1)));
+    // A long-poll with an old generation answers at once with the new one.
+    let (status, body) = get(
+        server.addr(),
+        &format!("/__almanac/livereload?gen={before}"),
+    );
+    assert_eq!(
+        (status, body),
+        (200, format!("{{\"generation\":{}}}", before + 1))
+    );
+    server.shutdown();
+}
+
+#[test]
+fn failed_rebuild_shows_the_error_over_the_last_good_site() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    t.write(
+        "content/guides/untitled.md",
+        "+++\ntitle = \"Broken\"\n+++\n\n[bad](missing.md)\n",
+    );
+    let err = server.rebuild_now().expect_err("rebuild fails");
+    assert!(err.contains("broken link `missing.md`"), "{err}");
+    let (status, body) = get(server.addr(), "/guides/untitled/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("<h1>Title From Heading</h1>"),
+        "the last good page stays"
+    );
+    assert!(body.contains("id=\"almanac-error\""));
+    assert!(
+        body.contains("--&gt; content/guides/untitled.md:5:1"),
+        "overlay names file and line"
+    );
+    t.write(
+        "content/guides/untitled.md",
+        "+++\ntitle = \"Fixed\"\n+++\n",
+    );
+    server.rebuild_now().expect("fixed");
+    let (_, body) = get(server.addr(), "/guides/untitled/");
+    assert!(body.contains("<h1>Fixed</h1>") && !body.contains("almanac-error"));
+    server.shutdown();
+}
+
+#[test]
+fn a_broken_site_serves_its_error_from_the_start() {
+    let t = SiteTest::minimal().file("content/a.md", "+++\ntitle = \"A\"\n+++\n[x](nope.md)\n");
+    let server = start(&t);
+    assert!(server.error().is_some());
+    let (status, body) = get(server.addr(), "/");
+    assert_eq!(status, 500);
+    assert!(body.contains("broken link `nope.md`"), "{body}");
+    server.shutdown();
+}
+
+#[test]
+fn the_cli_watches_files_and_rebuilds() {
+    let t = SiteTest::fixture("basic");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&t.root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn serve");
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let wait_for = |needle: &str| {
+        while Instant::now() < deadline {
+            if TcpStream::connect(addr).is_ok() && get(addr, "/guides/untitled/").1.contains(needle)
+            {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    };
+    let up = wait_for("Title From Heading");
+    t.write(
+        "content/guides/untitled.md",
+        "+++\ntitle = \"Seen by the watcher\"\n+++\n",
+    );
+    let seen = up && wait_for("Seen by the watcher");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(up, "server came up");
+    assert!(seen, "an edit on disk is served without a restart");
+}
