@@ -228,6 +228,11 @@ impl<'a> Renderer<'a> {
             }
             return;
         }
+        if matches!(&event, Event::Start(t) if is_block(t))
+            || matches!(&event, Event::End(t) if is_block_end(t))
+        {
+            self.block_boundary();
+        }
         if self.heading.is_some() {
             match event {
                 Event::End(TagEnd::Heading(_)) => self.end_heading(out),
@@ -442,6 +447,21 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Plain-text views (rule texts, FAQ answers) separate blocks with a space.
+    fn block_boundary(&mut self) {
+        if let Some(rule) = &mut self.rule_text {
+            rule.push(' ');
+        }
+        if let Some(q) = self
+            .result
+            .questions
+            .last_mut()
+            .filter(|_| self.heading.is_none())
+        {
+            q.answer.push(' ');
+        }
+    }
+
     fn text(&mut self, t: &str) {
         if let Some(c) = t.chars().last() {
             self.last_char = Some(c);
@@ -591,6 +611,32 @@ impl<'a> Renderer<'a> {
         self.result.toc = nest(&self.flat_toc);
         self.result
     }
+}
+
+fn is_block(tag: &Tag<'_>) -> bool {
+    !matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    !matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
 }
 
 /// Whether a link target is a page of this site written as a Markdown path;
@@ -776,13 +822,13 @@ mod tests {
     #[test]
     fn faq_questions_and_answers() {
         let r = render(
-            "Intro.\n\n## 怎么加入？\n\n填写**表单**。\n\n## Who runs it?\n\nVolunteers.\n",
+            "Intro.\n\n## 怎么加入？\n\n填写**表单**。\n\n## Who runs it?\n\nVolunteers.\n\n- Many\n- of them\n",
             &opts(Kind::Faq),
         );
         assert_eq!(r.questions.len(), 2);
         assert_eq!(r.questions[0].question, "怎么加入？");
         assert_eq!(r.questions[0].answer, "填写表单。");
-        assert_eq!(r.questions[1].answer, "Volunteers.");
+        assert_eq!(r.questions[1].answer, "Volunteers. Many of them");
     }
 
     #[test]

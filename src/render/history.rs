@@ -27,6 +27,44 @@ pub struct RuleChange {
     pub old: Option<String>,
     /// Text after, for `added` and `reworded`.
     pub new: Option<String>,
+    /// For `reworded`: the text as runs kept, deleted and inserted.
+    pub diff: Vec<DiffRun>,
+}
+
+/// A run of text in a rewording: `equal`, `delete` or `insert`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffRun {
+    /// `equal`, `delete` or `insert`.
+    pub op: &'static str,
+    /// The text.
+    pub text: String,
+}
+
+/// How `old` became `new`, by words, or by characters for CJK text (which has no spaces).
+fn inline_diff(old: &str, new: &str) -> Vec<DiffRun> {
+    use similar::{ChangeTag, TextDiff};
+    let cjk = old.chars().chain(new.chars()).any(crate::slug::is_cjk);
+    let diff = if cjk {
+        TextDiff::from_chars(old, new)
+    } else {
+        TextDiff::from_words(old, new)
+    };
+    let mut runs: Vec<DiffRun> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => "equal",
+            ChangeTag::Delete => "delete",
+            ChangeTag::Insert => "insert",
+        };
+        match runs.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(change.value()),
+            _ => runs.push(DiffRun {
+                op,
+                text: change.value().to_string(),
+            }),
+        }
+    }
+    runs
 }
 
 /// The history of a rules page, newest first.
@@ -113,16 +151,17 @@ fn git_history(root: &Path, path: &str) -> Vec<HistoryView> {
     }
     revisions.reverse();
     let mut out = Vec::with_capacity(revisions.len());
-    let mut previous: &[String] = &[];
+    let mut previous: Option<&[String]> = None;
     for rev in &revisions {
         out.push(HistoryView {
             date: DateView::new(&rev.date),
             version: None,
             summary: rev.subject.clone(),
-            changes: diff(previous, &rev.rules),
+            // The first revision adds every rule; listing them all says nothing.
+            changes: previous.map(|p| diff(p, &rev.rules)).unwrap_or_default(),
             source: "git",
         });
-        previous = &rev.rules;
+        previous = Some(&rev.rules);
     }
     out
 }
@@ -162,6 +201,7 @@ pub fn diff(old: &[String], new: &[String]) -> Vec<RuleChange> {
                 number: n.start + k + 1,
                 old: Some(old[o.start + k].clone()),
                 new: Some(new[n.start + k].clone()),
+                diff: inline_diff(&old[o.start + k], &new[n.start + k]),
             });
         }
         for (k, text) in old[o.start + paired..o.end].iter().enumerate() {
@@ -170,6 +210,7 @@ pub fn diff(old: &[String], new: &[String]) -> Vec<RuleChange> {
                 number: o.start + paired + k + 1,
                 old: Some(text.clone()),
                 new: None,
+                diff: Vec::new(),
             });
         }
         for (k, text) in new[n.start + paired..n.end].iter().enumerate() {
@@ -178,6 +219,7 @@ pub fn diff(old: &[String], new: &[String]) -> Vec<RuleChange> {
                 number: n.start + paired + k + 1,
                 old: None,
                 new: Some(text.clone()),
+                diff: Vec::new(),
             });
         }
     }
@@ -193,6 +235,33 @@ mod tests {
     }
 
     #[test]
+    fn chinese_rewording_diffs_by_character() {
+        let d = inline_diff("转发前请确认来源。", "转发前请确认来源，并注明出处。");
+        assert_eq!(
+            d[0],
+            DiffRun {
+                op: "equal",
+                text: "转发前请确认来源".into()
+            }
+        );
+        assert_eq!(
+            d[1],
+            DiffRun {
+                op: "insert",
+                text: "，并注明出处".into()
+            }
+        );
+        assert_eq!(
+            d[2],
+            DiffRun {
+                op: "equal",
+                text: "。".into()
+            }
+        );
+        assert_eq!(d.len(), 3);
+    }
+
+    #[test]
     fn diff_classifies_changes() {
         let old = s(&["Be kind.", "No spam.", "No ads."]);
         let new = s(&[
@@ -205,6 +274,23 @@ mod tests {
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].kind, "reworded");
         assert_eq!(d[0].number, 2);
+        assert_eq!(
+            d[0].diff,
+            vec![
+                DiffRun {
+                    op: "equal",
+                    text: "No ".into()
+                },
+                DiffRun {
+                    op: "delete",
+                    text: "spam.".into()
+                },
+                DiffRun {
+                    op: "insert",
+                    text: "spam or self-promotion.".into()
+                },
+            ]
+        );
         assert_eq!(d[1].kind, "added");
         assert_eq!(d[1].number, 4);
         let d = diff(&new, &old);

@@ -142,8 +142,19 @@ fn rules_history_from_git_shows_what_changed() {
         "{history}"
     );
     assert!(
-        history.contains("<del>Be kind.</del> <ins>Be kind to everyone.</ins>"),
+        history.contains(
+            r#"<span class="inline-diff">Be <del>kind.</del><ins>kind to everyone.</ins></span>"#
+        ),
         "{history}"
+    );
+    assert!(
+        history.contains(r#"<span class="inline-diff">Clean up after yourself.<del> nested items are not rules</del></span>"#),
+        "nested items are part of their rule's text: {history}"
+    );
+    assert_eq!(
+        history.matches("change-added").count(),
+        1,
+        "the first revision lists no changes: {history}"
     );
     assert!(
         history.contains(r#"<span class="change-kind">added</span> #4:"#),
