@@ -87,6 +87,19 @@ pub fn outputs(site: &Site, theme: &mut Theme, assets: &[Asset]) -> Result<Vec<O
         .map(|i| render_section(site, theme, &views, SectionId(i)))
         .collect::<Result<_>>()?;
     out.extend(sections);
+    let mut archive_urls = Vec::new();
+    for id in (0..site.sections.len()).map(SectionId) {
+        for (url, view) in views.year_archives(id) {
+            let html = render(
+                theme,
+                "events.html",
+                &context("section", &view, &view.url),
+                &url,
+            )?;
+            out.push(Output::text(url_to_file(&url), html));
+            archive_urls.push(url);
+        }
+    }
     out.extend(taxonomy(site, theme, &views)?);
     out.push(Output::text(
         "404.html",
@@ -102,7 +115,7 @@ pub fn outputs(site: &Site, theme: &mut Theme, assets: &[Asset]) -> Result<Vec<O
             .iter()
             .map(|a| Output::text(url_to_file(&a.from), redirect(&site.config, &a.to))),
     );
-    out.extend(feeds_and_maps(site, &histories));
+    out.extend(feeds_and_maps(site, &histories, &archive_urls));
     out.extend(calendars(site));
     let (light, dark) = crate::parse::highlight::stylesheets();
     out.push(Output::text("highlight-light.css", light));
@@ -246,7 +259,11 @@ fn taxonomy(site: &Site, theme: &Theme, views: &Views<'_>) -> Result<Vec<Output>
     Ok(out)
 }
 
-fn feeds_and_maps(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> Vec<Output> {
+fn feeds_and_maps(
+    site: &Site,
+    histories: &[(PageId, Vec<HistoryView>)],
+    archive_urls: &[String],
+) -> Vec<Output> {
     let all: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
     let mut out = vec![Output::text(
         "atom.xml",
@@ -274,6 +291,7 @@ fn feeds_and_maps(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> Vec<
             .iter()
             .map(|p| (p.url.clone(), p.last_changed().map(|w| w.rfc3339()))),
     );
+    urls.extend(archive_urls.iter().map(|u| (u.clone(), None)));
     urls.push(("/tags/".into(), None));
     urls.extend(site.tags.iter().map(|t| (t.url.clone(), None)));
     out.push(Output::text("sitemap.xml", feeds::sitemap(site, &urls)));

@@ -64,7 +64,7 @@ pub struct TermLink<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionLink<'a> {
     /// Title.
-    pub title: &'a str,
+    pub title: std::borrow::Cow<'a, str>,
     /// Link.
     pub url: String,
     /// Section kind.
@@ -231,7 +231,7 @@ pub struct YearGroup<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionView<'a> {
     /// Title.
-    pub title: &'a str,
+    pub title: String,
     /// Link.
     pub url: String,
     /// Absolute URL.
@@ -252,6 +252,8 @@ pub struct SectionView<'a> {
     pub extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
     /// For event sections: all events below, split by time.
     pub events: Option<EventsView<'a>>,
+    /// For event sections: one link per year with events, to its archive page.
+    pub archives: Vec<SectionLink<'a>>,
     /// Table of contents of `_index.md`.
     pub toc: &'a [TocEntry],
 }
@@ -321,7 +323,7 @@ impl<'a> Views<'a> {
     pub fn section_link(&self, id: SectionId) -> SectionLink<'a> {
         let s = self.site.section(id);
         SectionLink {
-            title: &s.title,
+            title: s.title.as_str().into(),
             url: self.url(&s.url),
             kind: s.kind,
             count: self.descendant_pages(id).len(),
@@ -493,8 +495,19 @@ impl<'a> Views<'a> {
     pub fn section(&self, id: SectionId, content: String) -> SectionView<'a> {
         let s: &'a Section = self.site.section(id);
         let events = (s.kind == Kind::Event).then(|| self.events(&self.descendant_pages(id)));
+        let archives = self
+            .years(id)
+            .into_iter()
+            .map(|(year, url, ids)| SectionLink {
+                title: year.to_string().into(),
+                url: self.url(&url),
+                kind: Kind::Event,
+                count: ids.len(),
+                description: None,
+            })
+            .collect();
         SectionView {
-            title: &s.title,
+            title: s.title.clone(),
             url: self.url(&s.url),
             permalink: self.site.config.permalink(&s.url),
             description: s
@@ -508,8 +521,66 @@ impl<'a> Views<'a> {
             breadcrumbs: self.breadcrumbs(id),
             extra: s.index.as_ref().map(|d| &d.front.extra),
             events,
+            archives,
             toc: s.index.as_ref().map_or(&[], |d| &d.body.toc),
         }
+    }
+
+    /// For a top-level event section: each year with events, newest first,
+    /// with the URL of its archive (`/events/2025/`) and its events.
+    fn years(&self, id: SectionId) -> Vec<(i32, String, Vec<PageId>)> {
+        let s = self.site.section(id);
+        let nested = s
+            .parent
+            .is_some_and(|p| self.site.section(p).kind == Kind::Event);
+        if s.kind != Kind::Event || nested {
+            return Vec::new();
+        }
+        let mut by_year: std::collections::BTreeMap<i32, Vec<PageId>> = Default::default();
+        for p in self.descendant_pages(id) {
+            if let Some(start) = self.site.page(p).doc.front.start {
+                by_year
+                    .entry(chrono::Datelike::year(&start.day()))
+                    .or_default()
+                    .push(p);
+            }
+        }
+        by_year
+            .into_iter()
+            .rev()
+            .map(|(year, ids)| (year, format!("{}{year}/", s.url), ids))
+            .collect()
+    }
+
+    /// Archive pages for the years of an event section that have no folder of their own.
+    pub fn year_archives(&self, id: SectionId) -> Vec<(String, SectionView<'a>)> {
+        let s: &'a Section = self.site.section(id);
+        let sections = self.site.sections.iter().map(|s| s.url.as_str());
+        let pages = self.site.pages.iter().map(|p| p.url.as_str());
+        let aliases = self.site.aliases.iter().map(|a| a.from.as_str());
+        let taken: std::collections::HashSet<&str> = sections.chain(pages).chain(aliases).collect();
+        self.years(id)
+            .into_iter()
+            .filter(|(_, url, _)| !taken.contains(url.as_str()))
+            .map(|(year, url, ids)| {
+                let view = SectionView {
+                    title: format!("{} · {year}", s.title),
+                    url: self.url(&url),
+                    permalink: self.site.config.permalink(&url),
+                    description: None,
+                    content: String::new(),
+                    kind: Kind::Event,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                    breadcrumbs: self.breadcrumbs(id),
+                    extra: None,
+                    events: Some(self.events(&ids)),
+                    archives: Vec::new(),
+                    toc: &[],
+                };
+                (url, view)
+            })
+            .collect()
     }
 
     /// A page with its body; `content` is its resolved body.

@@ -204,10 +204,10 @@ fn events_upcoming_before_past_by_year() {
     let main = main_of(&html);
     let pos = |s: &str| main.find(s).unwrap_or_else(|| panic!("{s} missing"));
     let order = [
-        pos("Upcoming events"),
+        pos(r#"<h2 id="upcoming-heading">Upcoming events</h2>"#),
         pos("Online workshop"),
         pos("New year gathering"),
-        pos("Past events"),
+        pos(r#"<h2 id="past-heading">Past events</h2>"#),
         pos(r#"<h3 id="year-2026">2026</h3>"#),
         pos("March meetup"),
         pos(r#"<h3 id="year-2025">2025</h3>"#),
@@ -235,7 +235,7 @@ fn now_moves_events_from_upcoming_to_past() {
     let t = SiteTest::fixture("kinds");
     t.run(&["build", "--now", "2027-06-01"]).success();
     let main = main_of(&t.out("events/index.html")).to_string();
-    let past = main.find("Past events").expect("past");
+    let past = main.find(r#"<h2 id="past-heading">"#).expect("past");
     assert!(
         main.find("New year gathering").expect("event") > past,
         "{main}"
@@ -382,5 +382,36 @@ fn event_json_ld() {
     assert_eq!(
         v["organizer"][1],
         serde_json::json!({"@type": "Organization", "name": "Events group"})
+    );
+}
+
+#[test]
+fn year_archives_without_year_folders() {
+    let t = built();
+    // 2025 has its own folder; 2026 and 2027 get generated archive pages.
+    let y2026 = t.out("events/2026/index.html");
+    let main = main_of(&y2026);
+    assert!(main.contains("<h1>events · 2026</h1>"), "{main}");
+    assert!(
+        main.contains("March meetup") && main.contains("Online workshop"),
+        "{main}"
+    );
+    assert!(
+        !main.contains("Old picnic") && !main.contains("New year gathering"),
+        "{main}"
+    );
+    assert!(
+        t.out("events/2027/index.html")
+            .contains("New year gathering")
+    );
+    let events = t.out("events/index.html");
+    assert!(
+        events.contains(
+            r#"<a class="tag" href="/events/2026/">2026 <span class="count">2</span></a>"#
+        )
+    );
+    assert!(
+        t.out("sitemap.xml")
+            .contains("<loc>https://kinds.example/events/2027/</loc>")
     );
 }
