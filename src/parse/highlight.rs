@@ -10,6 +10,8 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use super::markdown::escape_html;
+
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
@@ -17,13 +19,13 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_new
 /// HTML for a fenced code block in `lang` (a token such as `rust` or `toml`).
 pub fn code_block(code: &str, lang: Option<&str>) -> String {
     let lang_attr = lang
-        .map(|l| format!(" data-lang=\"{}\"", escape(l)))
+        .map(|l| format!(" data-lang=\"{}\"", escape_html(l)))
         .unwrap_or_default();
     let syntax = lang.and_then(|l| SYNTAXES.find_syntax_by_token(l));
     let Some(syntax) = syntax else {
         return format!(
             "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
-            escape(code)
+            escape_html(code)
         );
     };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
@@ -34,7 +36,7 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
         {
             return format!(
                 "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
-                escape(code)
+                escape_html(code)
             );
         }
     }
@@ -55,12 +57,6 @@ pub fn stylesheets() -> (String, String) {
             .unwrap_or_default()
     };
     (css("InspiredGitHub"), css("base16-ocean.dark"))
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
 }
 
 #[cfg(test)]

@@ -546,20 +546,20 @@ impl<'a> Renderer<'a> {
         let class_attr = if classes.is_empty() {
             String::new()
         } else {
-            format!(" class=\"{}\"", escape_attr(&classes))
+            format!(" class=\"{}\"", escape_html(&classes))
         };
-        let mut open = format!("<h{level} id=\"{}\"{class_attr}>", escape_attr(&id));
+        let mut open = format!("<h{level} id=\"{}\"{class_attr}>", escape_html(&id));
         if rule {
             let n = self.result.rules.len();
             open = format!(
                 "<span id=\"{}\" class=\"alias-anchor\"></span>{open}<a class=\"rule-num\" href=\"#{id}\" title=\"Link to rule {n}\">{n}</a> ",
-                escape_attr(&slug)
+                escape_html(&slug)
             );
         }
         out.push(Event::Html(open.into()));
         out.extend(h.inner);
         out.push(Event::Html(
-            format!("<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n", escape_attr(&id)).into(),
+            format!("<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n", escape_html(&id)).into(),
         ));
         if self.opts.kind == Kind::Faq && level <= 2 {
             self.result.questions.retain(|q| !q.question.is_empty());
@@ -691,7 +691,8 @@ pub fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn escape_attr(s: &str) -> String {
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
     out

@@ -24,7 +24,7 @@ use crate::diagnostic::Result;
 use crate::link::{PageId, SectionId, Site};
 use crate::load::Asset;
 use crate::parse::Kind;
-use crate::parse::markdown::XREF_PREFIX;
+use crate::parse::markdown::{XREF_PREFIX, escape_html};
 use view::{HistoryView, Views};
 
 /// What an output file holds.
@@ -325,7 +325,7 @@ fn calendars(site: &Site) -> Vec<Output> {
 
 /// A redirect page for an alias.
 fn redirect(config: &SiteConfig, to: &str) -> String {
-    let url = escape_attr(&config.permalink(to));
+    let url = escape_html(&config.permalink(to));
     format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\
 <link rel=\"canonical\" href=\"{url}\"><meta http-equiv=\"refresh\" content=\"0; url={url}\"></head>\
@@ -351,8 +351,8 @@ pub fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> String {
             .ok()
             .and_then(|n| xrefs.get(n))
         {
-            Some(url) if url.starts_with('#') => out.push_str(&escape_attr(url)),
-            Some(url) => out.push_str(&escape_attr(&config.url(url))),
+            Some(url) if url.starts_with('#') => out.push_str(&escape_html(url)),
+            Some(url) => out.push_str(&escape_html(&config.url(url))),
             None => out.push_str(&rest[i..i + XREF_PREFIX.len() + digits]),
         }
         rest = &after[digits..];
@@ -367,12 +367,6 @@ pub fn absolute_links(html: &str, config: &SiteConfig) -> String {
     let origin = &config.base_url[..origin_len];
     html.replace("href=\"/", &format!("href=\"{origin}/"))
         .replace("src=\"/", &format!("src=\"{origin}/"))
-}
-
-fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
-    out
 }
 
 #[cfg(test)]

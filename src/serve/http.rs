@@ -138,8 +138,7 @@ fn inject(html: &str, generation: u64, error: Option<&str>) -> String {
 .then(function(d){{if(d.generation!==g){{location.reload()}}else{{p()}}}}).catch(function(){{setTimeout(p,1000)}})}}p()}})();</script>"
     );
     if let Some(e) = error {
-        let mut escaped = String::new();
-        let _ = pulldown_cmark_escape::escape_html(&mut escaped, e);
+        let escaped = crate::parse::markdown::escape_html(e);
         extra.push_str(&format!(
             "<div id=\"almanac-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
 background:rgba(20,20,24,.94);color:#fde2e2;padding:2rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace\">\

@@ -6,6 +6,14 @@ use icalendar::{
 
 use crate::support::{SiteTest, main_of, xml};
 
+/// The JSON-LD of a page, parsed.
+fn json_ld(html: &str) -> serde_json::Value {
+    let open = r#"<script type="application/ld+json">"#;
+    let start = html.find(open).expect("json-ld") + open.len();
+    let end = start + html[start..].find("</script>").expect("end");
+    serde_json::from_str(&html[start..end]).expect("valid JSON")
+}
+
 fn built() -> SiteTest {
     let t = SiteTest::fixture("kinds");
     t.build().success();
@@ -175,12 +183,7 @@ fn faq_questions_anchors_and_json_ld() {
     let html = t.out("faq/general/index.html");
     assert!(html.contains(r##"<ol><li><a href="#how-do-i-join">How do I join?</a></li><li><a href="#活动收费吗">活动收费吗？</a></li></ol>"##));
     assert!(html.contains(r#"<h2 id="活动收费吗">活动收费吗？"#));
-    let start = html
-        .find(r#"<script type="application/ld+json">"#)
-        .expect("json-ld")
-        + 35;
-    let end = start + html[start..].find("</script>").expect("end");
-    let value: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    let value = json_ld(&html);
     assert_eq!(
         value,
         serde_json::json!({
@@ -353,12 +356,7 @@ fn site_calendar_has_every_event() {
 fn event_json_ld() {
     let t = built();
     let html = t.out("events/online-utc/index.html");
-    let start = html
-        .find(r#"<script type="application/ld+json">"#)
-        .expect("json-ld")
-        + 35;
-    let end = start + html[start..].find("</script>").expect("end");
-    let v: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    let v = json_ld(&html);
     assert_eq!(v["@type"], "Event");
     assert_eq!(v["startDate"], "2026-12-01T12:00:00+00:00");
     assert_eq!(v["endDate"], "2026-12-01T13:30:00+00:00");
@@ -371,12 +369,7 @@ fn event_json_ld() {
         serde_json::json!({"@type": "VirtualLocation", "url": "https://meet.example/room"})
     );
     let html = t.out("events/past-meetup/index.html");
-    let start = html
-        .find(r#"<script type="application/ld+json">"#)
-        .expect("json-ld")
-        + 35;
-    let end = start + html[start..].find("</script>").expect("end");
-    let v: serde_json::Value = serde_json::from_str(&html[start..end]).expect("valid JSON");
+    let v = json_ld(&html);
     assert_eq!(v["startDate"], "2026-03-14T19:00:00+08:00");
     assert_eq!(v["location"]["@type"], "Place");
     assert_eq!(
