@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 use super::{Alias, Page, PageId, Section, SectionId, Site};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::parse::{Document, Kind, SortBy};
+use crate::parse::{Document, Kind, SortBy, When};
 use crate::slug::slugify;
 
 pub(super) fn build(
@@ -140,6 +140,21 @@ fn validate_kind(doc: &Document, diags: &mut Diagnostics) {
     }
     let path = doc.source.display_path();
     let fm = &doc.front;
+    for (key, when) in [("start", fm.start), ("end", fm.end)] {
+        if let Some(When::Local(dt)) = when {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{key}` of event `{}` has a time but no UTC offset",
+                    doc.title
+                ))
+                .at(fm.locate(&path, key))
+                .help(format!(
+                    "write the offset, e.g. {}+08:00, so calendars show the right local time",
+                    dt.format("%Y-%m-%dT%H:%M:%S")
+                )),
+            );
+        }
+    }
     match (fm.start, fm.end) {
         (None, _) => diags.push(
             Diagnostic::error(format!("event `{}` has no `start`", doc.title))

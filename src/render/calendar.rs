@@ -80,7 +80,11 @@ pub fn event(site: &Site, page: &Page) -> Option<Event> {
 
 /// A calendar of the given events, named after the site.
 pub fn calendar<'a>(site: &Site, pages: impl Iterator<Item = &'a Page>) -> String {
-    let mut cal = Calendar::new();
+    let mut cal = Calendar::empty();
+    let prodid = format!("-//almanac//almanac {}//EN", env!("CARGO_PKG_VERSION"));
+    cal.append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", prodid.as_str()))
+        .append_property(("CALSCALE", "GREGORIAN"));
     cal.name(&site.config.title);
     for p in pages {
         if let Some(ev) = event(site, p) {

@@ -197,6 +197,18 @@ fn event_without_start_or_inverted() {
 }
 
 #[test]
+fn event_time_needs_an_offset() {
+    let t = SiteTest::minimal().file(
+        "content/events/a.md",
+        "+++\ntitle = \"Meetup\"\nstart = 2026-05-01T19:00:00\n+++\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("error: `start` of event `Meetup` has a time but no UTC offset\n  --> content/events/a.md:3:1")
+        .stderr_has("help: write the offset, e.g. 2026-05-01T19:00:00+08:00");
+}
+
+#[test]
 fn alias_cannot_escape_or_shadow() {
     let t = SiteTest::minimal()
         .file(

@@ -307,6 +307,7 @@ fn ics_converts_offsets_to_utc() {
 fn ics_all_day_events_are_dates_with_exclusive_end() {
     let t = built();
     let text = t.out("events/all-day.ics");
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//almanac//almanac "));
     assert!(text.contains("DTSTART;VALUE=DATE:20270110\r\n"));
     assert!(
         text.contains("DTEND;VALUE=DATE:20270112\r\n"),
