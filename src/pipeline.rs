@@ -96,6 +96,7 @@ pub fn site(
     let sources = load::sources(&config)?;
     timings.mark("load");
     let mut diags = Diagnostics::default();
+    diags.extend(sources.problems.iter().cloned());
     let docs = parse::documents(&sources.sources, &config, cache, &mut diags);
     timings.mark("parse");
     let site = link::site(docs, config, now, opts.drafts, &mut diags);

@@ -54,6 +54,8 @@ pub struct SourceSet {
     pub sources: Vec<SourceFile>,
     /// Non-Markdown files from `content/` and `static/`.
     pub assets: Vec<Asset>,
+    /// Markdown files that could not be read as text.
+    pub problems: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// Reads `content/` and lists `static/`.
@@ -71,11 +73,32 @@ pub fn sources(config: &SiteConfig) -> Result<SourceSet> {
     }
     for (rel, path) in files(&content)? {
         if rel.ends_with(".md") {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            set.sources.push(SourceFile {
-                rel,
-                text: text.into(),
-            });
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            match String::from_utf8(bytes) {
+                Ok(text) => set.sources.push(SourceFile {
+                    rel,
+                    text: text.into(),
+                }),
+                Err(e) => {
+                    let (line, col) = {
+                        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                        let text = String::from_utf8_lossy(valid);
+                        let index = crate::diagnostic::LineIndex::new(&text);
+                        index.line_col(&text, text.len())
+                    };
+                    set.problems.push(
+                        crate::diagnostic::Diagnostic::error(format!(
+                            "content/{rel} is not UTF-8 text"
+                        ))
+                        .at(crate::diagnostic::Location {
+                            path: format!("content/{rel}"),
+                            line,
+                            col,
+                        })
+                        .help("save the file as UTF-8 (GBK and Big5 are not read)"),
+                    );
+                }
+            }
         } else {
             set.assets.push(Asset { out: rel, path });
         }

@@ -495,7 +495,15 @@ fn yaml_error(
 }
 
 fn front_error(message: &str, loc: Location) -> Diagnostic {
-    let message = message.trim();
+    // serde names our internal types; say what the user wrote instead.
+    let message = message
+        .trim()
+        .replace("struct RawFront", "a table of keys")
+        .replace(
+            "struct RawHistory",
+            "a [[history]] entry with date and summary",
+        );
+    let message = message.as_str();
     let help = if message.contains("unknown field") {
         "put custom keys under `extra`, or set front_matter.unknown_keys = \"warn\" or \"extra\" in almanac.toml"
     } else {

@@ -229,3 +229,22 @@ fn alias_cannot_escape_or_shadow() {
         "`..` is dropped, the redirect stays inside the output"
     );
 }
+
+#[test]
+fn odd_files_are_reported_not_panicked_on() {
+    let t = SiteTest::minimal()
+        .file("content/empty.md", "")
+        .file("content/dashes.md", "---\n---\n")
+        .file("content/list.md", "---\n- a\n- b\n---\n")
+        .file(
+            "content/heads.md",
+            "# \n\n## \n\n## ###\n\n[a](.md) [b](#)\n",
+        );
+    std::fs::write(t.root.join("content/gbk.md"), b"\xb3\xe5\xcd\xbb\n").unwrap();
+    t.build()
+        .failure(1)
+        .stderr_has("error: content/gbk.md is not UTF-8 text\n  --> content/gbk.md:1:1")
+        .stderr_has("error: invalid front matter: invalid type: sequence, expected a table of keys\n  --> content/list.md:2:1")
+        .stderr_has("error: broken link `.md`: no page content/.md\n  --> content/heads.md:7:1")
+        .stderr_has("build failed: 3 errors");
+}
