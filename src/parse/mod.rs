@@ -5,8 +5,10 @@
 //! (set in its `_index.md`, or implied by its folder name) decides how the
 //! bodies of its pages render.
 
+pub mod date;
 pub mod front_matter;
 pub mod highlight;
+pub mod kind;
 pub mod markdown;
 
 use std::collections::HashMap;
@@ -15,7 +17,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use front_matter::{FrontMatter, HistoryEntry, Kind, SortBy, When};
+pub use date::When;
+pub use front_matter::{FrontMatter, HistoryEntry};
+pub use kind::{Kind, SortBy};
 pub use markdown::{Question, Rendered, Rule, TocEntry};
 
 use crate::config::SiteConfig;

@@ -1,0 +1,93 @@
+//! Dates as front matter writes them: a day, an instant with an offset, or
+//! a wall-clock time; TOML gives native datetimes, YAML gives strings.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use serde::Deserialize;
+
+/// A date as written: a day, an instant with an offset, or a local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// `2026-05-01`: a whole day.
+    Day(NaiveDate),
+    /// `2026-05-01T19:00:00+08:00`: one instant.
+    Instant(DateTime<FixedOffset>),
+    /// `2026-05-01T19:00:00`: a wall-clock time with no offset, read as UTC.
+    Local(NaiveDateTime),
+}
+
+impl When {
+    /// Parses RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<When> {
+        let text = text.trim();
+        if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+            return Some(When::Instant(dt));
+        }
+        for fmt in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ] {
+            if let Ok(dt) = NaiveDateTime::parse_from_str(text, fmt) {
+                return Some(When::Local(dt));
+            }
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .map(When::Day)
+    }
+
+    /// The instant this date stands for (a day starts at midnight UTC).
+    pub fn instant(&self) -> DateTime<FixedOffset> {
+        let utc = FixedOffset::east_opt(0).expect("zero offset is valid");
+        match *self {
+            When::Instant(dt) => dt,
+            When::Local(dt) => utc.from_utc_datetime(&dt),
+            When::Day(d) => utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)),
+        }
+    }
+
+    /// The calendar day as written, before any conversion.
+    pub fn day(&self) -> NaiveDate {
+        match *self {
+            When::Instant(dt) => dt.date_naive(),
+            When::Local(dt) => dt.date(),
+            When::Day(d) => d,
+        }
+    }
+
+    /// Whether only a day was given.
+    pub fn is_day(&self) -> bool {
+        matches!(self, When::Day(_))
+    }
+
+    /// RFC 3339 text, for feeds, sitemaps and `datetime` attributes.
+    pub fn rfc3339(&self) -> String {
+        match self {
+            When::Day(d) => d.format("%Y-%m-%d").to_string(),
+            _ => self.instant().to_rfc3339(),
+        }
+    }
+
+    /// In UTC.
+    pub fn utc(&self) -> DateTime<Utc> {
+        self.instant().with_timezone(&Utc)
+    }
+}
+
+/// A date as it comes out of TOML (a native datetime) or YAML (a string).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum DateInput {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl DateInput {
+    pub(crate) fn text(&self) -> String {
+        match self {
+            DateInput::Toml(d) => d.to_string(),
+            DateInput::Text(s) => s.clone(),
+        }
+    }
+}

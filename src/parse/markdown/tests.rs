@@ -1,0 +1,146 @@
+//! Unit tests of the Markdown renderer.
+
+use super::*;
+
+fn opts(kind: Kind) -> MarkdownOptions {
+    MarkdownOptions {
+        raw_html: RawHtml::Allow,
+        highlight: true,
+        kind,
+        take_title: true,
+        first_link: 0,
+    }
+}
+
+#[test]
+fn chinese_anchors_and_duplicates() {
+    let r = render(
+        "## 冲突处理\n\n## 冲突处理\n\n## Hello World\n",
+        &opts(Kind::Page),
+    );
+    assert!(r.html.contains("<h2 id=\"冲突处理\">"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"冲突处理-1\">"), "{}", r.html);
+    assert!(r.html.contains("<h2 id=\"hello-world\">"), "{}", r.html);
+    assert_eq!(r.toc.len(), 3);
+}
+
+#[test]
+fn explicit_heading_id_wins() {
+    let r = render("## Setup {#setup-steps}\n", &opts(Kind::Page));
+    assert!(r.html.contains("id=\"setup-steps\""), "{}", r.html);
+}
+
+#[test]
+fn cjk_soft_break_is_dropped() {
+    let r = render("第一行\n第二行\nand English\nwords\n", &opts(Kind::Page));
+    assert!(r.html.contains("第一行第二行"), "{}", r.html);
+    assert!(r.html.contains("and English\nwords"), "{}", r.html);
+}
+
+#[test]
+fn title_taken_from_leading_h1() {
+    let r = render("# 欢迎\n\n正文。\n", &opts(Kind::Page));
+    assert_eq!(r.title.as_deref(), Some("欢迎"));
+    assert!(!r.html.contains("<h1"), "{}", r.html);
+    assert_eq!(r.summary, "正文。");
+}
+
+#[test]
+fn internal_links_become_placeholders() {
+    let r = render(
+        "[a](../rules/x.md#rule-3) [b](@/faq/y.md) [c](#top) [d](https://x.org/a.md) [e](/abs/)\n",
+        &opts(Kind::Page),
+    );
+    assert_eq!(r.links.len(), 3);
+    assert!(r.html.contains("href=\"almanac-xref:0\""), "{}", r.html);
+    assert!(r.html.contains("href=\"almanac-xref:1\""), "{}", r.html);
+    assert!(r.html.contains("href=\"#top\""));
+    assert!(r.html.contains("href=\"https://x.org/a.md\""));
+}
+
+#[test]
+fn reading_time_counts_cjk() {
+    let zh = "字".repeat(800);
+    let r = render(&zh, &opts(Kind::Page));
+    assert_eq!(r.cjk_chars, 800);
+    assert_eq!(r.words, 0);
+    assert_eq!(r.reading_minutes(), 2);
+    let en = "word ".repeat(450);
+    assert_eq!(render(&en, &opts(Kind::Page)).reading_minutes(), 3);
+}
+
+#[test]
+fn rules_from_numbered_items() {
+    let r = render(
+        "1. Be kind.\n2. No spam.\n\nText.\n\n1. Third rule.\n",
+        &opts(Kind::Rules),
+    );
+    assert_eq!(r.rules.len(), 3);
+    assert_eq!(r.rules[2].text, "Third rule.");
+    assert!(
+        r.html.contains("<ol class=\"rules\" start=\"3\">"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<li id=\"rule-2\" class=\"rule\">"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn rules_from_headings_keep_text_anchor() {
+    let r = render("## 友善\n\n内容\n\n## 禁止广告\n", &opts(Kind::Rules));
+    assert_eq!(r.rules.len(), 2);
+    assert!(
+        r.html.contains("<h2 id=\"rule-2\" class=\"rule\">"),
+        "{}",
+        r.html
+    );
+    assert!(r.anchors.contains(&"禁止广告".to_string()));
+}
+
+#[test]
+fn faq_questions_and_answers() {
+    let r = render(
+        "Intro.\n\n## 怎么加入？\n\n填写**表单**。\n\n## Who runs it?\n\nVolunteers.\n\n- Many\n- of them\n",
+        &opts(Kind::Faq),
+    );
+    assert_eq!(r.questions.len(), 2);
+    assert_eq!(r.questions[0].question, "怎么加入？");
+    assert_eq!(r.questions[0].answer, "填写表单。");
+    assert_eq!(r.questions[1].answer, "Volunteers. Many of them");
+}
+
+#[test]
+fn playbook_checks() {
+    let r = render(
+        "1. One\n2. Two\n\n- [ ] task\n- [x] done\n",
+        &opts(Kind::Playbook),
+    );
+    assert_eq!(r.checks, 4);
+    assert!(
+        r.html
+            .contains("<li id=\"step-1\" class=\"step\" data-check=\"1\">"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("data-check=\"4\" disabled checked"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn raw_html_policies() {
+    let md = "<script>alert(1)</script>\n\nhi <b onclick=\"x()\">b</b>\n";
+    let mut o = opts(Kind::Page);
+    o.raw_html = RawHtml::Escape;
+    assert!(render(md, &o).html.contains("&lt;script&gt;"));
+    o.raw_html = RawHtml::Sanitize;
+    let s = render(md, &o).html;
+    assert!(!s.contains("<script") && !s.contains("onclick"), "{s}");
+    assert!(s.contains("<b>b</b>"), "{s}");
+}
