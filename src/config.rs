@@ -179,9 +179,24 @@ impl SiteConfig {
         self.root.join("content")
     }
 
-    /// An absolute URL for a site path such as `/rules/`.
+    /// An absolute URL for a site path such as `/rules/`, percent-encoded
+    /// (`/tags/冲突/` → `/tags/%E5%86%B2%E7%AA%81/`) as sitemaps, feeds and
+    /// calendars require; pages link with [`SiteConfig::url`], which keeps
+    /// the characters readable.
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path)
+        const KEEP_READABLE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+            .add(b' ')
+            .add(b'"')
+            .add(b'<')
+            .add(b'>')
+            .add(b'`')
+            .add(b'{')
+            .add(b'}')
+            .add(b'|')
+            .add(b'\\')
+            .add(b'^');
+        let encoded = percent_encoding::utf8_percent_encode(path, KEEP_READABLE);
+        format!("{}{encoded}", self.base_url)
     }
 
     /// A site path as linked from pages: `/rules/`, or `/kb/rules/` when
@@ -263,6 +278,10 @@ mod tests {
         assert_eq!(c.base_url, "http://localhost:1111");
         assert_eq!(c.permalink("/a/"), "http://localhost:1111/a/");
         assert_eq!(c.url("/a/"), "/a/");
+        assert_eq!(
+            c.permalink("/冲突 x/#a"),
+            "http://localhost:1111/%E5%86%B2%E7%AA%81%20x/#a"
+        );
         let c = parse(Path::new("."), text, Some("https://x.github.io/kb/")).unwrap();
         assert_eq!(c.url("/a/"), "/kb/a/");
     }

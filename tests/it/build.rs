@@ -164,10 +164,14 @@ fn feeds_and_sitemap_are_valid_xml() {
         "{locs:?}"
     );
     assert!(
-        locs.contains(&"https://kb.example/tags/冲突/".to_string()),
+        locs.contains(&"https://kb.example/tags/%E5%86%B2%E7%AA%81/".to_string()),
         "{locs:?}"
     );
     assert!(!locs.iter().any(|l| l.contains("draft")));
+    assert!(
+        locs.iter().all(|l| l.is_ascii()),
+        "sitemap URLs are percent-encoded: {locs:?}"
+    );
     assert_eq!(
         t.out("robots.txt"),
         "User-agent: *\nAllow: /\n\nSitemap: https://kb.example/sitemap.xml\n"
