@@ -10,7 +10,9 @@ use std::sync::Arc;
 use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
-use crate::diagnostic::{Error, Result};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Error, LineIndex, Location, Result};
 
 /// One Markdown file under `content/`.
 #[derive(Debug, Clone)]
@@ -55,7 +57,7 @@ pub struct SourceSet {
     /// Non-Markdown files from `content/` and `static/`.
     pub assets: Vec<Asset>,
     /// Markdown files that could not be read as text.
-    pub problems: Vec<crate::diagnostic::Diagnostic>,
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Reads `content/` and lists `static/`.
@@ -64,43 +66,33 @@ pub fn sources(config: &SiteConfig) -> Result<SourceSet> {
     let content = config.content_dir();
     if !content.is_dir() {
         return Err(Error::Config(
-            crate::diagnostic::Diagnostic::error(format!(
-                "no content/ folder in {}",
-                config.root.display()
-            ))
-            .help("create content/_index.md, or start from `almanac init`"),
+            Diagnostic::error(format!("no content/ folder in {}", config.root.display()))
+                .help("create content/_index.md, or start from `almanac init`"),
         ));
     }
-    for (rel, path) in files(&content)? {
-        if rel.ends_with(".md") {
+    let (markdown, other): (Vec<_>, Vec<_>) = files(&content)?
+        .into_iter()
+        .partition(|(rel, _)| rel.ends_with(".md"));
+    set.assets = other
+        .into_iter()
+        .map(|(out, path)| Asset { out, path })
+        .collect();
+    let read: Vec<Result<std::result::Result<SourceFile, Diagnostic>>> = markdown
+        .into_par_iter()
+        .map(|(rel, path)| {
             let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            match String::from_utf8(bytes) {
-                Ok(text) => set.sources.push(SourceFile {
-                    rel,
+            Ok(String::from_utf8(bytes)
+                .map(|text| SourceFile {
+                    rel: rel.clone(),
                     text: text.into(),
-                }),
-                Err(e) => {
-                    let (line, col) = {
-                        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                        let text = String::from_utf8_lossy(valid);
-                        let index = crate::diagnostic::LineIndex::new(&text);
-                        index.line_col(&text, text.len())
-                    };
-                    set.problems.push(
-                        crate::diagnostic::Diagnostic::error(format!(
-                            "content/{rel} is not UTF-8 text"
-                        ))
-                        .at(crate::diagnostic::Location {
-                            path: format!("content/{rel}"),
-                            line,
-                            col,
-                        })
-                        .help("save the file as UTF-8 (GBK and Big5 are not read)"),
-                    );
-                }
-            }
-        } else {
-            set.assets.push(Asset { out: rel, path });
+                })
+                .map_err(|e| not_utf8(&rel, &e)))
+        })
+        .collect();
+    for r in read {
+        match r? {
+            Ok(src) => set.sources.push(src),
+            Err(d) => set.problems.push(d),
         }
     }
     let static_dir = config.root.join("static");
@@ -110,6 +102,15 @@ pub fn sources(config: &SiteConfig) -> Result<SourceSet> {
         }
     }
     Ok(set)
+}
+
+fn not_utf8(rel: &str, e: &std::string::FromUtf8Error) -> Diagnostic {
+    let valid = String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
+    let (line, col) = LineIndex::new(&valid).line_col(&valid, valid.len());
+    let path = format!("content/{rel}");
+    Diagnostic::error(format!("{path} is not UTF-8 text"))
+        .at(Location { path, line, col })
+        .help("save the file as UTF-8 (GBK and Big5 are not read)")
 }
 
 /// Every regular file under `dir`, skipping hidden files and editor backups.
