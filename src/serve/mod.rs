@@ -80,19 +80,17 @@ impl DevServer {
             }),
             changed: Condvar::new(),
         });
-        let http = Arc::new(http);
-        let accept = {
-            let (http, shared) = (http.clone(), shared.clone());
-            std::thread::spawn(move || http::accept(&http, &shared))
-        };
-        let server = DevServer {
+        let mut server = DevServer {
             addr,
             shared,
             session: Mutex::new(Session::new(opts)),
-            http,
-            accept: Some(accept),
+            http: Arc::new(http),
+            accept: None,
         };
+        // Requests wait in the listen queue until the first build is in memory.
         let _ = server.rebuild_now();
+        let (http, shared) = (server.http.clone(), server.shared.clone());
+        server.accept = Some(std::thread::spawn(move || http::accept(&http, &shared)));
         Ok(server)
     }
 
@@ -178,6 +176,7 @@ pub struct ServeOptions {
 /// Runs the dev server until the process is stopped.
 pub fn run(opts: ServeOptions) -> Result<()> {
     let root = opts.build.root.clone();
+    let watch = watch::start(&root)?;
     let server = DevServer::start(opts.build, &format!("{}:{}", opts.bind, opts.port))?;
     match server.error() {
         None => eprintln!("Built the site."),
@@ -188,10 +187,11 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     if opts.open {
         open_browser(&url);
     }
-    watch::rebuild_on_change(&root, || match server.rebuild_now() {
+    watch.rebuild_on_change(|| match server.rebuild_now() {
         Ok(msg) => eprintln!("{msg}"),
         Err(e) => eprintln!("{e}\n(still serving the last good build)"),
-    })
+    });
+    Ok(())
 }
 
 fn open_browser(url: &str) {

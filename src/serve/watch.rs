@@ -37,9 +37,17 @@ pub(super) fn is_relevant(root: &Path, path: &Path) -> bool {
     ) || first == crate::config::CONFIG_FILE
 }
 
-/// Calls `rebuild` after every burst of relevant changes under `root`; never returns unless watching fails.
-pub(super) fn rebuild_on_change(root: &Path, mut rebuild: impl FnMut()) -> Result<()> {
-    let (tx, rx) = mpsc::channel::<PathBuf>();
+/// A running file watcher and the changed paths it reports.
+pub(super) struct Watch {
+    _watcher: notify::RecommendedWatcher,
+    root: PathBuf,
+    changes: mpsc::Receiver<PathBuf>,
+}
+
+/// Starts watching `root`; changes made from now on are reported, even
+/// those made while the first build is still running.
+pub(super) fn start(root: &Path) -> Result<Watch> {
+    let (tx, changes) = mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         // Reading files (our own builds do) raises access events: only changes count.
         if let Some(event) = res
@@ -61,16 +69,26 @@ pub(super) fn rebuild_on_change(root: &Path, mut rebuild: impl FnMut()) -> Resul
                 root.display()
             )))
         })?;
-    while let Ok(first) = rx.recv() {
-        let mut relevant = is_relevant(&root, &first);
-        while let Ok(p) = rx.recv_timeout(DEBOUNCE) {
-            relevant |= is_relevant(&root, &p);
-        }
-        if relevant {
-            rebuild();
+    Ok(Watch {
+        _watcher: watcher,
+        root,
+        changes,
+    })
+}
+
+impl Watch {
+    /// Calls `rebuild` after every burst of relevant changes; returns only if watching stops.
+    pub(super) fn rebuild_on_change(self, mut rebuild: impl FnMut()) {
+        while let Ok(first) = self.changes.recv() {
+            let mut relevant = is_relevant(&self.root, &first);
+            while let Ok(p) = self.changes.recv_timeout(DEBOUNCE) {
+                relevant |= is_relevant(&self.root, &p);
+            }
+            if relevant {
+                rebuild();
+            }
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
