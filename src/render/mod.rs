@@ -154,10 +154,10 @@ fn render_page(
 ) -> Result<Output> {
     let page = site.page(id);
     let content = fill_links(&page.doc.body.html, &page.xrefs, &site.config);
+    // `histories` is in page order.
     let history = histories
-        .iter()
-        .find(|(p, _)| *p == id)
-        .map(|(_, h)| h.clone())
+        .binary_search_by_key(&id, |(p, _)| *p)
+        .map(|i| histories[i].1.clone())
         .unwrap_or_default();
     let view = views.page(id, content, history);
     let kind_template = format!("{}.html", page.doc.kind.name());

@@ -93,7 +93,8 @@ impl Theme {
 
     /// Whether a template of this name exists in any layer.
     pub fn has(&self, name: &str) -> bool {
-        self.tera.contains_template(name) || self.tera.contains_template(&format!("default/{name}"))
+        // Resolves through the fallback prefixes: site, theme, built-in.
+        self.tera.contains_template(name)
     }
 }
 
