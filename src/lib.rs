@@ -26,5 +26,6 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
+pub mod session;
 pub mod slug;
 pub mod write;

@@ -18,7 +18,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Result};
 use crate::link::{self, Site};
 use crate::load::{self, SourceSet};
 use crate::parse::{self, ParseCache};
-use crate::render::{self, Output, Theme};
+use crate::render::{self, Theme};
+pub use crate::session::{RenderedSite, Session};
 use crate::write;
 
 /// What `build` and `check` are asked to do.
@@ -66,7 +67,7 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         Timings {
             last: Some(Instant::now()),
             stages: Vec::new(),
@@ -74,7 +75,7 @@ impl Timings {
     }
 
     /// Records the time since the previous mark as `stage`.
-    fn mark(&mut self, stage: &'static str) {
+    pub(crate) fn mark(&mut self, stage: &'static str) {
         let now = Instant::now();
         if let Some(last) = self.last {
             self.stages.push((stage, now - last));
@@ -105,55 +106,6 @@ pub fn site(
     Ok((site, sources, warnings))
 }
 
-/// A site rendered in memory: its files and what went into them.
-pub struct RenderedSite {
-    /// Every output file.
-    pub outputs: Vec<Output>,
-    /// Pages, sections, tags.
-    pub counts: (usize, usize, usize),
-    /// Warnings to show.
-    pub warnings: Vec<Diagnostic>,
-    /// Time per stage so far.
-    pub timings: Timings,
-}
-
-/// A series of builds of one site that keeps parsed documents in between,
-/// so that a rebuild re-parses only the files that changed. `serve` holds one.
-pub struct Session {
-    opts: BuildOptions,
-    cache: ParseCache,
-}
-
-impl Session {
-    /// A session for the site `opts` describes.
-    pub fn new(opts: BuildOptions) -> Self {
-        Session {
-            opts,
-            cache: ParseCache::default(),
-        }
-    }
-
-    /// The options the session builds with.
-    pub fn options(&self) -> &BuildOptions {
-        &self.opts
-    }
-
-    /// Loads, parses (what changed), links and renders the whole site in memory.
-    pub fn render(&mut self) -> Result<RenderedSite> {
-        let mut timings = Timings::start();
-        let (site, sources, warnings) = site(&self.opts, &mut self.cache, &mut timings)?;
-        let mut theme = Theme::load(&site.config)?;
-        let outputs = render::outputs(&site, &mut theme, &sources.assets)?;
-        timings.mark("render");
-        Ok(RenderedSite {
-            outputs,
-            counts: (site.pages.len(), site.sections.len(), site.tags.len()),
-            warnings,
-            timings,
-        })
-    }
-}
-
 /// Builds the site into its output folder, replacing it only on success.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
@@ -181,6 +133,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let (site, sources, warnings) = site(opts, &mut ParseCache::default(), &mut Timings::start())?;
     let mut theme = Theme::load(&site.config)?;
-    render::outputs(&site, &mut theme, &sources.assets)?;
+    render::outputs(&site, &mut theme, &sources.assets, render::Scope::All)?;
     Ok(warnings)
 }

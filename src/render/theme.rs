@@ -28,6 +28,9 @@ pub struct Theme {
     pub static_files: Vec<Asset>,
     /// The theme folder's name, if one is used.
     pub name: Option<String>,
+    /// Hash of every template's name and text and of the static file list:
+    /// equal fingerprints render equal pages.
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -66,6 +69,15 @@ impl Theme {
             }
         }
         templates.extend(read_dir_templates(&config.root.join("templates"), "")?);
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            templates.hash(&mut h);
+            for a in &static_files {
+                (&a.out, &a.path).hash(&mut h);
+            }
+            h.finish()
+        };
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_fallback_prefixes(prefixes)
@@ -83,6 +95,7 @@ impl Theme {
             embedded_static,
             static_files,
             name: config.theme.clone(),
+            fingerprint,
         })
     }
 

@@ -96,7 +96,7 @@ fn file(shared: &Shared, path: &str) -> Reply {
         },
     };
     let bytes = match content {
-        Content::Bytes(b) => b.clone(),
+        Content::Bytes(b) => b.to_vec(),
         Content::Embedded(b) => b.to_vec(),
         Content::Copy(src) => match std::fs::read(src) {
             Ok(b) => b,

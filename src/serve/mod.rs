@@ -131,7 +131,8 @@ impl DevServer {
                 let warnings: Vec<String> = site.warnings.iter().map(ToString::to_string).collect();
                 let (pages, _, _) = site.counts;
                 let mut msg = format!(
-                    "Built {pages} pages in {} ms",
+                    "Rendered {} of {pages} pages in {} ms",
+                    site.rendered_pages,
                     started.elapsed().as_millis()
                 );
                 for w in warnings {

@@ -90,7 +90,7 @@ fn write_one(root: &Path, previous: Option<&Path>, output: &Output) -> Result<Wr
     }
     let copied;
     let bytes: &[u8] = match &output.content {
-        Content::Bytes(b) => b,
+        Content::Bytes(b) => &b[..],
         Content::Embedded(b) => b,
         Content::Copy(src) => {
             copied = std::fs::read(src).map_err(|e| Error::io(src, e))?;

@@ -2,6 +2,7 @@
 //!
 //! - `build`: pages, URLs, anchors, highlighting, links, tags, feeds, sitemap, themes
 //! - `errors`: every error case with its message, location and exit code
+//! - `incremental`: rebuilds in a session equal clean builds
 //! - `kinds`: playbooks, rules, FAQs, events and calendars
 //! - `cli`: `init`, `new`, `check`, usage errors
 //! - `example`: the example site builds cleanly
@@ -13,6 +14,7 @@ mod build;
 mod cli;
 mod errors;
 mod example;
+mod incremental;
 mod kinds;
 mod serve;
 mod support;

@@ -1,0 +1,159 @@
+//! Rebuilds in a session give exactly the site a clean build gives, for
+//! every kind of edit, whether they render everything or only what changed.
+
+use std::collections::BTreeMap;
+
+use almanac::pipeline::{BuildOptions, RenderedSite, Session};
+use almanac::render::Content;
+
+use crate::support::SiteTest;
+
+fn files(r: &RenderedSite) -> BTreeMap<String, Vec<u8>> {
+    r.outputs
+        .iter()
+        .map(|o| {
+            let bytes = match &o.content {
+                Content::Bytes(b) => b.to_vec(),
+                Content::Embedded(b) => b.to_vec(),
+                Content::Copy(p) => std::fs::read(p).expect("asset"),
+            };
+            (o.path.clone(), bytes)
+        })
+        .collect()
+}
+
+fn session(t: &SiteTest) -> Session {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T12:00:00+08:00").unwrap();
+    Session::new(BuildOptions {
+        root: t.root.clone(),
+        now: Some(now),
+        ..Default::default()
+    })
+}
+
+/// Applies `edit` between two renders of one session and compares the
+/// result with a fresh session; returns how many pages the rebuild rendered.
+#[track_caller]
+fn rebuild_matches_clean(fixture: &str, edit: impl Fn(&SiteTest)) -> usize {
+    let t = SiteTest::fixture(fixture);
+    let mut s = session(&t);
+    let first = s.render().expect("first build");
+    edit(&t);
+    let again = s.render().expect("rebuild");
+    let clean = session(&t).render().expect("clean build");
+    let (a, c) = (files(&again), files(&clean));
+    let differing: Vec<&String> = c
+        .keys()
+        .chain(a.keys())
+        .filter(|k| a.get(*k) != c.get(*k))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "rebuild differs from a clean build in {differing:?}"
+    );
+    assert_ne!(files(&first), a, "the edit changed the site");
+    again.rendered_pages
+}
+
+fn append(t: &SiteTest, rel: &str, text: &str) {
+    let path = t.root.join(rel);
+    let old = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(path, old + text).unwrap();
+}
+
+#[test]
+fn body_edit_renders_one_page() {
+    let n = rebuild_matches_clean("basic", |t| {
+        append(
+            t,
+            "content/guides/conflict.md",
+            "\n## Later section\n\nMore.\n",
+        )
+    });
+    assert_eq!(n, 1);
+    let n = rebuild_matches_clean("kinds", |t| {
+        append(t, "content/faq/general.md", "\n## New question?\n\nYes.\n")
+    });
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn rules_history_edit_updates_the_changes_feed() {
+    let n = rebuild_matches_clean("kinds", |t| {
+        let path = "content/rules/house-rules.md";
+        let text = std::fs::read_to_string(t.root.join(path)).unwrap();
+        t.write(
+            path,
+            &text.replace(
+                "summary = \"Added rule 3\"",
+                "summary = \"Added rule 3 about cleaning\"",
+            ),
+        );
+    });
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn listing_changes_render_everything() {
+    let all = |n: usize| assert!(n > 1, "{n}");
+    all(rebuild_matches_clean("basic", |t| {
+        let text = std::fs::read_to_string(t.root.join("content/guides/yaml-page.md")).unwrap();
+        t.write(
+            "content/guides/yaml-page.md",
+            &text.replace("title: A YAML page", "title: A renamed page"),
+        );
+    }));
+    all(rebuild_matches_clean("basic", |t| {
+        let text = std::fs::read_to_string(t.root.join("content/guides/untitled.md")).unwrap();
+        t.write(
+            "content/guides/untitled.md",
+            &text.replace("tags = [\"onboarding\"]", "tags = [\"brand-new\"]"),
+        );
+    }));
+    all(rebuild_matches_clean("basic", |t| {
+        let text = std::fs::read_to_string(t.root.join("content/guides/untitled.md")).unwrap();
+        t.write(
+            "content/guides/untitled.md",
+            &text.replace("date = 2025-12-01", "date = 2025-12-01\nweight = 1"),
+        );
+    }));
+    all(rebuild_matches_clean("basic", |t| {
+        t.write("content/guides/new.md", "+++\ntitle = \"New\"\n+++\nHi.\n")
+    }));
+    all(rebuild_matches_clean("basic", |t| {
+        std::fs::remove_file(t.root.join("content/guides/untitled.md")).unwrap()
+    }));
+    all(rebuild_matches_clean("basic", |t| {
+        t.write(
+            "content/guides/_index.md",
+            "+++\ntitle = \"Guides!\"\n+++\n",
+        )
+    }));
+    all(rebuild_matches_clean("kinds", |t| {
+        let text = std::fs::read_to_string(t.root.join("content/events/online-utc.md")).unwrap();
+        t.write(
+            "content/events/online-utc.md",
+            &text.replace("2026-12-01T", "2026-12-02T"),
+        );
+    }));
+}
+
+#[test]
+fn theme_and_static_changes_render_everything() {
+    let n = rebuild_matches_clean("basic", |t| {
+        t.write(
+            "templates/page.html",
+            "{% extends \"default/page.html\" %}{% block body %}X{{ super() }}{% endblock body %}",
+        )
+    });
+    assert!(n > 1);
+    let n = rebuild_matches_clean("basic", |t| t.write("static/extra.css", "p{}"));
+    assert!(n > 1);
+    let n = rebuild_matches_clean("basic", |t| {
+        t.write(
+            "almanac.toml",
+            "title = \"Renamed KB\"\nbase_url = \"https://kb.example\"\nlanguage = \"en\"\n",
+        )
+    });
+    assert!(n > 1);
+}
