@@ -16,6 +16,11 @@ fn example_site_builds_cleanly() {
     // Interface words follow the site language.
     assert!(conflict.contains(r#"<html lang="zh-CN">"#));
     assert!(conflict.contains("<h2 class=\"facts-heading\">开始之前</h2>"));
+    // A page in another language says so, for fonts and screen readers.
+    assert!(
+        t.out("faq/taipei-chapter/index.html")
+            .contains(r#"<article class="page" data-page="/faq/taipei-chapter/" lang="zh-TW">"#)
+    );
     // Every kind is used.
     assert!(
         t.out("rules/group-rules/index.html")
