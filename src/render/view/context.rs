@@ -1,0 +1,289 @@
+//! The types of the template context: what `site`, `page`, `section` and
+//! `term` hold. This is the theme API; the README documents every field.
+
+use serde::Serialize;
+
+use crate::parse::{Kind, Question, Rule, TocEntry, When};
+
+/// A date as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// RFC 3339 (or `YYYY-MM-DD` for a day), for `datetime` attributes.
+    pub iso: String,
+    /// `YYYY-MM-DD` as written.
+    pub date: String,
+    /// `HH:MM` as written, absent for a whole day.
+    pub time: Option<String>,
+    /// `+08:00`, absent for a whole day or a local time.
+    pub offset: Option<String>,
+    /// The year, for archives.
+    pub year: i32,
+}
+
+impl DateView {
+    /// The view of a date.
+    pub fn new(w: &When) -> DateView {
+        let (time, offset) = match w {
+            When::Day(_) => (None, None),
+            When::Local(dt) => (Some(dt.format("%H:%M").to_string()), None),
+            When::Instant(dt) => (
+                Some(dt.format("%H:%M").to_string()),
+                Some(dt.format("%:z").to_string()),
+            ),
+        };
+        let day = w.day();
+        DateView {
+            iso: w.rfc3339(),
+            date: day.format("%Y-%m-%d").to_string(),
+            time,
+            offset,
+            year: chrono::Datelike::year(&day),
+        }
+    }
+}
+
+/// A link to a tag, with its page count.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLink<'a> {
+    /// Name as written.
+    pub name: &'a str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// Link to its page.
+    pub url: String,
+    /// Number of pages.
+    pub count: usize,
+}
+
+/// A link to a section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionLink<'a> {
+    /// Title.
+    pub title: std::borrow::Cow<'a, str>,
+    /// Link.
+    pub url: String,
+    /// Section kind.
+    pub kind: Kind,
+    /// Pages in the section and its sub-sections.
+    pub count: usize,
+    /// The section's description.
+    pub description: Option<&'a str>,
+}
+
+/// One step of the breadcrumb trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Link.
+    pub url: String,
+}
+
+/// Event details.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView<'a> {
+    /// Start.
+    pub start: DateView,
+    /// End.
+    pub end: Option<DateView>,
+    /// Whether it is a whole-day event.
+    pub all_day: bool,
+    /// Where.
+    pub location: Option<&'a str>,
+    /// Online attendance URL.
+    pub online: Option<&'a str>,
+    /// Who organises it.
+    pub organizers: &'a [String],
+    /// Whether the body is a write-up.
+    pub recap: bool,
+    /// Not yet over at build time.
+    pub upcoming: bool,
+    /// Link to its `.ics` file.
+    pub ics_url: String,
+}
+
+/// A page in a listing: everything but its body.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageSummary<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Link.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// `description`, else the first paragraph.
+    pub description: &'a str,
+    /// `date`.
+    pub date: Option<DateView>,
+    /// `updated`, else `date`.
+    pub updated: Option<DateView>,
+    /// Tags.
+    pub tags: Vec<TermLink<'a>>,
+    /// Kind.
+    pub kind: Kind,
+    /// Minutes to read.
+    pub reading_time: usize,
+    /// Event details, for events.
+    pub event: Option<EventView<'a>>,
+    /// Whether it is a draft (only with `--drafts`).
+    pub draft: bool,
+}
+
+/// Playbook details.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaybookView<'a> {
+    /// How long it takes.
+    pub duration: Option<&'a str>,
+    /// Who takes part.
+    pub roles: &'a [String],
+    /// What to have done first, as HTML (links resolved).
+    pub prerequisites: Vec<String>,
+    /// Number of checkable steps and tasks.
+    pub checks: usize,
+}
+
+/// One history entry of a rules page.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    /// When.
+    pub date: DateView,
+    /// Version after the change.
+    pub version: Option<String>,
+    /// What changed.
+    pub summary: String,
+    /// Rule-level changes, when known from git.
+    pub changes: Vec<crate::render::history::RuleChange>,
+    /// `front` (written in `[[history]]`) or `git`.
+    pub source: &'static str,
+}
+
+/// Rules details.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesView<'a> {
+    /// Version in force.
+    pub version: Option<&'a str>,
+    /// In force since.
+    pub effective: Option<DateView>,
+    /// Changes, newest first.
+    pub history: Vec<HistoryView>,
+    /// The rules, numbered.
+    pub rules: &'a [Rule],
+}
+
+/// A page with its body.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    /// Everything a listing shows.
+    #[serde(flatten)]
+    pub summary: PageSummary<'a>,
+    /// Body HTML, internal links resolved.
+    pub content: String,
+    /// Table of contents.
+    pub toc: &'a [TocEntry],
+    /// Latin-script words.
+    pub word_count: usize,
+    /// CJK characters.
+    pub cjk_count: usize,
+    /// Home → sections → this page.
+    pub breadcrumbs: Vec<Crumb<'a>>,
+    /// Source path, e.g. `content/rules/group-rules.md`.
+    pub source: String,
+    /// `extra` from front matter.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// Playbook details.
+    pub playbook: Option<PlaybookView<'a>>,
+    /// Rules details.
+    pub rules: Option<RulesView<'a>>,
+    /// FAQ questions.
+    pub questions: Option<&'a [Question]>,
+    /// schema.org JSON-LD, ready for a `<script>` tag.
+    pub json_ld: Option<String>,
+    /// Previous and next page in the section.
+    pub prev: Option<Crumb<'a>>,
+    /// See `prev`.
+    pub next: Option<Crumb<'a>>,
+}
+
+/// Upcoming events before past ones, past ones by year.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventsView<'a> {
+    /// Soonest first.
+    pub upcoming: Vec<PageSummary<'a>>,
+    /// Newest year first, newest event first.
+    pub past: Vec<YearGroup<'a>>,
+}
+
+/// Past events of one year.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearGroup<'a> {
+    /// Year.
+    pub year: i32,
+    /// Events.
+    pub pages: Vec<PageSummary<'a>>,
+}
+
+/// A section with its listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView<'a> {
+    /// Title.
+    pub title: String,
+    /// Link.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// `description`.
+    pub description: Option<&'a str>,
+    /// Body HTML of `_index.md`.
+    pub content: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Its own pages, in order.
+    pub pages: Vec<PageSummary<'a>>,
+    /// Sub-sections.
+    pub subsections: Vec<SectionLink<'a>>,
+    /// Home → this section.
+    pub breadcrumbs: Vec<Crumb<'a>>,
+    /// `extra` of `_index.md`.
+    pub extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    /// For event sections: all events below, split by time.
+    pub events: Option<EventsView<'a>>,
+    /// For event sections: one link per year with events, to its archive page.
+    pub archives: Vec<SectionLink<'a>>,
+    /// Table of contents of `_index.md`.
+    pub toc: &'a [TocEntry],
+}
+
+/// Site-wide values, available to every template as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Base URL.
+    pub base_url: &'a str,
+    /// Link to the home page.
+    pub home_url: String,
+    /// Language tag.
+    pub language: &'a str,
+    /// `[extra]` from almanac.toml.
+    pub extra: &'a toml::Table,
+    /// Top-level sections.
+    pub sections: Vec<SectionLink<'a>>,
+    /// Most used tags, by count.
+    pub popular_tags: Vec<TermLink<'a>>,
+    /// Recently changed pages.
+    pub recent: Vec<PageSummary<'a>>,
+    /// Next upcoming events.
+    pub upcoming: Vec<PageSummary<'a>>,
+    /// Build time, RFC 3339.
+    pub now: String,
+    /// Link to the tags index.
+    pub tags_url: String,
+    /// Link to a file under the output root, e.g. `style.css`.
+    pub static_url: String,
+    /// Interface words in the site's language (see the README).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Whether the site has events (for the calendar link).
+    pub has_events: bool,
+}
