@@ -238,20 +238,10 @@ impl<'a> Renderer<'a> {
             self.block_boundary();
         }
         if self.heading.is_some() {
-            match event {
-                Event::End(TagEnd::Heading(_)) => self.end_heading(out),
-                other => {
-                    let inner = self.inline(other, range, next);
-                    if let (Some(h), Some(e)) = (&mut self.heading, inner) {
-                        if let Event::Text(t) | Event::Code(t) = &e {
-                            h.text.push_str(t);
-                        }
-                        h.inner.push(e);
-                    }
-                }
-            }
+            self.in_heading(event, range, next, out);
             return;
         }
+        let special_item = self.depth == 1 && self.lists.last() == Some(&true);
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -264,64 +254,10 @@ impl<'a> Renderer<'a> {
                     inner: Vec::new(),
                 });
             }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split([' ', ',', '{'])
-                        .next()
-                        .filter(|l| !l.is_empty())
-                        .map(str::to_string),
-                    CodeBlockKind::Indented => None,
-                };
-                self.first_block = false;
-                self.code = Some((lang, String::new()));
-            }
-            Event::Start(Tag::List(start)) => {
-                self.first_block = false;
-                let special = self.depth == 0
-                    && start.is_some()
-                    && (self.rules_as_list || self.opts.kind == Kind::Playbook);
-                self.lists.push(special);
-                self.depth += 1;
-                match (special, start) {
-                    (true, Some(_)) if self.rules_as_list => {
-                        let next = self.result.rules.len() + 1;
-                        out.push(Event::Html(
-                            format!("<ol class=\"rules\" start=\"{next}\">\n").into(),
-                        ));
-                    }
-                    (true, Some(_)) => out.push(Event::Html("<ol class=\"steps\">\n".into())),
-                    _ => out.push(Event::Start(Tag::List(start))),
-                }
-            }
-            Event::End(TagEnd::List(ordered)) => {
-                self.depth = self.depth.saturating_sub(1);
-                self.lists.pop();
-                out.push(Event::End(TagEnd::List(ordered)));
-            }
-            Event::Start(Tag::Item) if self.depth == 1 && self.lists.last() == Some(&true) => {
-                if self.rules_as_list {
-                    let n = self.result.rules.len() + 1;
-                    self.rule_text = Some(String::new());
-                    out.push(Event::Html(
-                        format!("<li id=\"rule-{n}\" class=\"rule\"><a class=\"rule-num\" href=\"#rule-{n}\" title=\"Link to rule {n}\">{n}</a>").into(),
-                    ));
-                    self.result.anchors.push(format!("rule-{n}"));
-                    self.result.rules.push(Rule {
-                        number: n,
-                        id: format!("rule-{n}"),
-                        text: String::new(),
-                    });
-                } else {
-                    self.result.checks += 1;
-                    let n = self.result.checks;
-                    out.push(Event::Html(
-                        format!("<li id=\"step-{n}\" class=\"step\" data-check=\"{n}\">").into(),
-                    ));
-                    self.result.anchors.push(format!("step-{n}"));
-                }
-            }
-            Event::End(TagEnd::Item) if self.depth == 1 && self.lists.last() == Some(&true) => {
+            Event::Start(Tag::CodeBlock(kind)) => self.start_code(kind),
+            Event::Start(Tag::List(start)) => self.start_list(start, out),
+            Event::Start(Tag::Item) if special_item => self.start_special_item(out),
+            Event::End(TagEnd::Item) if special_item => {
                 if let (Some(text), Some(rule)) =
                     (self.rule_text.take(), self.result.rules.last_mut())
                 {
@@ -329,29 +265,28 @@ impl<'a> Renderer<'a> {
                 }
                 out.push(Event::End(TagEnd::Item));
             }
-            Event::Start(Tag::BlockQuote(k)) => {
-                self.first_block = false;
-                self.depth += 1;
-                out.push(Event::Start(Tag::BlockQuote(k)));
-            }
-            Event::End(TagEnd::BlockQuote(k)) => {
-                self.depth = self.depth.saturating_sub(1);
-                out.push(Event::End(TagEnd::BlockQuote(k)));
-            }
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 self.depth += 1;
                 self.result.anchors.push(name.to_string());
                 out.push(Event::Start(Tag::FootnoteDefinition(name)));
             }
-            Event::End(TagEnd::FootnoteDefinition) => {
+            Event::Start(tag @ Tag::BlockQuote(_)) => {
+                self.first_block = false;
+                self.depth += 1;
+                out.push(Event::Start(tag));
+            }
+            Event::End(
+                end @ (TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition),
+            ) => {
                 self.depth = self.depth.saturating_sub(1);
-                out.push(Event::End(TagEnd::FootnoteDefinition));
+                if matches!(end, TagEnd::List(_)) {
+                    self.lists.pop();
+                }
+                out.push(Event::End(end));
             }
             Event::Start(Tag::Paragraph) => {
                 self.first_block = false;
-                if !self.summary_done && self.depth == 0 {
-                    self.in_summary = true;
-                }
+                self.in_summary = !self.summary_done && self.depth == 0;
                 out.push(Event::Start(Tag::Paragraph));
             }
             Event::End(TagEnd::Paragraph) => {
@@ -381,6 +316,82 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+    }
+
+    /// Events inside a heading are kept until its end, when its anchor is known.
+    fn in_heading(
+        &mut self,
+        event: Event<'a>,
+        range: std::ops::Range<usize>,
+        next: Option<char>,
+        out: &mut Vec<Event<'a>>,
+    ) {
+        if let Event::End(TagEnd::Heading(_)) = event {
+            self.end_heading(out);
+            return;
+        }
+        let inner = self.inline(event, range, next);
+        if let (Some(h), Some(e)) = (&mut self.heading, inner) {
+            if let Event::Text(t) | Event::Code(t) = &e {
+                h.text.push_str(t);
+            }
+            h.inner.push(e);
+        }
+    }
+
+    fn start_code(&mut self, kind: CodeBlockKind<'a>) {
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info
+                .split([' ', ',', '{'])
+                .next()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+            CodeBlockKind::Indented => None,
+        };
+        self.first_block = false;
+        self.code = Some((lang, String::new()));
+    }
+
+    /// A top-level numbered list is a list of rules (rules pages) or steps (playbooks).
+    fn start_list(&mut self, start: Option<u64>, out: &mut Vec<Event<'a>>) {
+        self.first_block = false;
+        let special = self.depth == 0
+            && start.is_some()
+            && (self.rules_as_list || self.opts.kind == Kind::Playbook);
+        self.lists.push(special);
+        self.depth += 1;
+        let html = match special {
+            true if self.rules_as_list => {
+                let next = self.result.rules.len() + 1;
+                format!("<ol class=\"rules\" start=\"{next}\">\n")
+            }
+            true => "<ol class=\"steps\">\n".to_string(),
+            false => return out.push(Event::Start(Tag::List(start))),
+        };
+        out.push(Event::Html(html.into()));
+    }
+
+    /// An item of a rules or steps list: a numbered, linkable rule or a checkable step.
+    fn start_special_item(&mut self, out: &mut Vec<Event<'a>>) {
+        let html = if self.rules_as_list {
+            let n = self.result.rules.len() + 1;
+            self.rule_text = Some(String::new());
+            self.result.anchors.push(format!("rule-{n}"));
+            self.result.rules.push(Rule {
+                number: n,
+                id: format!("rule-{n}"),
+                text: String::new(),
+            });
+            format!(
+                "<li id=\"rule-{n}\" class=\"rule\"><a class=\"rule-num\" href=\"#rule-{n}\" title=\"Link to rule {n}\">{n}</a>"
+            )
+        } else {
+            self.result.checks += 1;
+            let n = self.result.checks;
+            self.result.anchors.push(format!("step-{n}"));
+            format!("<li id=\"step-{n}\" class=\"step\" data-check=\"{n}\">")
+        };
+        out.push(Event::Html(html.into()));
     }
 
     /// Inline events: text bookkeeping, links, raw HTML, soft breaks.
