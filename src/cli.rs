@@ -123,6 +123,27 @@ fn print_warnings(warnings: &[Diagnostic]) {
     }
 }
 
+fn build(opts: &BuildOptions, verbose: bool) -> Result<(), Error> {
+    eprintln!("Building site in {} ...", opts.root.display());
+    let s = pipeline::build(opts)?;
+    print_warnings(&s.warnings);
+    println!(
+        "Built {} pages, {} sections, {} tags ({} files) into {} in {} ms",
+        s.pages,
+        s.sections,
+        s.tags,
+        s.files,
+        s.output.display(),
+        s.elapsed.as_millis()
+    );
+    if verbose {
+        for (stage, time) in &s.timings.stages {
+            println!("  {stage:<8} {:>7.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(())
+}
+
 /// Runs one parsed command.
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
@@ -142,33 +163,16 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             drafts,
             now,
             verbose,
-        } => {
-            let opts = BuildOptions {
+        } => build(
+            &BuildOptions {
                 root: cli.root,
                 output,
                 base_url,
                 drafts,
                 now,
-            };
-            eprintln!("Building site in {} ...", opts.root.display());
-            let s = pipeline::build(&opts)?;
-            print_warnings(&s.warnings);
-            println!(
-                "Built {} pages, {} sections, {} tags ({} files) into {} in {} ms",
-                s.pages,
-                s.sections,
-                s.tags,
-                s.files,
-                s.output.display(),
-                s.elapsed.as_millis()
-            );
-            if verbose {
-                for (stage, time) in &s.timings.stages {
-                    println!("  {stage:<8} {:>7.1} ms", time.as_secs_f64() * 1000.0);
-                }
-            }
-            Ok(())
-        }
+            },
+            verbose,
+        ),
         Command::Serve {
             port,
             bind,

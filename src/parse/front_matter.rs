@@ -247,94 +247,123 @@ pub fn parse(
     unknown: UnknownKeys,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<FrontMatter, Diagnostic> {
-    let path = source.display_path();
     let index = LineIndex::new(&source.text);
     let fm_line = index.line_col(&source.text, split.front_offset).0;
+    let at = Locator {
+        path: source.display_path(),
+        index,
+        text: &source.text,
+        split,
+        fm_line,
+    };
     let key_lines = key_lines(split.front, split.yaml, fm_line);
-    let at_offset = |offset: usize| index.locate(&path, &source.text, split.front_offset + offset);
-    let at_line = |line: usize, col: usize| Location {
-        path: path.clone(),
-        line: fm_line + line - 1,
-        col,
+    let raw = match unknown {
+        UnknownKeys::Error => strict(split, &at)?,
+        _ => lenient(split, unknown, &at, &key_lines, warnings)?,
     };
-    let raw: RawFront = if unknown == UnknownKeys::Error {
-        if split.yaml {
-            serde_norway::from_str(split.front).map_err(|e| yaml_error(&e, &path, &at_line))?
-        } else {
-            toml::from_str(split.front).map_err(|e| {
-                let loc = at_offset(e.span().map_or(0, |s| s.start));
-                front_error(e.message(), loc)
-            })?
-        }
-    } else {
-        let mut value: serde_json::Map<String, serde_json::Value> = if split.yaml {
-            let v: serde_json::Value =
-                serde_norway::from_str(split.front).map_err(|e| yaml_error(&e, &path, &at_line))?;
-            match v {
-                serde_json::Value::Object(m) => m,
-                serde_json::Value::Null => Default::default(),
-                _ => {
-                    return Err(front_error(
-                        "front matter must be a mapping of keys",
-                        at_line(1, 1),
-                    ));
-                }
-            }
-        } else {
-            toml::from_str(split.front)
-                .map_err(|e| front_error(e.message(), at_offset(e.span().map_or(0, |s| s.start))))?
-        };
-        let unknown_keys: Vec<String> = value
-            .keys()
-            .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
-            .cloned()
-            .collect();
-        let mut moved = serde_json::Map::new();
-        for key in unknown_keys {
-            if let Some(v) = value.remove(&key) {
-                if unknown == UnknownKeys::Warn {
-                    let line = key_lines.get(&key).copied().unwrap_or(1);
-                    warnings.push(
-                        Diagnostic::warning(format!("unknown front matter key `{key}` ignored"))
-                            .at(Location {
-                                path: path.clone(),
-                                line,
-                                col: 1,
-                            }),
-                    );
-                } else {
-                    moved.insert(key, v);
-                }
-            }
-        }
-        let mut raw: RawFront = serde_json::from_value(serde_json::Value::Object(value))
-            .map_err(|e| front_error(&e.to_string(), at_line(1, 1)))?;
-        for (k, v) in moved {
-            raw.extra.entry(k).or_insert(v);
-        }
-        raw
-    };
-    let mut fm = convert(raw, &path, &key_lines)?;
+    let mut fm = convert(raw, &at.path, &key_lines)?;
     fm.key_lines = key_lines;
     Ok(fm)
 }
 
-fn yaml_error(
-    e: &serde_norway::Error,
-    path: &str,
-    at_line: &dyn Fn(usize, usize) -> Location,
-) -> Diagnostic {
-    let loc = e.location().map_or_else(
-        || Location {
-            path: path.to_string(),
-            line: 1,
-            col: 1,
-        },
-        |l| at_line(l.line(), l.column()),
-    );
-    let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    front_error(&msg, loc)
+/// Turns positions inside the front matter into locations in the file.
+struct Locator<'a> {
+    path: String,
+    index: LineIndex,
+    text: &'a str,
+    split: &'a Split<'a>,
+    fm_line: usize,
+}
+
+impl Locator<'_> {
+    fn offset(&self, offset: usize) -> Location {
+        self.index
+            .locate(&self.path, self.text, self.split.front_offset + offset)
+    }
+
+    fn line(&self, line: usize, col: usize) -> Location {
+        Location {
+            path: self.path.clone(),
+            line: self.fm_line + line.max(1) - 1,
+            col,
+        }
+    }
+
+    fn toml(&self, e: &toml::de::Error) -> Diagnostic {
+        front_error(e.message(), self.offset(e.span().map_or(0, |s| s.start)))
+    }
+
+    fn yaml(&self, e: &serde_norway::Error) -> Diagnostic {
+        let loc = e
+            .location()
+            .map_or_else(|| self.line(1, 1), |l| self.line(l.line(), l.column()));
+        let msg = e.to_string();
+        front_error(msg.split(" at line ").next().unwrap_or(&msg), loc)
+    }
+}
+
+/// Typed parsing straight from the text: every error, unknown keys included, is located.
+fn strict(split: &Split<'_>, at: &Locator<'_>) -> Result<RawFront, Diagnostic> {
+    if split.yaml {
+        serde_norway::from_str(split.front).map_err(|e| at.yaml(&e))
+    } else {
+        toml::from_str(split.front).map_err(|e| at.toml(&e))
+    }
+}
+
+/// Parsing that drops unknown keys with a warning, or moves them under `extra`.
+fn lenient(
+    split: &Split<'_>,
+    unknown: UnknownKeys,
+    at: &Locator<'_>,
+    key_lines: &BTreeMap<String, usize>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<RawFront, Diagnostic> {
+    let mut value: serde_json::Map<String, serde_json::Value> = if split.yaml {
+        match serde_norway::from_str(split.front).map_err(|e| at.yaml(&e))? {
+            serde_json::Value::Object(m) => m,
+            serde_json::Value::Null => Default::default(),
+            _ => {
+                return Err(front_error(
+                    "front matter must be a mapping of keys",
+                    at.line(1, 1),
+                ));
+            }
+        }
+    } else {
+        toml::from_str(split.front).map_err(|e| at.toml(&e))?
+    };
+    let unknown_keys: Vec<String> = value
+        .keys()
+        .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    let mut moved = serde_json::Map::new();
+    for key in unknown_keys {
+        let Some(v) = value.remove(&key) else {
+            continue;
+        };
+        if unknown == UnknownKeys::Warn {
+            let line = key_lines.get(&key).copied().unwrap_or(1);
+            warnings.push(
+                Diagnostic::warning(format!("unknown front matter key `{key}` ignored")).at(
+                    Location {
+                        path: at.path.clone(),
+                        line,
+                        col: 1,
+                    },
+                ),
+            );
+        } else {
+            moved.insert(key, v);
+        }
+    }
+    let mut raw: RawFront = serde_json::from_value(serde_json::Value::Object(value))
+        .map_err(|e| front_error(&e.to_string(), at.line(1, 1)))?;
+    for (k, v) in moved {
+        raw.extra.entry(k).or_insert(v);
+    }
+    Ok(raw)
 }
 
 fn front_error(message: &str, loc: Location) -> Diagnostic {
