@@ -541,59 +541,67 @@ impl<'a> Renderer<'a> {
             }
         });
         let slug = self.unique(slug);
-        let rule = self.opts.kind == Kind::Rules && !self.rules_as_list && level == 2;
-        let id = if rule {
-            let n = self.result.rules.len() + 1;
-            self.result.rules.push(Rule {
-                number: n,
-                id: format!("rule-{n}"),
-                text: text.clone(),
-            });
-            self.result.anchors.push(format!("rule-{n}"));
-            format!("rule-{n}")
-        } else {
-            slug.clone()
-        };
         let mut classes = h.classes.join(" ");
-        if rule {
+        let rule = self.opts.kind == Kind::Rules && !self.rules_as_list && level == 2;
+        let (id, before, number) = if rule {
             classes.push_str(if classes.is_empty() { "rule" } else { " rule" });
-        }
+            self.heading_rule(&slug, &text)
+        } else {
+            (slug, String::new(), String::new())
+        };
         let class_attr = if classes.is_empty() {
             String::new()
         } else {
             format!(" class=\"{}\"", escape_html(&classes))
         };
-        let mut open = format!("<h{level} id=\"{}\"{class_attr}>", escape_html(&id));
-        if rule {
-            let n = self.result.rules.len();
-            open = format!(
-                "<span id=\"{}\" class=\"alias-anchor\"></span>{open}<a class=\"rule-num\" href=\"#{id}\" title=\"Link to rule {n}\">{n}</a> ",
-                escape_html(&slug)
-            );
-        }
-        out.push(Event::Html(open.into()));
+        let id_attr = escape_html(&id);
+        out.push(Event::Html(
+            format!("{before}<h{level} id=\"{id_attr}\"{class_attr}>{number}").into(),
+        ));
         out.extend(h.inner);
         out.push(Event::Html(
-            format!("<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n", escape_html(&id)).into(),
+            format!("<a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n").into(),
         ));
         if self.opts.kind == Kind::Faq && level <= 2 {
-            self.result.questions.retain(|q| !q.question.is_empty());
-            if level == 2 {
-                self.result.questions.push(Question {
-                    id: id.clone(),
-                    question: text.clone(),
-                    answer: String::new(),
-                });
-            } else {
-                // An `# ` heading ends the current answer.
-                self.result.questions.push(Question {
-                    id: String::new(),
-                    question: String::new(),
-                    answer: String::new(),
-                });
-            }
+            self.question(level, &id, &text);
         }
         self.flat_toc.push((level, id, text));
+    }
+
+    /// A `## ` heading of a rules page without numbered items is rule N:
+    /// its id is `rule-N`, its text anchor stays on an empty span before it.
+    /// Returns the id, the HTML before the heading and the visible number.
+    fn heading_rule(&mut self, slug: &str, text: &str) -> (String, String, String) {
+        let n = self.result.rules.len() + 1;
+        let id = format!("rule-{n}");
+        self.result.rules.push(Rule {
+            number: n,
+            id: id.clone(),
+            text: text.to_string(),
+        });
+        self.result.anchors.push(id.clone());
+        let before = format!(
+            "<span id=\"{}\" class=\"alias-anchor\"></span>",
+            escape_html(slug)
+        );
+        let number =
+            format!("<a class=\"rule-num\" href=\"#{id}\" title=\"Link to rule {n}\">{n}</a> ");
+        (id, before, number)
+    }
+
+    /// In a FAQ, a `## ` heading opens a question; an `# ` heading ends the answer before it.
+    fn question(&mut self, level: u8, id: &str, text: &str) {
+        self.result.questions.retain(|q| !q.question.is_empty());
+        let (id, question) = if level == 2 {
+            (id.to_string(), text.to_string())
+        } else {
+            Default::default()
+        };
+        self.result.questions.push(Question {
+            id,
+            question,
+            answer: String::new(),
+        });
     }
 
     fn unique(&mut self, slug: String) -> String {
