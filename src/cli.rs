@@ -138,7 +138,7 @@ fn build(opts: &BuildOptions, verbose: bool) -> Result<(), Error> {
     );
     if verbose {
         for (stage, time) in &s.timings.stages {
-            println!("  {stage:<8} {:>7.1} ms", time.as_secs_f64() * 1000.0);
+            println!("  {stage:<12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
         }
     }
     Ok(())

@@ -113,19 +113,32 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join("public"));
-    let mut rendered = Session::new(opts.clone()).render()?;
-    let report = write::outputs(&rendered.outputs, &output)?;
-    rendered.timings.mark("write");
-    let (pages, sections, tags) = rendered.counts;
+    let mut timings = Timings::start();
+    let mut opts = opts.clone();
+    opts.now
+        .get_or_insert_with(|| chrono::Local::now().fixed_offset());
+    let (site, sources, warnings) = site(&opts, &mut ParseCache::default(), &mut timings)?;
+    let mut theme = Theme::load(&site.config)?;
+    let staging = write::Staging::new(&output)?;
+    render::outputs(
+        &site,
+        &mut theme,
+        &sources.assets,
+        render::Scope::All,
+        &staging,
+    )?;
+    timings.mark("render+write");
+    let report = staging.commit()?;
+    timings.mark("swap");
     Ok(BuildSummary {
-        pages,
-        sections,
-        tags,
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        tags: site.tags.len(),
         files: report.files,
         output,
-        warnings: rendered.warnings,
+        warnings,
         elapsed: started.elapsed(),
-        timings: rendered.timings,
+        timings,
     })
 }
 
@@ -133,6 +146,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let (site, sources, warnings) = site(opts, &mut ParseCache::default(), &mut Timings::start())?;
     let mut theme = Theme::load(&site.config)?;
-    render::outputs(&site, &mut theme, &sources.assets, render::Scope::All)?;
+    render::outputs(
+        &site,
+        &mut theme,
+        &sources.assets,
+        render::Scope::All,
+        &write::Discard,
+    )?;
     Ok(warnings)
 }

@@ -21,6 +21,7 @@ use crate::load::SourceSet;
 use crate::parse::{Document, ParseCache};
 use crate::pipeline::{self, BuildOptions, Timings};
 use crate::render::{self, Content, Output, Scope, Theme, view::Views};
+use crate::write::MemorySink;
 
 /// A site rendered in memory: its files and what went into them.
 pub struct RenderedSite {
@@ -82,20 +83,28 @@ impl Session {
             .previous
             .as_ref()
             .and_then(|p| p.dirty_pages(&site, fingerprint, &summaries));
+        let sink = MemorySink::default();
         let (files, rendered_pages) = match (dirty, self.previous.take()) {
             (Some(ids), Some(previous)) => {
-                let partial =
-                    render::outputs(&site, &mut theme, &sources.assets, Scope::Pages(&ids))?;
+                render::outputs(
+                    &site,
+                    &mut theme,
+                    &sources.assets,
+                    Scope::Pages(&ids),
+                    &sink,
+                )?;
                 let mut files = previous.files;
-                files.extend(partial.into_iter().map(|o| (o.path, o.content)));
+                files.extend(sink.into_outputs().into_iter().map(|o| (o.path, o.content)));
                 (files, ids.len())
             }
             _ => {
-                let all = render::outputs(&site, &mut theme, &sources.assets, Scope::All)?;
-                (
-                    all.into_iter().map(|o| (o.path, o.content)).collect(),
-                    site.pages.len(),
-                )
+                render::outputs(&site, &mut theme, &sources.assets, Scope::All, &sink)?;
+                let files = sink
+                    .into_outputs()
+                    .into_iter()
+                    .map(|o| (o.path, o.content))
+                    .collect();
+                (files, site.pages.len())
             }
         };
         timings.mark("render");

@@ -26,6 +26,7 @@ use crate::link::{PageId, SectionId, Site};
 use crate::load::Asset;
 use crate::parse::Kind;
 use crate::parse::markdown::{XREF_PREFIX, escape_html};
+use crate::write::Sink;
 use view::{HistoryView, Views};
 
 /// What an output file holds.
@@ -77,17 +78,20 @@ pub enum Scope<'a> {
     Pages(&'a [PageId]),
 }
 
-/// Renders the outputs of the site in `scope`. `assets` are copied last,
-/// so a site's `static/` file wins over the theme's of the same name.
+/// Renders the outputs of the site in `scope` into `sink`, each as soon as
+/// it is made. `assets` come last, so a site's `static/` file wins over the
+/// theme's of the same name.
 pub fn outputs(
     site: &Site,
     theme: &mut Theme,
     assets: &[Asset],
     scope: Scope<'_>,
-) -> Result<Vec<Output>> {
+    sink: &dyn Sink,
+) -> Result<()> {
     let views = Views::new(site);
     theme.tera.global_context().insert("site", &views.site());
     let theme = &*theme;
+    let put_all = |outputs: Vec<Output>| outputs.into_iter().try_for_each(|o| sink.put(o));
     let histories: Vec<(PageId, Vec<HistoryView>)> = (0..site.pages.len())
         .into_par_iter()
         .map(PageId)
@@ -98,20 +102,15 @@ pub fn outputs(
         Scope::All => (0..site.pages.len()).map(PageId).collect(),
         Scope::Pages(ids) => ids.to_vec(),
     };
-    let mut out: Vec<Output> = ids
-        .par_iter()
-        .map(|id| render_page(site, theme, &views, *id, &histories))
-        .collect::<Result<_>>()?;
+    ids.par_iter()
+        .try_for_each(|id| sink.put(render_page(site, theme, &views, *id, &histories)?))?;
     if let Scope::Pages(_) = scope {
-        out.extend(feeds(site, &histories));
-        out.extend(calendars(site, &ids));
-        return Ok(out);
+        put_all(feeds(site, &histories))?;
+        return put_all(calendars(site, &ids));
     }
-    let sections: Vec<Output> = (0..site.sections.len())
+    (0..site.sections.len())
         .into_par_iter()
-        .map(|i| render_section(site, theme, &views, SectionId(i)))
-        .collect::<Result<_>>()?;
-    out.extend(sections);
+        .try_for_each(|i| sink.put(render_section(site, theme, &views, SectionId(i))?))?;
     let mut archive_urls = Vec::new();
     for id in (0..site.sections.len()).map(SectionId) {
         for (url, view) in views.year_archives(id) {
@@ -121,40 +120,44 @@ pub fn outputs(
                 &context("section", &view, &view.url),
                 &url,
             )?;
-            out.push(Output::text(url_to_file(&url), html));
+            sink.put(Output::text(url_to_file(&url), html))?;
             archive_urls.push(url);
         }
     }
-    out.extend(taxonomy(site, theme, &views)?);
-    out.push(Output::text(
+    put_all(taxonomy(site, theme, &views)?)?;
+    let not_found = render(
+        theme,
         "404.html",
-        render(
-            theme,
-            "404.html",
-            &context("page", &(), "/404.html"),
-            "404.html",
-        )?,
-    ));
-    out.extend(
-        site.aliases
-            .iter()
-            .map(|a| Output::text(url_to_file(&a.from), redirect(&site.config, &a.to))),
-    );
-    out.extend(feeds(site, &histories));
-    out.extend(maps(site, &archive_urls));
-    out.extend(calendars(site, &ids));
+        &context("page", &(), "/404.html"),
+        "404.html",
+    )?;
+    sink.put(Output::text("404.html", not_found))?;
+    for a in &site.aliases {
+        sink.put(Output::text(
+            url_to_file(&a.from),
+            redirect(&site.config, &a.to),
+        ))?;
+    }
+    put_all(feeds(site, &histories))?;
+    put_all(maps(site, &archive_urls))?;
+    put_all(calendars(site, &ids))?;
     let (light, dark) = crate::parse::highlight::stylesheets();
-    out.push(Output::text("highlight-light.css", light));
-    out.push(Output::text("highlight-dark.css", dark));
-    out.extend(theme.embedded_static.iter().map(|(p, b)| Output {
-        path: p.clone(),
-        content: Content::Embedded(b),
-    }));
-    out.extend(theme.static_files.iter().chain(assets).map(|a| Output {
-        path: a.out.clone(),
-        content: Content::Copy(a.path.clone()),
-    }));
-    Ok(out)
+    sink.put(Output::text("highlight-light.css", light))?;
+    sink.put(Output::text("highlight-dark.css", dark))?;
+    for (path, bytes) in &theme.embedded_static {
+        sink.put(Output {
+            path: path.clone(),
+            content: Content::Embedded(bytes),
+        })?;
+    }
+    // Last, so that a site's static file wins over a theme's or a generated one.
+    for a in theme.static_files.iter().chain(assets) {
+        sink.put(Output {
+            path: a.out.clone(),
+            content: Content::Copy(a.path.clone()),
+        })?;
+    }
+    Ok(())
 }
 
 fn render(theme: &Theme, template: &str, ctx: &tera::Context, what: &str) -> Result<String> {

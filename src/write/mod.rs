@@ -1,13 +1,16 @@
 //! Stage 5, WRITE: outputs go to disk, all or nothing.
 //!
-//! The site is written into a fresh folder beside the output folder, then
-//! swapped in with two renames. A build that fails anywhere before the swap
-//! leaves the previous output exactly as it was.
+//! RENDER hands each output to a [`Sink`] as soon as it is made. A build
+//! streams them into a [`Staging`] folder beside the output folder, swapped
+//! in with two renames at the end, so the whole site is never held in
+//! memory and a build that fails anywhere before the swap leaves the
+//! previous output exactly as it was. The dev server keeps them in a
+//! [`MemorySink`].
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::render::{Content, Output};
@@ -23,48 +26,125 @@ pub struct WriteReport {
     pub unchanged: usize,
 }
 
-/// Writes `outputs` as the new content of `out_dir`. When two outputs share
-/// a path, the later one wins (a site's `static/` over a theme's).
-pub fn outputs(outputs: &[Output], out_dir: &Path) -> Result<WriteReport> {
-    let mut last: HashMap<&str, usize> = HashMap::with_capacity(outputs.len());
-    for (i, o) in outputs.iter().enumerate() {
-        check_path(&o.path)?;
-        last.insert(o.path.as_str(), i);
+/// Where RENDER puts outputs as it makes them.
+pub trait Sink: Sync {
+    /// Stores one output. When two outputs share a path, the later one wins
+    /// (a site's `static/` over a theme's).
+    fn put(&self, output: Output) -> Result<()>;
+}
+
+/// Keeps outputs in memory (the dev server, and `check`, which discards them).
+#[derive(Default)]
+pub struct MemorySink {
+    outputs: Mutex<Vec<Output>>,
+}
+
+impl MemorySink {
+    /// Everything put so far, in order.
+    pub fn into_outputs(self) -> Vec<Output> {
+        self.outputs.into_inner().unwrap_or_else(|p| p.into_inner())
     }
-    let name = out_dir
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.almanac-new-{pid}"));
-    let retired = parent.join(format!(".{name}.almanac-old-{pid}"));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    let previous = out_dir.is_dir().then_some(out_dir);
-    let written: Result<Vec<Written>> = last
-        .par_iter()
-        .map(|(_, &i)| write_one(&staging, previous, &outputs[i]))
-        .collect();
-    let (bytes, unchanged) = match written {
-        Ok(w) => (
-            w.iter().map(|w| w.bytes).sum(),
-            w.iter().filter(|w| w.linked).count(),
-        ),
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+}
+
+impl Sink for MemorySink {
+    fn put(&self, output: Output) -> Result<()> {
+        self.outputs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(output);
+        Ok(())
+    }
+}
+
+/// Drops every output: rendering only to find errors (`check`).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: Output) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A folder beside the output folder that outputs are written into as they
+/// are rendered, and that replaces the output folder on [`Staging::commit`].
+/// Dropped without a commit, it removes itself: the output is untouched.
+pub struct Staging {
+    out_dir: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    previous: Option<PathBuf>,
+    paths: Mutex<HashSet<String>>,
+    bytes: AtomicU64,
+    unchanged: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates the staging folder for `out_dir`.
+    pub fn new(out_dir: &Path) -> Result<Staging> {
+        let name = out_dir
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let parent = match out_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.almanac-new-{pid}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Staging {
+            out_dir: out_dir.to_path_buf(),
+            retired: parent.join(format!(".{name}.almanac-old-{pid}")),
+            previous: out_dir.is_dir().then(|| out_dir.to_path_buf()),
+            dir,
+            paths: Mutex::new(HashSet::new()),
+            bytes: AtomicU64::new(0),
+            unchanged: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    /// Swaps the staging folder in as the output folder.
+    pub fn commit(mut self) -> Result<WriteReport> {
+        swap(&self.dir, &self.out_dir, &self.retired)?;
+        self.committed = true;
+        Ok(WriteReport {
+            files: self.paths.lock().unwrap_or_else(|p| p.into_inner()).len(),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, output: Output) -> Result<()> {
+        check_path(&output.path)?;
+        let again = !self
+            .paths
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(output.path.clone());
+        if again {
+            // The first may be a hard link into the previous output: never write through it.
+            let _ = std::fs::remove_file(self.dir.join(&output.path));
         }
-    };
-    swap(&staging, out_dir, &retired)?;
-    Ok(WriteReport {
-        files: last.len(),
-        bytes,
-        unchanged,
-    })
+        let w = write_one(&self.dir, self.previous.as_deref(), &output)?;
+        self.bytes.fetch_add(w.bytes, Ordering::Relaxed);
+        if w.linked {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn check_path(path: &str) -> Result<()> {
