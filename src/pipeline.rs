@@ -99,6 +99,9 @@ pub fn site(
     let mut diags = Diagnostics::default();
     diags.extend(sources.problems.iter().cloned());
     let docs = parse::documents(&sources.sources, &config, cache, &mut diags);
+    // Documents keep what they need; the texts can go (a third of the memory of a big site).
+    let mut sources = sources;
+    sources.sources = Vec::new();
     timings.mark("parse");
     let site = link::site(docs, config, now, opts.drafts, &mut diags);
     timings.mark("link");

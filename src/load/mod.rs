@@ -17,13 +17,20 @@ use crate::diagnostic::{Diagnostic, Error, LineIndex, Location, Result};
 /// One Markdown file under `content/`.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
-    /// Path relative to `content/`, `/`-separated, e.g. `rules/group-rules.md`.
-    pub rel: String,
+    /// Where it is.
+    pub path: SourcePath,
     /// The whole file.
     pub text: Arc<str>,
 }
 
-impl SourceFile {
+/// Where a source is. Documents keep this, not the text, once parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SourcePath {
+    /// Path relative to `content/`, `/`-separated, e.g. `rules/group-rules.md`.
+    pub rel: String,
+}
+
+impl SourcePath {
     /// The path as a user sees it in messages, relative to the site root.
     pub fn display_path(&self) -> String {
         format!("content/{}", self.rel)
@@ -83,7 +90,7 @@ pub fn sources(config: &SiteConfig) -> Result<SourceSet> {
             let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             Ok(String::from_utf8(bytes)
                 .map(|text| SourceFile {
-                    rel: rel.clone(),
+                    path: SourcePath { rel: rel.clone() },
                     text: text.into(),
                 })
                 .map_err(|e| not_utf8(&rel, &e)))

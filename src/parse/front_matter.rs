@@ -250,7 +250,7 @@ pub fn parse(
     let index = LineIndex::new(&source.text);
     let fm_line = index.line_col(&source.text, split.front_offset).0;
     let at = Locator {
-        path: source.display_path(),
+        path: source.path.display_path(),
         index,
         text: &source.text,
         split,
@@ -472,7 +472,7 @@ mod tests {
 
     fn source(text: &str) -> SourceFile {
         SourceFile {
-            rel: "a.md".into(),
+            path: crate::load::SourcePath { rel: "a.md".into() },
             text: text.into(),
         }
     }

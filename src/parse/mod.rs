@@ -24,7 +24,7 @@ pub use markdown::{Question, Rendered, Rule, TocEntry};
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Location};
-use crate::load::SourceFile;
+use crate::load::{SourceFile, SourcePath};
 
 /// An internal link found in a document, to be resolved by LINK.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ pub struct Link {
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The source it came from.
-    pub source: SourceFile,
+    pub source: SourcePath,
     /// Front matter.
     pub front: FrontMatter,
     /// The kind of its section.
@@ -108,7 +108,7 @@ pub fn documents(
         .par_iter()
         .map(|src| {
             let hash = content_hash(&src.text);
-            if let Some(e) = cache.entries.get(&src.rel).filter(|e| e.hash == hash) {
+            if let Some(e) = cache.entries.get(&src.path.rel).filter(|e| e.hash == hash) {
                 return Ok(Fronted {
                     src,
                     hash,
@@ -120,7 +120,11 @@ pub fn documents(
             }
             let split = front_matter::split(&src.text).map_err(|(offset, msg)| {
                 Diagnostic::error(msg)
-                    .at(LineIndex::new(&src.text).locate(&src.display_path(), &src.text, offset))
+                    .at(LineIndex::new(&src.text).locate(
+                        &src.path.display_path(),
+                        &src.text,
+                        offset,
+                    ))
                     .help("close the front matter with a line of +++ (TOML) or --- (YAML)")
             })?;
             let mut warnings = Vec::new();
@@ -149,7 +153,7 @@ pub fn documents(
     let results: Vec<Result<(Fronted<'_>, Arc<Document>), Diagnostic>> = parsed
         .into_par_iter()
         .map(|mut f| {
-            let kind = kinds.get(f.src.dir()).copied().unwrap_or(Kind::Page);
+            let kind = kinds.get(f.src.path.dir()).copied().unwrap_or(Kind::Page);
             if let Some(doc) = f.cached.take().filter(|d| d.kind == kind) {
                 return Ok((f, doc));
             }
@@ -164,7 +168,7 @@ pub fn documents(
         match r {
             Ok((f, doc)) => {
                 entries.insert(
-                    f.src.rel.clone(),
+                    f.src.path.rel.clone(),
                     CacheEntry {
                         hash: f.hash,
                         body_offset: f.body_offset,
@@ -188,8 +192,8 @@ fn section_kinds<'a>(
     let mut explicit = HashMap::new();
     let mut dirs = vec![String::new()];
     for (src, fm) in items {
-        let dir = src.dir().to_string();
-        if let Some(k) = fm.kind.filter(|_| src.is_section_index()) {
+        let dir = src.path.dir().to_string();
+        if let Some(k) = fm.kind.filter(|_| src.path.is_section_index()) {
             explicit.insert(dir.clone(), k);
         }
         dirs.push(dir);
@@ -213,13 +217,13 @@ fn document(
     kind: Kind,
     config: &SiteConfig,
 ) -> Result<Document, Diagnostic> {
-    let path = src.display_path();
+    let path = src.path.display_path();
     let text = &src.text;
     let index = LineIndex::new(text);
     let mut opts = markdown::MarkdownOptions {
         raw_html: config.markdown.raw_html,
         highlight: config.markdown.highlight,
-        kind: if src.is_section_index() {
+        kind: if src.path.is_section_index() {
             Kind::Page
         } else {
             kind
@@ -259,9 +263,9 @@ fn document(
         .title
         .clone()
         .or_else(|| body.title.clone())
-        .unwrap_or_else(|| file_title(src));
+        .unwrap_or_else(|| file_title(&src.path));
     Ok(Document {
-        source: src.clone(),
+        source: src.path.clone(),
         front,
         kind,
         body,
@@ -272,7 +276,7 @@ fn document(
 }
 
 /// A title from the file name, for pages with none: `group-rules.md` → `group-rules`.
-fn file_title(src: &SourceFile) -> String {
+fn file_title(src: &SourcePath) -> String {
     let name = src.rel.rsplit('/').next().unwrap_or(&src.rel);
     let stem = name.strip_suffix(".md").unwrap_or(name);
     if stem == "_index" {
