@@ -1,11 +1,11 @@
 //! Stage 5, WRITE: outputs go to disk, all or nothing.
 //!
 //! RENDER hands each output to a [`Sink`] as soon as it is made. A build
-//! streams them into a [`Staging`] folder beside the output folder, swapped
-//! in with two renames at the end, so the whole site is never held in
-//! memory and a build that fails anywhere before the swap leaves the
-//! previous output exactly as it was. The dev server keeps them in a
-//! [`MemorySink`].
+//! streams them into a [`Staging`] folder (in `.almanac-cache/` beside the
+//! output folder), swapped in with renames at the end, so the whole site is
+//! never held in memory and a build that fails anywhere before the swap
+//! leaves the previous output exactly as it was. The dev server keeps
+//! outputs in a [`MemorySink`].
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -22,7 +22,7 @@ pub struct WriteReport {
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
-    /// Files identical to the previous build's, linked rather than written.
+    /// Files that already had their bytes and were not written.
     pub unchanged: usize,
 }
 
@@ -65,22 +65,26 @@ impl Sink for Discard {
     }
 }
 
-/// A folder beside the output folder that outputs are written into as they
-/// are rendered, and that replaces the output folder on [`Staging::commit`].
-/// Dropped without a commit, it removes itself: the output is untouched.
+/// The folder the next output is written into before it replaces the
+/// output folder: the output before last, kept in `.almanac-cache/` beside
+/// the output folder. Writing into it changes only the files that differ,
+/// and swapping it in deletes nothing, so rebuilding a big site does not
+/// pay for creating and deleting every file again. Until [`Staging::commit`]
+/// the output folder is not touched.
 pub struct Staging {
     out_dir: PathBuf,
     dir: PathBuf,
-    retired: PathBuf,
-    previous: Option<PathBuf>,
+    parked: PathBuf,
     paths: Mutex<HashSet<String>>,
     bytes: AtomicU64,
     unchanged: AtomicUsize,
-    committed: bool,
 }
 
+/// Marks a folder as a cache for backup tools (<https://bford.info/cachedir/>).
+const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# almanac's previous output, kept to make rebuilds fast; safe to delete.\n";
+
 impl Staging {
-    /// Creates the staging folder for `out_dir`.
+    /// Prepares the staging folder for `out_dir`.
     pub fn new(out_dir: &Path) -> Result<Staging> {
         let name = out_dir
             .file_name()
@@ -89,29 +93,37 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        let pid = std::process::id();
-        let dir = parent.join(format!(".{name}.almanac-new-{pid}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let cache = parent.join(".almanac-cache");
+        std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
+        for (file, text) in [(".gitignore", "*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)] {
+            let path = cache.join(file);
+            if !path.exists() {
+                std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+            }
+        }
+        let dir = cache.join(format!("{name}.next"));
+        if !dir.is_dir() {
+            let _ = std::fs::remove_file(&dir);
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
-            retired: parent.join(format!(".{name}.almanac-old-{pid}")),
-            previous: out_dir.is_dir().then(|| out_dir.to_path_buf()),
+            parked: cache.join(format!("{name}.parked")),
             dir,
             paths: Mutex::new(HashSet::new()),
             bytes: AtomicU64::new(0),
             unchanged: AtomicUsize::new(0),
-            committed: false,
         })
     }
 
-    /// Swaps the staging folder in as the output folder.
-    pub fn commit(mut self) -> Result<WriteReport> {
-        swap(&self.dir, &self.out_dir, &self.retired)?;
-        self.committed = true;
+    /// Removes what no output wrote, then swaps the staging folder in as the
+    /// output folder; the old output becomes the next staging folder.
+    pub fn commit(self) -> Result<WriteReport> {
+        let paths = self.paths.into_inner().unwrap_or_else(|p| p.into_inner());
+        remove_stale(&self.dir, &paths)?;
+        swap(&self.dir, &self.out_dir, &self.parked)?;
         Ok(WriteReport {
-            files: self.paths.lock().unwrap_or_else(|p| p.into_inner()).len(),
+            files: paths.len(),
             bytes: self.bytes.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
         })
@@ -121,29 +133,16 @@ impl Staging {
 impl Sink for Staging {
     fn put(&self, output: Output) -> Result<()> {
         check_path(&output.path)?;
-        let again = !self
-            .paths
+        self.paths
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(output.path.clone());
-        if again {
-            // The first may be a hard link into the previous output: never write through it.
-            let _ = std::fs::remove_file(self.dir.join(&output.path));
-        }
-        let w = write_one(&self.dir, self.previous.as_deref(), &output)?;
+        let w = write_one(&self.dir, &output)?;
         self.bytes.fetch_add(w.bytes, Ordering::Relaxed);
-        if w.linked {
+        if w.unchanged {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
     }
 }
 
@@ -163,11 +162,9 @@ fn check_path(path: &str) -> Result<()> {
 /// Writes one output into `root`. A file whose bytes equal the previous
 /// build's is hard-linked from it instead: no data written, no new inode,
 /// which on large sites is most of the cost of a rebuild.
-fn write_one(root: &Path, previous: Option<&Path>, output: &Output) -> Result<Written> {
+/// Writes one output into `root` unless the file there already has its bytes.
+fn write_one(root: &Path, output: &Output) -> Result<Written> {
     let path = root.join(&output.path);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
     let copied;
     let bytes: &[u8] = match &output.content {
         Content::Bytes(b) => &b[..],
@@ -177,26 +174,46 @@ fn write_one(root: &Path, previous: Option<&Path>, output: &Output) -> Result<Wr
             &copied
         }
     };
-    if let Some(old) = previous.map(|p| p.join(&output.path))
-        && same_bytes(&old, bytes)
-        && std::fs::hard_link(&old, &path).is_ok()
-    {
+    if same_bytes(&path, bytes) {
         return Ok(Written {
             bytes: 0,
-            linked: true,
+            unchanged: true,
         });
+    }
+    make_parent(root, &path)?;
+    if path.is_dir() {
+        // A page became a file of the same name.
+        std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
     }
     std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
     Ok(Written {
         bytes: bytes.len() as u64,
-        linked: false,
+        unchanged: false,
     })
+}
+
+/// Creates the folders above `path`, removing files that stand where a folder must be.
+fn make_parent(root: &Path, path: &Path) -> Result<()> {
+    let Some(dir) = path.parent() else {
+        return Ok(());
+    };
+    if std::fs::create_dir_all(dir).is_ok() {
+        return Ok(());
+    }
+    let mut at = root.to_path_buf();
+    for part in dir.strip_prefix(root).unwrap_or(dir).components() {
+        at.push(part);
+        if at.is_file() {
+            std::fs::remove_file(&at).map_err(|e| Error::io(&at, e))?;
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// What writing one output did.
 struct Written {
     bytes: u64,
-    linked: bool,
+    unchanged: bool,
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
@@ -208,21 +225,42 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Moves `staging` into place at `out_dir`, keeping the old folder until the new one is in.
-fn swap(staging: &Path, out_dir: &Path, retired: &Path) -> Result<()> {
+/// Deletes every file under `dir` that is not one of `keep`, and the folders left empty.
+fn remove_stale(dir: &Path, keep: &HashSet<String>) -> Result<()> {
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if entry.file_type().is_dir() {
+            // Fails, as it should, unless the folder is empty now.
+            let _ = std::fs::remove_dir(entry.path());
+        } else if !keep.contains(&rel) {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts `staging` in place of `out_dir`, and the old output where `staging` was.
+fn swap(staging: &Path, out_dir: &Path, parked: &Path) -> Result<()> {
     let had_old = out_dir.exists();
     if had_old {
-        let _ = std::fs::remove_dir_all(retired);
-        std::fs::rename(out_dir, retired).map_err(|e| Error::io(out_dir, e))?;
+        let _ = std::fs::remove_dir_all(parked);
+        std::fs::rename(out_dir, parked).map_err(|e| Error::io(out_dir, e))?;
     }
     if let Err(e) = std::fs::rename(staging, out_dir) {
         if had_old {
-            let _ = std::fs::rename(retired, out_dir);
+            let _ = std::fs::rename(parked, out_dir);
         }
         return Err(Error::io(out_dir, e));
     }
     if had_old {
-        let _ = std::fs::remove_dir_all(retired);
+        // The old output is the next build's starting point.
+        std::fs::rename(parked, staging).map_err(|e| Error::io(parked, e))?;
     }
     Ok(())
 }
@@ -230,6 +268,90 @@ fn swap(staging: &Path, out_dir: &Path, retired: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn put_all(out: &Path, files: &[(&str, &str)]) -> WriteReport {
+        let staging = Staging::new(out).unwrap();
+        for (path, text) in files {
+            let content = Content::Bytes(text.as_bytes().to_vec().into());
+            staging
+                .put(Output {
+                    path: path.to_string(),
+                    content,
+                })
+                .unwrap();
+        }
+        staging.commit().unwrap()
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_build_leaves_exactly_its_outputs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let builds: [&[(&str, &str)]; 4] = [
+            &[("index.html", "1"), ("a/index.html", "a"), ("b", "file b")],
+            &[
+                ("index.html", "2"),
+                ("a", "a is a file now"),
+                ("b/index.html", "b is a page now"),
+            ],
+            &[("index.html", "2"), ("c/d/e.txt", "deep")],
+            &[("index.html", "2"), ("c/d/e.txt", "deep")],
+        ];
+        for files in builds {
+            let report = put_all(&out, files);
+            let mut want: Vec<(String, String)> = files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect();
+            want.sort();
+            assert_eq!(tree(&out), want);
+            assert_eq!(report.files, files.len());
+        }
+        // The last build found everything in place from the one before last.
+        assert_eq!(put_all(&out, builds[3]).unchanged, 2);
+        assert!(!out.join("a").is_dir());
+    }
+
+    #[test]
+    fn an_unfinished_build_leaves_the_output_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        put_all(&out, &[("index.html", "good")]);
+        put_all(&out, &[("index.html", "better")]);
+        let staging = Staging::new(&out).unwrap();
+        staging
+            .put(Output {
+                path: "index.html".into(),
+                content: Content::Embedded(b"broken"),
+            })
+            .unwrap();
+        drop(staging);
+        assert_eq!(
+            tree(&out),
+            [("index.html".to_string(), "better".to_string())]
+        );
+        put_all(&out, &[("index.html", "best")]);
+        assert_eq!(tree(&out), [("index.html".to_string(), "best".to_string())]);
+    }
 
     #[test]
     fn rejects_escaping_paths() {

@@ -171,12 +171,20 @@ fn failed_build_leaves_previous_output_untouched() {
         before,
         "a template error loses nothing either"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(&t.root)
+    let mut beside: Vec<String> = std::fs::read_dir(&t.root)
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("almanac-"))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') || n == "public")
         .collect();
-    assert!(leftovers.is_empty(), "no staging folders left behind");
+    beside.sort();
+    assert_eq!(
+        beside,
+        [".almanac-cache", "public"],
+        "nothing else is left beside the output"
+    );
+    let ignore = std::fs::read_to_string(t.root.join(".almanac-cache/.gitignore")).unwrap();
+    assert_eq!(ignore, "*\n", "git ignores the cache");
 }
 
 #[test]
