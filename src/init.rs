@@ -47,6 +47,7 @@ raw_html = "sanitize"
         "+++\ntitle = \"First meetup\"\ndate = 2026-02-01\nstart = 2026-02-14T19:00:00+08:00\nend = 2026-02-14T21:00:00+08:00\nlocation = \"Community space, 2nd floor\"\norganizers = [\"Core team\"]\ntags = [\"meetup\"]\n+++\n\nAn evening to meet each other.\n",
     ),
     ("static/.gitkeep", ""),
+    (".gitignore", "public/\n"),
 ];
 
 /// Writes a new site into `dir`; refuses to touch an existing site.

@@ -11,6 +11,10 @@ fn init_makes_a_site_that_builds() {
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(t.has("playbooks/welcome-a-newcomer/index.html"));
     assert!(t.has("events/first-meetup.ics"));
+    assert_eq!(
+        std::fs::read_to_string(t.root.join(".gitignore")).unwrap(),
+        "public/\n"
+    );
     t.run(&["init"])
         .failure(1)
         .stderr_has("already has an almanac.toml");
