@@ -9,6 +9,9 @@
 //! 4. [`render`]: site + theme → [`render::Output`]s
 //! 5. [`write`]: outputs → the output folder, all or nothing
 //!
+//! [`session`] runs these stages again after a change, redoing only what
+//! the change touches; [`serve`] is the dev server built on it.
+//!
 //! Vocabulary: a *source* is a Markdown file; a *document* is a parsed
 //! source; a *page* is a document with a URL; a *section* is a folder; a
 //! *term* is a tag; an *output* is one file of the built site.

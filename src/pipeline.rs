@@ -2,10 +2,13 @@
 //!
 //! ```text
 //! almanac.toml ─ config::load
-//! content/     ─ load::sources → parse::documents → link::site → render::outputs → write::outputs
+//! content/     ─ load::sources → parse::documents → link::site → render::outputs ⇒ write::Staging
 //! ```
-//! Each stage is a function from values to values; diagnostics from PARSE
-//! and LINK are collected so one run reports every problem.
+//! Each stage is a function from values to values; RENDER hands every
+//! output to a `write::Sink` as soon as it is made (the staging folder for
+//! `build`, memory for `serve`). Diagnostics from PARSE and LINK are
+//! collected so one run reports every problem. `serve` runs the same stages
+//! through a [`Session`], which redoes only what a change touches.
 
 use std::path::PathBuf;
 use std::sync::Arc;
