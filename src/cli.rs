@@ -137,6 +137,10 @@ fn build(opts: &BuildOptions, verbose: bool) -> Result<(), Error> {
         s.elapsed.as_millis()
     );
     if verbose {
+        println!(
+            "  {} files unchanged since the build before last",
+            s.unchanged
+        );
         for (stage, time) in &s.timings.stages {
             println!("  {stage:<12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
         }

@@ -49,8 +49,10 @@ pub struct BuildSummary {
     pub sections: usize,
     /// Tags.
     pub tags: usize,
-    /// Files written.
+    /// Files in the output.
     pub files: usize,
+    /// Files that already had their bytes and were not written again.
+    pub unchanged: usize,
     /// Where.
     pub output: PathBuf,
     /// Warnings to show.
@@ -141,6 +143,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         sections: site.sections.len(),
         tags: site.tags.len(),
         files: report.files,
+        unchanged: report.unchanged,
         output,
         warnings,
         elapsed: started.elapsed(),

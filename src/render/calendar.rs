@@ -36,9 +36,9 @@ pub fn event(site: &Site, page: &Page) -> Option<Event> {
     let start = fm.start?;
     let mut ev = Event::new();
     let uid = format!("{}@{}", page.url.trim_matches('/'), host(site));
-    ev.uid(&uid)
-        .summary(&page.doc.title)
-        .timestamp(site.now.to_utc());
+    // The page's own date, not the build time, so rebuilds give the same file.
+    let stamp = page.last_changed().map_or(site.now.to_utc(), |w| w.utc());
+    ev.uid(&uid).summary(&page.doc.title).timestamp(stamp);
     match start {
         When::Day(d) => {
             let last = fm.end.map_or(d, |e| e.day());

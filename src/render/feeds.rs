@@ -37,7 +37,11 @@ pub fn pages_feed(site: &Site, spec: &FeedSpec<'_>, pages: &[PageId]) -> String 
         .iter()
         .map(|id| page_entry(site, site.page(*id), full_content))
         .collect();
-    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(site.now);
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or_else(|| latest(site));
     feed(site, title, self_path, alt_path, updated, entries)
 }
 
@@ -66,6 +70,24 @@ fn feed(
     feed.to_string()
 }
 
+/// A date for things that have none: the site's newest page date, so that a
+/// rebuild of unchanged content gives the same feed; the build time, to the
+/// second, only for a site without dates at all.
+fn latest(site: &Site) -> FixedDateTime {
+    site.pages
+        .iter()
+        .filter_map(|p| p.last_changed())
+        .map(|w| w.instant())
+        .max()
+        .unwrap_or_else(|| {
+            use chrono::{SubsecRound, Timelike};
+            site.now
+                .trunc_subsecs(0)
+                .with_nanosecond(0)
+                .unwrap_or(site.now)
+        })
+}
+
 fn link(href: String, rel: &str) -> Link {
     Link {
         href,
@@ -76,7 +98,9 @@ fn link(href: String, rel: &str) -> Link {
 
 fn page_entry(site: &Site, page: &Page, full_content: bool) -> Entry {
     let permalink = site.config.permalink(&page.url);
-    let updated = page.last_changed().map_or(site.now, |w| w.instant());
+    let updated = page
+        .last_changed()
+        .map_or_else(|| latest(site), |w| w.instant());
     let content = full_content.then(|| {
         let html = super::fill_links(&page.doc.body.html, &page.xrefs, &site.config);
         Content {
@@ -118,7 +142,8 @@ pub fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> St
         let page = site.page(*id);
         let permalink = site.config.permalink(&page.url);
         for h in history {
-            let date = crate::parse::When::parse(&h.date.iso).map_or(site.now, |w| w.instant());
+            let date = crate::parse::When::parse(&h.date.iso)
+                .map_or_else(|| latest(site), |w| w.instant());
             let version = h
                 .version
                 .as_deref()
@@ -160,7 +185,7 @@ pub fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> St
         }
     }
     items.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
-    let updated = items.first().map_or(site.now, |(d, _)| *d);
+    let updated = items.first().map_or_else(|| latest(site), |(d, _)| *d);
     let title = format!("{} — rule changes", site.config.title);
     feed(
         site,

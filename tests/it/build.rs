@@ -353,3 +353,21 @@ fn rebuild_after_an_edit_equals_a_clean_build() {
     );
     assert!(t.out("tags/fresh/index.html").contains("Renamed page"));
 }
+
+#[test]
+fn builds_of_unchanged_content_are_byte_identical() {
+    let t = SiteTest::fixture("kinds");
+    t.run(&["build"]).success();
+    let first = t.snapshot();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    t.run(&["build"]).success();
+    assert_eq!(t.snapshot(), first, "no build time leaks into the output");
+    let run = t.run(&["build", "-v"]);
+    run.success();
+    let files = first.len();
+    assert!(
+        run.stdout.contains(&format!("{files} files unchanged")),
+        "{}",
+        run.stdout
+    );
+}
