@@ -227,19 +227,32 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 
 /// Deletes every file under `dir` that is not one of `keep`, and the folders left empty.
 fn remove_stale(dir: &Path, keep: &HashSet<String>) -> Result<()> {
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+    let mut emptied: Vec<PathBuf> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        if entry.file_type().is_dir() {
-            // Fails, as it should, unless the folder is empty now.
-            let _ = std::fs::remove_dir(entry.path());
-        } else if !keep.contains(&rel) {
+        if !keep.contains(&rel) {
             std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            emptied.extend(entry.path().parent().map(Path::to_path_buf));
+        }
+    }
+    // Deepest first; a folder that still holds something stays.
+    emptied.sort();
+    emptied.dedup();
+    emptied.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    for mut folder in emptied {
+        while folder != dir && std::fs::remove_dir(&folder).is_ok() {
+            if !folder.pop() {
+                break;
+            }
         }
     }
     Ok(())
@@ -328,7 +341,20 @@ mod tests {
         }
         // The last build found everything in place from the one before last.
         assert_eq!(put_all(&out, builds[3]).unchanged, 2);
-        assert!(!out.join("a").is_dir());
+        let dirs: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_dir())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(dirs, ["c", "c/d"], "no empty folders are left");
     }
 
     #[test]
