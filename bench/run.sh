@@ -23,16 +23,16 @@ printf '%-8s %-10s %10s %10s %8s\n' pages tool median_s min_s x_floor
 for n in "${sizes[@]}"; do
   corpus="$work/corpus-$n"
   [ -d "$corpus/content" ] || python3 "$shared/gen_corpus.py" --pages "$n" --out "$corpus" --flavor almanac --clean >/dev/null
-  "$almanac" build --root "$corpus" -o "$work/out-$n" >/dev/null 2>&1   # warm-up
+  "$almanac" build --force --root "$corpus" -o "$work/out-$n" >/dev/null 2>&1   # warm-up
   "$floor" "$corpus/content" "$work/floor-$n" >/dev/null 2>&1
   a=(); f=()
   for _ in $(seq "$runs"); do   # alternate, so both see the same noise
-    a+=("$(wall "$almanac" build --root "$corpus" -o "$work/out-$n")")
+    a+=("$(wall "$almanac" build --force --root "$corpus" -o "$work/out-$n")")
     f+=("$(wall "$floor" "$corpus/content" "$work/floor-$n")")
   done
   am=$(printf '%s\n' "${a[@]}" | median); fm=$(printf '%s\n' "${f[@]}" | median)
   amin=$(printf '%s\n' "${a[@]}" | sort -n | head -1); fmin=$(printf '%s\n' "${f[@]}" | sort -n | head -1)
   printf '%-8s %-10s %10.3f %10.3f %8.1f\n' "$n" almanac "$am" "$amin" "$(echo "$am / $fm" | bc -l)"
   printf '%-8s %-10s %10.3f %10.3f %8.1f\n' "$n" floor "$fm" "$fmin" 1
-  "$almanac" build --root "$corpus" -o "$work/out-$n" -v 2>/dev/null | sed 's/^/    /'
+  "$almanac" build --force --root "$corpus" -o "$work/out-$n" -v 2>/dev/null | sed 's/^/    /'
 done

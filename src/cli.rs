@@ -48,6 +48,9 @@ pub enum Command {
         /// Print the time each stage took.
         #[arg(short, long)]
         verbose: bool,
+        /// Replace the output folder even if no almanac build made it.
+        #[arg(long)]
+        force: bool,
     },
     /// Serve the site on a local address, rebuilding and reloading pages on every change.
     Serve {
@@ -167,6 +170,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             drafts,
             now,
             verbose,
+            force,
         } => build(
             &BuildOptions {
                 root: cli.root,
@@ -174,6 +178,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 base_url,
                 drafts,
                 now,
+                force,
             },
             verbose,
         ),

@@ -38,6 +38,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// "Now" for upcoming/past events; the clock when unset.
     pub now: Option<DateTime<FixedOffset>>,
+    /// Replace an output folder that no build made.
+    pub force: bool,
 }
 
 /// What a build did.
@@ -121,13 +123,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join("public"));
+    check_output(&opts.root, &output)?;
     let mut timings = Timings::start();
     let mut opts = opts.clone();
     opts.now
         .get_or_insert_with(|| chrono::Local::now().fixed_offset());
     let (site, sources, warnings) = site(&opts, &mut ParseCache::default(), &mut timings)?;
     let mut theme = Theme::load(&site.config)?;
-    let staging = write::Staging::new(&output)?;
+    let staging = write::Staging::new(&output, opts.force)?;
     render::outputs(
         &site,
         &mut theme,
@@ -149,6 +152,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         elapsed: started.elapsed(),
         timings,
     })
+}
+
+/// The output folder is replaced wholesale: it must not hold the site or its sources.
+fn check_output(root: &std::path::Path, output: &std::path::Path) -> Result<()> {
+    // Lexically, without touching the disk: `site/..` is the folder above the site.
+    let absolute = |p: &std::path::Path| {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut out = PathBuf::new();
+        for c in abs.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        out
+    };
+    let (root, out) = (absolute(root), absolute(output));
+    let sources = ["content", "static", "templates", "themes"].map(|d| root.join(d));
+    if root.starts_with(&out) || sources.iter().any(|s| out.starts_with(s)) {
+        return Err(crate::diagnostic::Error::Config(
+            Diagnostic::error(format!("refusing to build into {}: it holds the site's own files", output.display()))
+                .help("the output folder is replaced on every build; pick a folder of its own, such as public/"),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks front matter, links and anchors, and renders every template, writing nothing.

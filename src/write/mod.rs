@@ -73,6 +73,8 @@ impl Sink for Discard {
 /// the output folder is not touched.
 pub struct Staging {
     out_dir: PathBuf,
+    /// Says the output folder was made by a build, so the next may replace it.
+    marker: PathBuf,
     dir: PathBuf,
     parked: PathBuf,
     paths: Mutex<HashSet<String>>,
@@ -84,8 +86,9 @@ pub struct Staging {
 const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# almanac's previous output, kept to make rebuilds fast; safe to delete.\n";
 
 impl Staging {
-    /// Prepares the staging folder for `out_dir`.
-    pub fn new(out_dir: &Path) -> Result<Staging> {
+    /// Prepares the staging folder for `out_dir`. An existing, non-empty
+    /// `out_dir` that no build made is not replaced unless `force` is set.
+    pub fn new(out_dir: &Path, force: bool) -> Result<Staging> {
         let name = out_dir
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
@@ -94,6 +97,17 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         let cache = parent.join(".almanac-cache");
+        let marker = cache.join(format!("{name}.built"));
+        let occupied = std::fs::read_dir(out_dir).is_ok_and(|mut d| d.next().is_some());
+        if occupied && !marker.exists() && !force {
+            return Err(Error::Config(
+                Diagnostic::error(format!(
+                    "refusing to replace {}: it has files that no almanac build made",
+                    out_dir.display()
+                ))
+                .help("pick another output folder with -o, empty this one, or pass --force to replace it"),
+            ));
+        }
         std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
         for (file, text) in [(".gitignore", "*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)] {
             let path = cache.join(file);
@@ -108,6 +122,7 @@ impl Staging {
         }
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
+            marker,
             parked: cache.join(format!("{name}.parked")),
             dir,
             paths: Mutex::new(HashSet::new()),
@@ -122,6 +137,7 @@ impl Staging {
         let paths = self.paths.into_inner().unwrap_or_else(|p| p.into_inner());
         remove_stale(&self.dir, &paths)?;
         swap(&self.dir, &self.out_dir, &self.parked)?;
+        std::fs::write(&self.marker, "").map_err(|e| Error::io(&self.marker, e))?;
         Ok(WriteReport {
             files: paths.len(),
             bytes: self.bytes.load(Ordering::Relaxed),
@@ -283,7 +299,7 @@ mod tests {
     use super::*;
 
     fn put_all(out: &Path, files: &[(&str, &str)]) -> WriteReport {
-        let staging = Staging::new(out).unwrap();
+        let staging = Staging::new(out, false).unwrap();
         for (path, text) in files {
             let content = Content::Bytes(text.as_bytes().to_vec().into());
             staging
@@ -363,7 +379,7 @@ mod tests {
         let out = tmp.path().join("public");
         put_all(&out, &[("index.html", "good")]);
         put_all(&out, &[("index.html", "better")]);
-        let staging = Staging::new(&out).unwrap();
+        let staging = Staging::new(&out, false).unwrap();
         staging
             .put(Output {
                 path: "index.html".into(),

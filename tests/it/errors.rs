@@ -256,3 +256,34 @@ fn odd_files_are_reported_not_panicked_on() {
         .stderr_has("error: broken link `.md`: no page content/.md\n  --> content/heads.md:7:1")
         .stderr_has("build failed: 3 errors");
 }
+
+#[test]
+fn output_folder_cannot_hold_the_site() {
+    let t = SiteTest::fixture("basic");
+    for out in [".", "content", "static/out", ".."] {
+        let dir = t.root.join(out);
+        t.run(&["build", "-o", dir.to_str().unwrap()])
+            .failure(1)
+            .stderr_has("it holds the site's own files");
+    }
+    assert!(
+        t.root.join("content/guides/conflict.md").is_file(),
+        "nothing was touched"
+    );
+}
+
+#[test]
+fn a_folder_no_build_made_is_not_replaced_without_force() {
+    let t = SiteTest::fixture("basic").file("public/notes.txt", "my own notes");
+    t.build()
+        .failure(1)
+        .stderr_has("refusing to replace")
+        .stderr_has("--force");
+    assert_eq!(
+        std::fs::read_to_string(t.root.join("public/notes.txt")).unwrap(),
+        "my own notes"
+    );
+    t.run(&["build", "--force"]).success();
+    assert!(t.has("index.html") && !t.has("notes.txt"));
+    t.build().success();
+}
