@@ -135,17 +135,18 @@ fn files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        out.push((rel, entry.into_path()));
+        out.push((rel_path(dir, entry.path()), entry.into_path()));
     }
     Ok(out)
+}
+
+/// `path` relative to `base`, with `/` separators on every platform.
+pub fn rel_path(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Hidden files, editor swap and backup files are never content.

@@ -142,14 +142,8 @@ fn read_assets(dir: &Path) -> Result<Vec<Asset>> {
         if entry.file_type().is_file()
             && !crate::load::is_ignored(&entry.file_name().to_string_lossy())
         {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
             out.push(Asset {
-                out: rel,
+                out: crate::load::rel_path(dir, entry.path()),
                 path: entry.into_path(),
             });
         }

@@ -249,13 +249,7 @@ fn remove_stale(dir: &Path, keep: &HashSet<String>) -> Result<()> {
         if entry.file_type().is_dir() {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if !keep.contains(&rel) {
+        if !keep.contains(&crate::load::rel_path(dir, entry.path())) {
             std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             emptied.extend(entry.path().parent().map(Path::to_path_buf));
         }
