@@ -83,7 +83,12 @@ pub fn of_page(page: &Page, config: &SiteConfig) -> Vec<HistoryView> {
         })
         .collect();
     if config.rules.history_from_git {
-        out.extend(git_history(&config.root, &page.doc.source.display_path()));
+        let declared = !page.doc.front.history.is_empty();
+        out.extend(git_history(
+            &config.root,
+            &page.doc.source.display_path(),
+            declared,
+        ));
     }
     out.sort_by(|a, b| {
         b.date
@@ -113,7 +118,9 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn git_history(root: &Path, path: &str) -> Vec<HistoryView> {
+/// The revisions of `path` that changed a rule, oldest first; and its first
+/// revision (when the rules were adopted) unless the page declares its own history.
+fn git_history(root: &Path, path: &str, declared: bool) -> Vec<HistoryView> {
     let Some(log) = git(
         root,
         &[
@@ -153,14 +160,23 @@ fn git_history(root: &Path, path: &str) -> Vec<HistoryView> {
     let mut out = Vec::with_capacity(revisions.len());
     let mut previous: Option<&[String]> = None;
     for rev in &revisions {
-        out.push(HistoryView {
-            date: DateView::new(&rev.date),
-            version: None,
-            summary: rev.subject.clone(),
-            // The first revision adds every rule; listing them all says nothing.
-            changes: previous.map(|p| diff(p, &rev.rules)).unwrap_or_default(),
-            source: "git",
-        });
+        // The first revision adds every rule; listing them all says nothing.
+        let changes = previous.map(|p| diff(p, &rev.rules)).unwrap_or_default();
+        // A revision that changed no rule (a typo in the intro, front matter) is not a rule change.
+        let keep = if previous.is_none() {
+            !declared
+        } else {
+            !changes.is_empty()
+        };
+        if keep {
+            out.push(HistoryView {
+                date: DateView::new(&rev.date),
+                version: None,
+                summary: rev.subject.clone(),
+                changes,
+                source: "git",
+            });
+        }
         previous = Some(&rev.rules);
     }
     out

@@ -139,7 +139,21 @@ fn rules_history_from_git_shows_what_changed() {
     let rules = "+++\ntitle = \"House rules\"\n+++\n1. Be kind to everyone.\n2. No spam.\n3. Clean up after yourself.\n4. Leave by ten.\n";
     t.write("content/rules/house-rules.md", rules);
     git(&["commit", "-q", "-am", "Reword rule 1, add rule 4"]);
+    t.write(
+        "content/rules/house-rules.md",
+        &rules.replace("+++\n1.", "+++\nFor every space we use.\n\n1."),
+    );
+    git(&["commit", "-q", "-am", "Add an intro line"]);
     t.build().success();
+    let page = t.out("rules/house-rules/index.html");
+    assert!(
+        !page.contains("Add an intro line"),
+        "a revision that changes no rule is left out"
+    );
+    assert!(
+        page.contains("Adopt house rules"),
+        "the adoption shows when the page declares no history"
+    );
     let html = t.out("rules/house-rules/index.html");
     let history = &html[html.find("<section class=\"history\"").expect("history")..];
     assert!(history.contains("Reword rule 1, add rule 4"), "{history}");
