@@ -194,3 +194,20 @@ fn the_cli_watches_files_and_rebuilds() {
     assert!(up, "server came up");
     assert!(seen, "an edit on disk is served without a restart");
 }
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let t = SiteTest::fixture("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let opts = BuildOptions {
+        root: t.root.clone(),
+        ..Default::default()
+    };
+    let err = DevServer::start(opts, &addr.to_string())
+        .err()
+        .expect("port in use")
+        .to_string();
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+    assert!(err.contains("--port"), "{err}");
+}
