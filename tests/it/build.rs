@@ -89,6 +89,8 @@ fn title_falls_back_to_first_heading() {
     let t = built();
     let html = t.out("guides/untitled/index.html");
     assert!(html.contains("<title>Title From Heading · Fixture KB</title>"));
+    assert!(html.contains(r#"<link rel="canonical" href="https://kb.example/guides/untitled/">"#));
+    assert!(html.contains(r#"<meta property="og:title" content="Title From Heading">"#));
     assert!(html.contains("<h1>Title From Heading</h1>"));
     assert_eq!(
         html.matches("Title From Heading</h1>").count(),
