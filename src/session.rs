@@ -67,11 +67,6 @@ impl Session {
         }
     }
 
-    /// The options the session builds with.
-    pub fn options(&self) -> &BuildOptions {
-        &self.opts
-    }
-
     /// Loads, parses (what changed), links and renders (what changed) the site in memory.
     pub fn render(&mut self) -> Result<RenderedSite> {
         let mut timings = Timings::start();

@@ -6,8 +6,6 @@
 
 pub mod context;
 
-use chrono::{DateTime, FixedOffset};
-
 pub use context::*;
 
 use crate::link::{Page, PageId, Section, SectionId, Site, TermId};
@@ -357,10 +355,5 @@ impl<'a> Views<'a> {
             prev,
             next,
         }
-    }
-
-    /// Build time.
-    pub fn now(&self) -> DateTime<FixedOffset> {
-        self.site.now
     }
 }
