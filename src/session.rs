@@ -194,16 +194,11 @@ fn fingerprint(site: &Site, theme: &Theme, sources: &SourceSet) -> u64 {
 /// Per page: a hash of what listings show of it and where it stands in its section.
 fn summaries(site: &Site) -> Vec<u64> {
     let views = Views::new(site);
-    let mut position = vec![0; site.pages.len()];
-    for section in &site.sections {
-        for (n, p) in section.pages.iter().enumerate() {
-            position[p.0] = n;
-        }
-    }
     (0..site.pages.len())
-        .map(|i| {
-            let summary = serde_json::to_string(&views.summary(PageId(i))).unwrap_or_default();
-            hash_of((summary, site.page(PageId(i)).section.0, position[i]))
+        .map(PageId)
+        .map(|id| {
+            let summary = serde_json::to_string(&views.summary(id)).unwrap_or_default();
+            hash_of((summary, site.page(id).section.0, views.position(id)))
         })
         .collect()
 }

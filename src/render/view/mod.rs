@@ -14,12 +14,41 @@ use crate::parse::{Kind, When};
 /// Builds views of one site.
 pub struct Views<'a> {
     site: &'a Site,
+    /// Per section: pages in it and all its sub-sections.
+    counts: Vec<usize>,
+    /// Per page: its place in its section's listing.
+    positions: Vec<usize>,
 }
 
 impl<'a> Views<'a> {
-    /// Views of `site`.
+    /// Views of `site`. Counts and positions every page render asks for are
+    /// worked out once here, not once per page.
     pub fn new(site: &'a Site) -> Self {
-        Views { site }
+        let mut counts: Vec<usize> = site.sections.iter().map(|s| s.pages.len()).collect();
+        // A section comes after its parent (LINK creates parents first), so
+        // adding from the end totals each subtree before its parent reads it.
+        for (i, s) in site.sections.iter().enumerate().rev() {
+            if let Some(parent) = s.parent {
+                debug_assert!(parent.0 < i, "sections come after their parents");
+                counts[parent.0] += counts[i];
+            }
+        }
+        let mut positions = vec![0; site.pages.len()];
+        for s in &site.sections {
+            for (n, p) in s.pages.iter().enumerate() {
+                positions[p.0] = n;
+            }
+        }
+        Views {
+            site,
+            counts,
+            positions,
+        }
+    }
+
+    /// A page's place in its section's listing.
+    pub fn position(&self, id: PageId) -> usize {
+        self.positions[id.0]
     }
 
     fn url(&self, path: &str) -> String {
@@ -44,7 +73,7 @@ impl<'a> Views<'a> {
             title: s.title.as_str().into(),
             url: self.url(&s.url),
             kind: s.kind,
-            count: self.descendant_pages(id).len(),
+            count: self.counts[id.0],
             description: s
                 .index
                 .as_ref()
@@ -273,11 +302,15 @@ impl<'a> Views<'a> {
     /// Archive pages for the years of an event section that have no folder of their own.
     pub fn year_archives(&self, id: SectionId) -> Vec<(String, SectionView<'a>)> {
         let s: &'a Section = self.site.section(id);
+        let years = self.years(id);
+        if years.is_empty() {
+            return Vec::new();
+        }
         let sections = self.site.sections.iter().map(|s| s.url.as_str());
         let pages = self.site.pages.iter().map(|p| p.url.as_str());
         let aliases = self.site.aliases.iter().map(|a| a.from.as_str());
         let taken: std::collections::HashSet<&str> = sections.chain(pages).chain(aliases).collect();
-        self.years(id)
+        years
             .into_iter()
             .filter(|(_, url, _)| !taken.contains(url.as_str()))
             .map(|(year, url, ids)| {
@@ -313,12 +346,9 @@ impl<'a> Views<'a> {
             }
         };
         let siblings = &self.site.section(p.section).pages;
-        let pos = siblings.iter().position(|i| *i == id);
-        let prev = pos
-            .and_then(|i| i.checked_sub(1))
-            .and_then(|i| siblings.get(i))
-            .map(crumb);
-        let next = pos.and_then(|i| siblings.get(i + 1)).map(crumb);
+        let pos = self.position(id);
+        let prev = pos.checked_sub(1).and_then(|i| siblings.get(i)).map(crumb);
+        let next = siblings.get(pos + 1).map(crumb);
         let kind = p.doc.kind;
         let playbook = (kind == Kind::Playbook).then(|| PlaybookView {
             duration: fm.duration.as_deref(),
