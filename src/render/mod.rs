@@ -1,8 +1,9 @@
 //! Stage 4, RENDER: the [`Site`] and a [`Theme`] become [`Output`]s.
 //!
 //! Each output is a path under the output folder and its bytes (or a file
-//! to copy). Pages and sections render in parallel; nothing is written
-//! here, so a failed render leaves no trace on disk.
+//! to copy), handed to a [`Sink`] as soon as it is made. Pages and sections
+//! render in parallel; where outputs end up is the sink's business, so a
+//! failed render is undone by dropping it.
 
 pub mod calendar;
 pub mod feeds;
@@ -255,10 +256,11 @@ fn taxonomy(site: &Site, theme: &Theme, views: &Views<'_>) -> Result<Vec<Output>
         .par_iter()
         .enumerate()
         .map(|(i, t)| {
+            let feed_path = format!("{}atom.xml", t.url);
             let view = TermView {
                 link: views.term(crate::link::TermId(i)),
                 pages: t.pages.iter().map(|p| views.summary(*p)).collect(),
-                feed_url: site.config.url(&format!("{}atom.xml", t.url)),
+                feed_url: site.config.url(&feed_path),
             };
             let html = render(
                 theme,
@@ -267,17 +269,16 @@ fn taxonomy(site: &Site, theme: &Theme, views: &Views<'_>) -> Result<Vec<Output>
                 &t.url,
             )?;
             let title = format!("{} — {}", site.config.title, t.name);
-            let self_path = format!("{}atom.xml", t.url);
             let spec = feeds::FeedSpec {
                 title: &title,
-                self_path: &self_path,
+                self_path: &feed_path,
                 alt_path: &t.url,
                 full_content: false,
             };
             let feed = feeds::pages_feed(site, &spec, &t.pages);
             Ok([
                 Output::text(url_to_file(&t.url), html),
-                Output::text(format!("{}atom.xml", t.url.trim_start_matches('/')), feed),
+                Output::text(url_to_file(&feed_path), feed),
             ])
         })
         .collect::<Result<Vec<_>>>()?
@@ -315,7 +316,6 @@ fn feeds(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> Vec<Output> {
 
 /// The sitemap and robots.txt.
 fn maps(site: &Site, archive_urls: &[String]) -> Vec<Output> {
-    let mut out = Vec::new();
     let mut urls: Vec<(String, Option<String>)> = Vec::new();
     urls.extend(site.sections.iter().map(|s| (s.url.clone(), None)));
     urls.extend(
@@ -326,9 +326,10 @@ fn maps(site: &Site, archive_urls: &[String]) -> Vec<Output> {
     urls.extend(archive_urls.iter().map(|u| (u.clone(), None)));
     urls.push(("/tags/".into(), None));
     urls.extend(site.tags.iter().map(|t| (t.url.clone(), None)));
-    out.push(Output::text("sitemap.xml", feeds::sitemap(site, &urls)));
-    out.push(Output::text("robots.txt", feeds::robots(site)));
-    out
+    vec![
+        Output::text("sitemap.xml", feeds::sitemap(site, &urls)),
+        Output::text("robots.txt", feeds::robots(site)),
+    ]
 }
 
 /// `/events.ics`, and the calendar file of each event among `ids`.
