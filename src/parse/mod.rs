@@ -78,11 +78,14 @@ fn content_hash(text: &str) -> u64 {
     h.finish()
 }
 
-/// One source after its front matter is read.
+/// One source after its front matter is read, or found unchanged in the cache.
 struct Fronted<'a> {
     src: &'a SourceFile,
     hash: u64,
-    front: FrontMatter,
+    /// The `kind` its front matter sets.
+    declared: Option<Kind>,
+    /// Front matter just parsed; `None` when `cached` holds it.
+    front: Option<FrontMatter>,
     body_offset: usize,
     warnings: Vec<Diagnostic>,
     cached: Option<Arc<Document>>,
@@ -112,7 +115,8 @@ pub fn documents(
                 return Ok(Fronted {
                     src,
                     hash,
-                    front: e.doc.front.clone(),
+                    declared: e.doc.front.kind,
+                    front: None,
                     body_offset: e.body_offset,
                     warnings: e.warnings.clone(),
                     cached: Some(e.doc.clone()),
@@ -132,7 +136,8 @@ pub fn documents(
             Ok(Fronted {
                 src,
                 hash,
-                front,
+                declared: front.kind,
+                front: Some(front),
                 body_offset: split.body_offset,
                 warnings,
                 cached: None,
@@ -149,15 +154,17 @@ pub fn documents(
             Err(d) => diags.push(d),
         }
     }
-    let kinds = section_kinds(parsed.iter().map(|f| (f.src, &f.front)));
+    let kinds = section_kinds(parsed.iter().map(|f| (&f.src.path, f.declared)));
     let results: Vec<Result<(Fronted<'_>, Arc<Document>), Diagnostic>> = parsed
         .into_par_iter()
         .map(|mut f| {
             let kind = kinds.get(f.src.path.dir()).copied().unwrap_or(Kind::Page);
-            if let Some(doc) = f.cached.take().filter(|d| d.kind == kind) {
-                return Ok((f, doc));
-            }
-            let front = std::mem::take(&mut f.front);
+            let front = match (f.front.take(), f.cached.take()) {
+                (_, Some(doc)) if doc.kind == kind => return Ok((f, doc)),
+                (Some(front), _) => front,
+                // Unchanged, but its section's kind changed: render it again.
+                (None, cached) => cached.map(|d| d.front.clone()).unwrap_or_default(),
+            };
             let doc = document(f.src, front, f.body_offset, kind, config)?;
             Ok((f, Arc::new(doc)))
         })
@@ -187,13 +194,13 @@ pub fn documents(
 
 /// The kind of every folder: its `_index.md`'s `kind`, else its name's, else its parent's.
 fn section_kinds<'a>(
-    items: impl Iterator<Item = (&'a SourceFile, &'a FrontMatter)>,
+    items: impl Iterator<Item = (&'a SourcePath, Option<Kind>)>,
 ) -> HashMap<String, Kind> {
     let mut explicit = HashMap::new();
     let mut dirs = vec![String::new()];
-    for (src, fm) in items {
-        let dir = src.path.dir().to_string();
-        if let Some(k) = fm.kind.filter(|_| src.path.is_section_index()) {
+    for (path, declared) in items {
+        let dir = path.dir().to_string();
+        if let Some(k) = declared.filter(|_| path.is_section_index()) {
             explicit.insert(dir.clone(), k);
         }
         dirs.push(dir);

@@ -139,6 +139,17 @@ fn listing_changes_render_everything() {
 }
 
 #[test]
+fn a_section_kind_change_re_renders_its_unchanged_pages() {
+    let n = rebuild_matches_clean("basic", |t| {
+        t.write(
+            "content/guides/_index.md",
+            "+++\ntitle = \"Guides\"\nkind = \"faq\"\n+++\n",
+        )
+    });
+    assert!(n > 1);
+}
+
+#[test]
 fn theme_and_static_changes_render_everything() {
     let n = rebuild_matches_clean("basic", |t| {
         t.write(
