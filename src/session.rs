@@ -20,13 +20,16 @@ use crate::link::{PageId, Site};
 use crate::load::SourceSet;
 use crate::parse::{Document, ParseCache};
 use crate::pipeline::{self, BuildOptions, Timings};
-use crate::render::{self, Content, Output, Scope, Theme, view::Views};
+use crate::render::{self, Content, Scope, Theme, view::Views};
 use crate::write::MemorySink;
+
+/// Rendered files by their path under the output folder.
+pub type Files = HashMap<String, Content>;
 
 /// A site rendered in memory: its files and what went into them.
 pub struct RenderedSite {
-    /// Every output file.
-    pub outputs: Vec<Output>,
+    /// Every output file, by path under the output folder.
+    pub files: Arc<Files>,
     /// Pages, sections, tags.
     pub counts: (usize, usize, usize),
     /// How many pages were rendered (all of them unless the rebuild was partial).
@@ -51,7 +54,7 @@ struct Previous {
     pages: Vec<(String, u64, Arc<Document>)>,
     /// Per section, in site order: its index document.
     sections: Vec<Option<Arc<Document>>>,
-    files: HashMap<String, Content>,
+    files: Arc<Files>,
 }
 
 impl Session {
@@ -89,7 +92,8 @@ impl Session {
                     &sink,
                 )?;
                 let mut files = previous.files;
-                files.extend(sink.into_outputs().into_iter().map(|o| (o.path, o.content)));
+                Arc::make_mut(&mut files)
+                    .extend(sink.into_outputs().into_iter().map(|o| (o.path, o.content)));
                 (files, ids.len())
             }
             _ => {
@@ -99,17 +103,11 @@ impl Session {
                     .into_iter()
                     .map(|o| (o.path, o.content))
                     .collect();
-                (files, site.pages.len())
+                (Arc::new(files), site.pages.len())
             }
         };
         timings.mark("render");
-        let outputs = files
-            .iter()
-            .map(|(path, content)| Output {
-                path: path.clone(),
-                content: content.clone(),
-            })
-            .collect();
+
         self.previous = Some(Previous {
             fingerprint,
             pages: site
@@ -119,10 +117,10 @@ impl Session {
                 .map(|(p, h)| (p.url.clone(), h, p.doc.clone()))
                 .collect(),
             sections: site.sections.iter().map(|s| s.index.clone()).collect(),
-            files,
+            files: files.clone(),
         });
         Ok(RenderedSite {
-            outputs,
+            files,
             counts: (site.pages.len(), site.sections.len(), site.tags.len()),
             rendered_pages,
             warnings,

@@ -10,7 +10,6 @@
 mod http;
 mod watch;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -18,10 +17,7 @@ use std::time::Instant;
 
 use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::pipeline::{BuildOptions, Session};
-use crate::render::Content;
-
-/// The rendered site, by output path (`rules/index.html`).
-type Files = HashMap<String, Content>;
+use crate::session::Files;
 
 /// What the HTTP threads read and the rebuilds replace.
 struct State {
@@ -121,12 +117,7 @@ impl DevServer {
         state.generation += 1;
         let report = match result {
             Ok(site) => {
-                let files: Files = site
-                    .outputs
-                    .into_iter()
-                    .map(|o| (o.path, o.content))
-                    .collect();
-                state.files = Arc::new(files);
+                state.files = site.files;
                 state.error = None;
                 let warnings: Vec<String> = site.warnings.iter().map(ToString::to_string).collect();
                 let (pages, _, _) = site.counts;

@@ -9,15 +9,15 @@ use almanac::render::Content;
 use crate::support::SiteTest;
 
 fn files(r: &RenderedSite) -> BTreeMap<String, Vec<u8>> {
-    r.outputs
+    r.files
         .iter()
-        .map(|o| {
-            let bytes = match &o.content {
+        .map(|(path, content)| {
+            let bytes = match content {
                 Content::Bytes(b) => b.to_vec(),
                 Content::Embedded(b) => b.to_vec(),
                 Content::Copy(p) => std::fs::read(p).expect("asset"),
             };
-            (o.path.clone(), bytes)
+            (path.clone(), bytes)
         })
         .collect()
 }
