@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::render::{Content, Output};
@@ -18,10 +18,8 @@ use crate::render::{Content, Output};
 /// What was written.
 #[derive(Debug, Clone, Copy)]
 pub struct WriteReport {
-    /// Files written.
+    /// Files in the output.
     pub files: usize,
-    /// Bytes written.
-    pub bytes: u64,
     /// Files that already had their bytes and were not written.
     pub unchanged: usize,
 }
@@ -78,7 +76,6 @@ pub struct Staging {
     dir: PathBuf,
     parked: PathBuf,
     paths: Mutex<HashSet<String>>,
-    bytes: AtomicU64,
     unchanged: AtomicUsize,
 }
 
@@ -126,7 +123,6 @@ impl Staging {
             parked: cache.join(format!("{name}.parked")),
             dir,
             paths: Mutex::new(HashSet::new()),
-            bytes: AtomicU64::new(0),
             unchanged: AtomicUsize::new(0),
         })
     }
@@ -140,7 +136,6 @@ impl Staging {
         std::fs::write(&self.marker, "").map_err(|e| Error::io(&self.marker, e))?;
         Ok(WriteReport {
             files: paths.len(),
-            bytes: self.bytes.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
         })
     }
@@ -153,9 +148,7 @@ impl Sink for Staging {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(output.path.clone());
-        let w = write_one(&self.dir, &output)?;
-        self.bytes.fetch_add(w.bytes, Ordering::Relaxed);
-        if w.unchanged {
+        if write_one(&self.dir, &output)? {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
@@ -175,11 +168,9 @@ fn check_path(path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Writes one output into `root`. A file whose bytes equal the previous
-/// build's is hard-linked from it instead: no data written, no new inode,
-/// which on large sites is most of the cost of a rebuild.
-/// Writes one output into `root` unless the file there already has its bytes.
-fn write_one(root: &Path, output: &Output) -> Result<Written> {
+/// Writes one output into `root` unless the file there already has its
+/// bytes; says whether it did not need to.
+fn write_one(root: &Path, output: &Output) -> Result<bool> {
     let path = root.join(&output.path);
     let copied;
     let bytes: &[u8] = match &output.content {
@@ -191,10 +182,7 @@ fn write_one(root: &Path, output: &Output) -> Result<Written> {
         }
     };
     if same_bytes(&path, bytes) {
-        return Ok(Written {
-            bytes: 0,
-            unchanged: true,
-        });
+        return Ok(true);
     }
     make_parent(root, &path)?;
     if path.is_dir() {
@@ -202,10 +190,7 @@ fn write_one(root: &Path, output: &Output) -> Result<Written> {
         std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
     }
     std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-    Ok(Written {
-        bytes: bytes.len() as u64,
-        unchanged: false,
-    })
+    Ok(false)
 }
 
 /// Creates the folders above `path`, removing files that stand where a folder must be.
@@ -224,12 +209,6 @@ fn make_parent(root: &Path, path: &Path) -> Result<()> {
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
-}
-
-/// What writing one output did.
-struct Written {
-    bytes: u64,
-    unchanged: bool,
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
