@@ -18,6 +18,7 @@ pub(super) fn build(
     now: DateTime<FixedOffset>,
     diags: &mut Diagnostics,
 ) -> Site {
+    let kinds = crate::parse::section_kinds(docs.iter().map(|d| (&d.source, d.front.kind)));
     let (indexes, pages): (Vec<_>, Vec<_>) =
         docs.into_iter().partition(|d| d.source.is_section_index());
     let mut dirs: BTreeMap<String, Option<Arc<Document>>> = BTreeMap::new();
@@ -39,10 +40,7 @@ pub(super) fn build(
         let id = SectionId(sections.len());
         by_dir.insert(dir.clone(), id);
         let name = dir.rsplit('/').next().unwrap_or("");
-        let parent_kind = parent.map(|p: SectionId| sections[p.0].kind);
-        let kind = index
-            .as_ref()
-            .map_or_else(|| Kind::of_folder(&dir, None, parent_kind), |d| d.kind);
+        let kind = kinds.get(&dir).copied().unwrap_or(Kind::Page);
         let title = index.as_ref().map(|d| d.title.clone()).unwrap_or_else(|| {
             if dir.is_empty() {
                 config.title.clone()

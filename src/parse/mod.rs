@@ -192,18 +192,26 @@ pub fn documents(
     docs
 }
 
-/// The kind of every folder: its `_index.md`'s `kind`, else its name's, else its parent's.
-fn section_kinds<'a>(
+/// The kind of every folder holding a source, and of every folder above
+/// one: its `_index.md`'s `kind`, else its name's (top level only), else its
+/// parent's. LINK reads the same map for its sections.
+pub fn section_kinds<'a>(
     items: impl Iterator<Item = (&'a SourcePath, Option<Kind>)>,
 ) -> HashMap<String, Kind> {
     let mut explicit = HashMap::new();
     let mut dirs = vec![String::new()];
     for (path, declared) in items {
-        let dir = path.dir().to_string();
+        let dir = path.dir();
         if let Some(k) = declared.filter(|_| path.is_section_index()) {
-            explicit.insert(dir.clone(), k);
+            explicit.insert(dir.to_string(), k);
         }
-        dirs.push(dir);
+        // Folders without a file of their own still pass their kind down.
+        let mut at = 0;
+        while let Some(i) = dir[at..].find('/') {
+            dirs.push(dir[..at + i].to_string());
+            at += i + 1;
+        }
+        dirs.push(dir.to_string());
     }
     dirs.sort();
     dirs.dedup();

@@ -287,3 +287,16 @@ fn a_folder_no_build_made_is_not_replaced_without_force() {
     assert!(t.has("index.html") && !t.has("notes.txt"));
     t.build().success();
 }
+
+#[test]
+fn pages_in_year_folders_are_events_without_any_index_file() {
+    // No content/events/_index.md and no page directly in events/: the kind
+    // still comes from the top-level folder.
+    let t = SiteTest::minimal().file(
+        "content/events/2026/meetup.md",
+        "+++\ntitle = \"Meetup\"\n+++\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("error: event `Meetup` has no `start`");
+}
