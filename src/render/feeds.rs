@@ -142,8 +142,7 @@ pub fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> St
         let page = site.page(*id);
         let permalink = site.config.permalink(&page.url);
         for h in history {
-            let date = crate::parse::When::parse(&h.date.iso)
-                .map_or_else(|| latest(site), |w| w.instant());
+            let date = h.instant;
             let version = h
                 .version
                 .as_deref()

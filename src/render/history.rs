@@ -76,6 +76,7 @@ pub fn of_page(page: &Page, config: &SiteConfig) -> Vec<HistoryView> {
         .iter()
         .map(|h| HistoryView {
             date: DateView::new(&h.date),
+            instant: h.date.instant(),
             version: h.version.clone(),
             summary: h.summary.clone(),
             changes: Vec::new(),
@@ -91,9 +92,8 @@ pub fn of_page(page: &Page, config: &SiteConfig) -> Vec<HistoryView> {
         ));
     }
     out.sort_by(|a, b| {
-        b.date
-            .iso
-            .cmp(&a.date.iso)
+        b.instant
+            .cmp(&a.instant)
             .then_with(|| a.source.cmp(b.source))
     });
     out
@@ -171,6 +171,7 @@ fn git_history(root: &Path, path: &str, declared: bool) -> Vec<HistoryView> {
         if keep {
             out.push(HistoryView {
                 date: DateView::new(&rev.date),
+                instant: rev.date.instant(),
                 version: None,
                 summary: rev.subject.clone(),
                 changes,

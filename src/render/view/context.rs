@@ -147,6 +147,9 @@ pub struct PlaybookView<'a> {
 pub struct HistoryView {
     /// When.
     pub date: DateView,
+    /// The same, as an instant, for ordering and feeds (not in the template context).
+    #[serde(skip)]
+    pub instant: chrono::DateTime<chrono::FixedOffset>,
     /// Version after the change.
     pub version: Option<String>,
     /// What changed.
