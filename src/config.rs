@@ -202,9 +202,22 @@ impl SiteConfig {
     /// A site path as linked from pages: `/rules/`, or `/kb/rules/` when
     /// `base_url` has a path (a project site on GitHub Pages, say).
     pub fn url(&self, path: &str) -> String {
-        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
-        let prefix = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
-        format!("{prefix}{path}")
+        format!("{}{path}", &self.base_url[self.origin().len()..])
+    }
+
+    /// `https://example.org` of `https://example.org/kb`: scheme and host.
+    pub fn origin(&self) -> &str {
+        let scheme = self.base_url.find("://").map_or(0, |i| i + 3);
+        let end = self.base_url[scheme..]
+            .find('/')
+            .map_or(self.base_url.len(), |i| scheme + i);
+        &self.base_url[..end]
+    }
+
+    /// `example.org` of `https://example.org/kb`.
+    pub fn host(&self) -> &str {
+        let origin = self.origin();
+        origin.find("://").map_or(origin, |i| &origin[i + 3..])
     }
 }
 
@@ -284,5 +297,7 @@ mod tests {
         );
         let c = parse(Path::new("."), text, Some("https://x.github.io/kb/")).unwrap();
         assert_eq!(c.url("/a/"), "/kb/a/");
+        assert_eq!(c.origin(), "https://x.github.io");
+        assert_eq!(c.host(), "x.github.io");
     }
 }

@@ -15,27 +15,15 @@ pub fn ics_path(url: &str) -> String {
     format!("{}.ics", url.trim_end_matches('/'))
 }
 
-/// The site's host, for stable UIDs.
-fn host(site: &Site) -> &str {
-    let rest = site
-        .config
-        .base_url
-        .split_once("://")
-        .map_or(site.config.base_url.as_str(), |(_, r)| r);
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() {
-        "almanac.invalid"
-    } else {
-        host
-    }
-}
-
 /// One VEVENT for an event page; `None` for a page without `start`.
 pub fn event(site: &Site, page: &Page) -> Option<Event> {
     let fm = &page.doc.front;
     let start = fm.start?;
     let mut ev = Event::new();
-    let uid = format!("{}@{}", page.url.trim_matches('/'), host(site));
+    let host = Some(site.config.host())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("almanac.invalid");
+    let uid = format!("{}@{host}", page.url.trim_matches('/'));
     // The page's own date, not the build time, so rebuilds give the same file.
     let stamp = page.last_changed().map_or(site.now.to_utc(), |w| w.utc());
     ev.uid(&uid).summary(&page.doc.title).timestamp(stamp);
@@ -54,14 +42,8 @@ pub fn event(site: &Site, page: &Page) -> Option<Event> {
     }
     let permalink = site.config.permalink(&page.url);
     ev.url(&permalink);
-    match (&fm.location, &fm.online) {
-        (Some(loc), _) => {
-            ev.location(loc);
-        }
-        (None, Some(online)) => {
-            ev.location(online);
-        }
-        _ => {}
+    if let Some(place) = fm.location.as_ref().or(fm.online.as_ref()) {
+        ev.location(place);
     }
     let mut description = fm
         .description

@@ -397,8 +397,7 @@ pub fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> String {
 
 /// Makes root-relative links absolute, for feed readers.
 pub fn absolute_links(html: &str, config: &SiteConfig) -> String {
-    let origin_len = config.base_url.len() - config.url("").len();
-    let origin = &config.base_url[..origin_len];
+    let origin = config.origin();
     html.replace("href=\"/", &format!("href=\"{origin}/"))
         .replace("src=\"/", &format!("src=\"{origin}/"))
 }
