@@ -55,24 +55,25 @@ fn rebuild_matches_clean(fixture: &str, edit: impl Fn(&SiteTest)) -> usize {
     again.rendered_pages
 }
 
-fn append(t: &SiteTest, rel: &str, text: &str) {
-    let path = t.root.join(rel);
-    let old = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(path, old + text).unwrap();
-}
-
 #[test]
 fn body_edit_renders_one_page() {
     let n = rebuild_matches_clean("basic", |t| {
-        append(
-            t,
+        t.append(
             "content/guides/conflict.md",
             "\n## Later section\n\nMore.\n",
         )
     });
     assert_eq!(n, 1);
     let n = rebuild_matches_clean("kinds", |t| {
-        append(t, "content/faq/general.md", "\n## New question?\n\nYes.\n")
+        t.append("content/faq/general.md", "\n## New question?\n\nYes.\n")
+    });
+    assert_eq!(n, 1);
+    // An event's own calendar file is rendered again with its page.
+    let n = rebuild_matches_clean("kinds", |t| {
+        t.append(
+            "content/events/past-meetup.md",
+            "\nPhotos are in the group album.\n",
+        )
     });
     assert_eq!(n, 1);
 }
@@ -80,14 +81,10 @@ fn body_edit_renders_one_page() {
 #[test]
 fn rules_history_edit_updates_the_changes_feed() {
     let n = rebuild_matches_clean("kinds", |t| {
-        let path = "content/rules/house-rules.md";
-        let text = std::fs::read_to_string(t.root.join(path)).unwrap();
-        t.write(
-            path,
-            &text.replace(
-                "summary = \"Added rule 3\"",
-                "summary = \"Added rule 3 about cleaning\"",
-            ),
+        t.replace(
+            "content/rules/house-rules.md",
+            "summary = \"Added rule 3\"",
+            "summary = \"Added rule 3 about cleaning\"",
         );
     });
     assert_eq!(n, 1);
@@ -97,24 +94,24 @@ fn rules_history_edit_updates_the_changes_feed() {
 fn listing_changes_render_everything() {
     let all = |n: usize| assert!(n > 1, "{n}");
     all(rebuild_matches_clean("basic", |t| {
-        let text = std::fs::read_to_string(t.root.join("content/guides/yaml-page.md")).unwrap();
-        t.write(
+        t.replace(
             "content/guides/yaml-page.md",
-            &text.replace("title: A YAML page", "title: A renamed page"),
+            "title: A YAML page",
+            "title: A renamed page",
         );
     }));
     all(rebuild_matches_clean("basic", |t| {
-        let text = std::fs::read_to_string(t.root.join("content/guides/untitled.md")).unwrap();
-        t.write(
+        t.replace(
             "content/guides/untitled.md",
-            &text.replace("tags = [\"onboarding\"]", "tags = [\"brand-new\"]"),
+            "tags = [\"onboarding\"]",
+            "tags = [\"brand-new\"]",
         );
     }));
     all(rebuild_matches_clean("basic", |t| {
-        let text = std::fs::read_to_string(t.root.join("content/guides/untitled.md")).unwrap();
-        t.write(
+        t.replace(
             "content/guides/untitled.md",
-            &text.replace("date = 2025-12-01", "date = 2025-12-01\nweight = 1"),
+            "date = 2025-12-01",
+            "date = 2025-12-01\nweight = 1",
         );
     }));
     all(rebuild_matches_clean("basic", |t| {
@@ -130,11 +127,7 @@ fn listing_changes_render_everything() {
         )
     }));
     all(rebuild_matches_clean("kinds", |t| {
-        let text = std::fs::read_to_string(t.root.join("content/events/online-utc.md")).unwrap();
-        t.write(
-            "content/events/online-utc.md",
-            &text.replace("2026-12-01T", "2026-12-02T"),
-        );
+        t.replace("content/events/online-utc.md", "2026-12-01T", "2026-12-02T");
     }));
 }
 

@@ -103,6 +103,23 @@ impl SiteTest {
         std::fs::write(path, text).expect("write");
     }
 
+    /// Replaces `from` with `to` in a file; `from` must be there, so a
+    /// changed fixture fails the test instead of making the edit a no-op.
+    #[track_caller]
+    pub fn replace(&self, rel: &str, from: &str, to: &str) {
+        let path = self.root.join(rel);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(path, text.replace(from, to)).expect("write");
+    }
+
+    /// Adds `text` at the end of a file.
+    pub fn append(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        let old = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(path, old + text).expect("write");
+    }
+
     /// Runs `almanac <args> --root <root>` in the site's parent folder.
     pub fn run(&self, args: &[&str]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_almanac"))
