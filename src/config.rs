@@ -35,8 +35,15 @@ struct RawConfig {
     feeds: FeedConfig,
     #[serde(default)]
     rules: RulesConfig,
+    #[serde(default = "default_paginate_by")]
+    paginate_by: usize,
     #[serde(default)]
     extra: toml::Table,
+}
+
+/// Small enough that no listing page of a big site grows past a few hundred KB.
+fn default_paginate_by() -> usize {
+    50
 }
 
 fn default_language() -> String {
@@ -169,6 +176,8 @@ pub struct SiteConfig {
     pub feeds: FeedConfig,
     /// `[rules]`.
     pub rules: RulesConfig,
+    /// Pages per listing page (sections and tags); 0 lists all on one page.
+    pub paginate_by: usize,
     /// `[extra]`, free for templates.
     pub extra: toml::Table,
 }
@@ -268,6 +277,7 @@ fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> 
         markdown: raw.markdown,
         feeds: raw.feeds,
         rules: raw.rules,
+        paginate_by: raw.paginate_by,
         extra: raw.extra,
     })
 }

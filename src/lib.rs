@@ -5,8 +5,8 @@
 //!
 //! 1. [`load`]: the site folder → [`load::SourceSet`] (files, not parsed)
 //! 2. [`parse`]: each source → [`parse::Document`] (front matter, kind, HTML)
-//! 3. [`link`]: documents → [`link::Site`] (URLs, sections, tags, checked links)
-//! 4. [`render`]: site + theme → [`render::Output`]s
+//! 3. [`link`]: documents → [`link::Site`] (URLs, sections, tags, checked links, routes)
+//! 4. [`render`]: the site's routes + theme → [`output::Output`]s
 //! 5. [`write`]: outputs → the output folder, all or nothing
 //!
 //! [`session`] runs these stages again after a change, redoing only what
@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod init;
 pub mod link;
 pub mod load;
+pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;

@@ -2,10 +2,11 @@
 //!
 //! ```text
 //! almanac.toml ─ config::load
-//! content/     ─ load::sources → parse::documents → link::site → render::outputs ⇒ write::Staging
+//! content/     ─ load::sources → parse::documents → link::site → render::routes ⇒ write::Staging
 //! ```
-//! Each stage is a function from values to values; RENDER hands every
-//! output to a `write::Sink` as soon as it is made (the staging folder for
+//! Each stage is a function from values to values. LINK makes the route
+//! table (every file the site writes, with what it reads); RENDER renders
+//! routes and hands each output to a `Sink` as soon as it is made (the staging folder for
 //! `build`, memory for `serve`). Diagnostics from PARSE and LINK are
 //! collected so one run reports every problem. `serve` runs the same stages
 //! through a [`Session`], which redoes only what a change touches.
@@ -18,8 +19,9 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics, Result};
-use crate::link::{self, Site};
-use crate::load::{self, SourceSet};
+use crate::link::{self, Layer, Site, StaticFile};
+use crate::load::{self, HistoryCache};
+use crate::output::Content;
 use crate::parse::{self, ParseCache};
 use crate::render::{self, Theme};
 pub use crate::session::{RenderedSite, Session};
@@ -91,29 +93,87 @@ impl Timings {
     }
 }
 
+/// What a series of builds keeps: parsed documents and git history.
+#[derive(Default)]
+pub struct Caches {
+    /// Parsed documents by source.
+    pub parse: ParseCache,
+    /// Git revisions, by `HEAD`.
+    pub history: HistoryCache,
+}
+
 /// Loads, parses and links the site: everything up to rendering.
 pub fn site(
     opts: &BuildOptions,
-    cache: &mut ParseCache,
+    caches: &mut Caches,
     timings: &mut Timings,
-) -> Result<(Site, SourceSet, Vec<Diagnostic>)> {
+) -> Result<(Site, Theme, Vec<Diagnostic>)> {
     let config: Arc<SiteConfig> = Arc::new(config::load(&opts.root, opts.base_url.as_deref())?);
     let now = opts
         .now
         .unwrap_or_else(|| chrono::Local::now().fixed_offset());
+    let theme = Theme::load(&config)?;
     let sources = load::sources(&config)?;
     timings.mark("load");
     let mut diags = Diagnostics::default();
     diags.extend(sources.problems.iter().cloned());
-    let docs = parse::documents(&sources.sources, &config, cache, &mut diags);
-    // Documents keep what they need; the texts can go (a third of the memory of a big site).
-    let mut sources = sources;
-    sources.sources = Vec::new();
+    let docs = parse::documents(&sources.sources, &config, &mut caches.parse, &mut diags);
     timings.mark("parse");
-    let site = link::site(docs, config, now, opts.drafts, &mut diags);
+    let history = rules_history(&config, &docs, &mut caches.history);
+    let input = link::Input {
+        drafts: opts.drafts,
+        statics: statics(&theme, sources.assets),
+        history,
+    };
+    let site = link::site(docs, config, now, input, &mut diags);
     timings.mark("link");
     let warnings = diags.finish()?;
-    Ok((site, sources, warnings))
+    Ok((site, theme, warnings))
+}
+
+/// Git revisions of the rules pages, when the site asks for them: read
+/// once PARSE has said which pages are rules.
+fn rules_history(
+    config: &SiteConfig,
+    docs: &[Arc<parse::Document>],
+    cache: &mut HistoryCache,
+) -> load::Revisions {
+    if !config.rules.history_from_git {
+        return load::Revisions::new();
+    }
+    let rules: Vec<String> = docs
+        .iter()
+        .filter(|d| d.kind == parse::Kind::Rules && !d.source.is_section_index())
+        .map(|d| d.source.rel.clone())
+        .collect();
+    load::git::revisions(&config.root, &rules, cache)
+}
+
+/// Static files of every layer: the built-in theme, a theme folder, the site.
+fn statics(theme: &Theme, assets: Vec<load::Asset>) -> Vec<StaticFile> {
+    let builtin = theme.embedded_static.iter().map(|(out, bytes)| StaticFile {
+        out: out.clone(),
+        source: format!("(built-in theme) static/{out}"),
+        layer: Layer::Builtin,
+        content: Content::Embedded(bytes),
+    });
+    let themed = theme.static_files.iter().map(|a| StaticFile {
+        out: a.out.clone(),
+        source: format!(
+            "themes/{}/static/{}",
+            theme.name.as_deref().unwrap_or_default(),
+            a.out
+        ),
+        layer: Layer::Theme,
+        content: Content::Copy(a.path.clone()),
+    });
+    let own = assets.into_iter().map(|a| StaticFile {
+        source: a.source,
+        out: a.out,
+        layer: Layer::Site,
+        content: Content::Copy(a.path),
+    });
+    builtin.chain(themed).chain(own).collect()
 }
 
 /// Builds the site into its output folder, replacing it only on success.
@@ -128,16 +188,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let mut opts = opts.clone();
     opts.now
         .get_or_insert_with(|| chrono::Local::now().fixed_offset());
-    let (site, sources, warnings) = site(&opts, &mut ParseCache::default(), &mut timings)?;
-    let mut theme = Theme::load(&site.config)?;
+    let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
     let staging = write::Staging::new(&output, opts.force)?;
-    render::outputs(
-        &site,
-        &mut theme,
-        &sources.assets,
-        render::Scope::All,
-        &staging,
-    )?;
+    render::all(&site, &mut theme, &staging)?;
     timings.mark("render+write");
     let report = staging.commit()?;
     timings.mark("swap");
@@ -184,14 +237,7 @@ fn check_output(root: &std::path::Path, output: &std::path::Path) -> Result<()> 
 
 /// Checks front matter, links and anchors, and renders every template, writing nothing.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    let (site, sources, warnings) = site(opts, &mut ParseCache::default(), &mut Timings::start())?;
-    let mut theme = Theme::load(&site.config)?;
-    render::outputs(
-        &site,
-        &mut theme,
-        &sources.assets,
-        render::Scope::All,
-        &write::Discard,
-    )?;
+    let (site, mut theme, warnings) = site(opts, &mut Caches::default(), &mut Timings::start())?;
+    render::all(&site, &mut theme, &write::Discard)?;
     Ok(warnings)
 }

@@ -6,6 +6,8 @@
 //! simple. Vocabulary: a *page* is a Markdown file other than `_index.md`; a
 //! *section* is a folder (its `_index.md` optional); a *term* is one tag.
 
+pub mod deps;
+pub mod routes;
 mod taxonomy;
 mod tree;
 mod xref;
@@ -17,6 +19,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostics;
 use crate::parse::{Document, Kind, When};
+pub use routes::{Layer, Pager, Route, RouteKind, RouteTable, StaticFile};
 
 /// Index of a page in [`Site::pages`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,6 +46,9 @@ pub struct Page {
     pub tags: Vec<TermId>,
     /// Resolved URLs of `doc.links`, by index.
     pub xrefs: Vec<String>,
+    /// Revisions of the file from git, oldest first (rules pages with
+    /// `rules.history_from_git` only).
+    pub history: Arc<[crate::load::Revision]>,
 }
 
 impl Page {
@@ -76,6 +82,10 @@ pub struct Section {
     pub children: Vec<SectionId>,
     /// Its own pages (not those of sub-sections), in listing order.
     pub pages: Vec<PageId>,
+    /// What its listing shows, in order: its pages, or for an event
+    /// section every event below it, upcoming (soonest first) then past
+    /// (newest first).
+    pub listing: Vec<PageId>,
     /// Resolved URLs of the index's links, by index.
     pub xrefs: Vec<String>,
 }
@@ -100,6 +110,8 @@ pub struct Alias {
     pub from: String,
     /// Where it goes.
     pub to: String,
+    /// The page that claims it, for messages.
+    pub source: String,
 }
 
 /// The whole site, linked and checked.
@@ -117,6 +129,10 @@ pub struct Site {
     pub tags: Vec<Term>,
     /// Redirects from `aliases`.
     pub aliases: Vec<Alias>,
+    /// Files copied as they are: the theme's, `static/`, and content assets.
+    pub statics: Vec<StaticFile>,
+    /// Every file the site writes.
+    pub routes: RouteTable,
 }
 
 impl Site {
@@ -141,15 +157,197 @@ pub fn site(
     docs: Vec<Arc<Document>>,
     config: Arc<SiteConfig>,
     now: DateTime<FixedOffset>,
-    drafts: bool,
+    input: Input,
     diags: &mut Diagnostics,
 ) -> Site {
     let docs = docs
         .into_iter()
-        .filter(|d| drafts || !d.front.draft)
+        .filter(|d| input.drafts || !d.front.draft)
         .collect();
     let mut site = tree::build(docs, config, now, diags);
+    site.statics = input.statics;
+    for p in &mut site.pages {
+        if let Some(h) = input.history.get(&p.doc.source.rel) {
+            p.history = h.clone();
+        }
+    }
     taxonomy::tags(&mut site);
     xref::resolve(&mut site, diags);
+    let listings: Vec<Vec<PageId>> = (0..site.sections.len())
+        .map(|i| site.make_listing(SectionId(i)))
+        .collect();
+    for (s, l) in site.sections.iter_mut().zip(listings) {
+        s.listing = l;
+    }
+    site.routes = routes::table(&site, diags);
     site
+}
+
+/// What LINK takes besides the documents.
+#[derive(Default)]
+pub struct Input {
+    /// Build drafts too.
+    pub drafts: bool,
+    /// Static files of every layer.
+    pub statics: Vec<StaticFile>,
+    /// Git revisions of rules files, by path under `content/`.
+    pub history: std::collections::HashMap<String, Arc<[crate::load::Revision]>>,
+}
+
+/// `/events/2026/meetup/` → `/events/2026/meetup.ics`.
+pub fn ics_path(url: &str) -> String {
+    format!("{}.ics", url.trim_end_matches('/'))
+}
+
+impl Site {
+    /// A section and its ancestors, innermost first.
+    pub fn ancestry(&self, id: SectionId) -> impl Iterator<Item = SectionId> + '_ {
+        std::iter::successors(Some(id), |s| self.section(*s).parent)
+    }
+
+    /// What a section's listing shows, in order.
+    pub fn listing(&self, id: SectionId) -> &[PageId] {
+        &self.section(id).listing
+    }
+
+    fn make_listing(&self, id: SectionId) -> Vec<PageId> {
+        let s = self.section(id);
+        if s.kind != Kind::Event {
+            return s.pages.clone();
+        }
+        let (upcoming, past) = self.split_events(&self.descendant_pages(id));
+        upcoming.into_iter().chain(past).collect()
+    }
+
+    /// Events among `ids`: upcoming soonest first, past newest first.
+    pub fn split_events(&self, ids: &[PageId]) -> (Vec<PageId>, Vec<PageId>) {
+        let mut ids: Vec<PageId> = ids
+            .iter()
+            .copied()
+            .filter(|&i| self.page(i).doc.front.start.is_some())
+            .collect();
+        ids.sort_by_key(|&i| (self.page(i).doc.front.start.map(|s| s.instant()), i));
+        let (upcoming, mut past): (Vec<PageId>, Vec<PageId>) = ids
+            .into_iter()
+            .partition(|&i| self.is_upcoming(self.page(i)));
+        past.reverse();
+        (upcoming, past)
+    }
+
+    /// Pages of a section and all its sub-sections.
+    pub fn descendant_pages(&self, id: SectionId) -> Vec<PageId> {
+        let mut out = Vec::new();
+        let mut stack = vec![id];
+        while let Some(s) = stack.pop() {
+            let s = self.section(s);
+            out.extend(&s.pages);
+            stack.extend(&s.children);
+        }
+        out
+    }
+
+    /// Per section: the pages in it and all its sub-sections.
+    pub fn descendant_counts(&self) -> Vec<usize> {
+        let mut counts: Vec<usize> = self.sections.iter().map(|s| s.pages.len()).collect();
+        // A section comes after its parent (LINK creates parents first), so
+        // adding from the end totals each subtree before its parent reads it.
+        for (i, s) in self.sections.iter().enumerate().rev() {
+            if let Some(parent) = s.parent {
+                debug_assert!(parent.0 < i, "sections come after their parents");
+                counts[parent.0] += counts[i];
+            }
+        }
+        counts
+    }
+
+    /// Whether an event is not over at build time.
+    pub fn is_upcoming(&self, page: &Page) -> bool {
+        let fm = &page.doc.front;
+        let Some(start) = fm.start else { return false };
+        let end = match fm.end.unwrap_or(start) {
+            When::Day(d) => When::Day(d.succ_opt().unwrap_or(d)).instant(),
+            other => other.instant(),
+        };
+        end >= self.now
+    }
+
+    /// Event pages with a start, in page order.
+    pub fn events(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.doc.kind == Kind::Event && p.doc.front.start.is_some())
+            .map(|(i, _)| PageId(i))
+    }
+
+    /// For a top-level event section: the years with events, newest first.
+    pub fn archive_years(&self, id: SectionId) -> Vec<i32> {
+        let s = self.section(id);
+        let nested = s
+            .parent
+            .is_some_and(|p| self.section(p).kind == Kind::Event);
+        if s.kind != Kind::Event || nested {
+            return Vec::new();
+        }
+        let mut years: Vec<i32> = s.listing.iter().filter_map(|p| self.year(*p)).collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        years
+    }
+
+    fn year(&self, p: PageId) -> Option<i32> {
+        let start = self.page(p).doc.front.start?;
+        Some(chrono::Datelike::year(&start.day()))
+    }
+
+    /// The events of one year under an event section, as its listing orders them.
+    pub fn events_of_year(&self, id: SectionId, year: i32) -> Vec<PageId> {
+        let listing = &self.section(id).listing;
+        listing
+            .iter()
+            .copied()
+            .filter(|p| self.year(*p) == Some(year))
+            .collect()
+    }
+
+    /// The `n` most recently changed pages, newest first.
+    pub fn newest(&self, n: usize) -> Vec<PageId> {
+        let mut ids: Vec<PageId> = (0..self.pages.len()).map(PageId).collect();
+        // Ties go to the earlier page, as a stable sort would have it.
+        let key = |p: &PageId| {
+            let date = self.page(*p).last_changed().map(|w| w.instant());
+            (std::cmp::Reverse(date), *p)
+        };
+        if n < ids.len() {
+            ids.select_nth_unstable_by_key(n, key);
+            ids.truncate(n);
+        }
+        ids.sort_by_key(key);
+        ids
+    }
+
+    /// The pages the home page lists: recently changed and upcoming events.
+    pub fn home_lists(&self) -> impl Iterator<Item = PageId> {
+        let (upcoming, _) = self.split_events(&self.events().collect::<Vec<_>>());
+        let mut ids = self.newest(8);
+        ids.extend(upcoming.into_iter().take(5));
+        ids.into_iter()
+    }
+
+    /// The newest date of any page, for things that have no date of their own.
+    pub fn latest(&self) -> Option<chrono::DateTime<FixedOffset>> {
+        self.pages
+            .iter()
+            .filter_map(|p| p.last_changed())
+            .map(|w| w.instant())
+            .max()
+    }
+
+    /// The `<lastmod>` of a route in the sitemap.
+    pub fn lastmod(&self, route: &Route) -> Option<String> {
+        match route.kind {
+            RouteKind::Page(p) => self.page(p).last_changed().map(|w| w.rfc3339()),
+            _ => None,
+        }
+    }
 }

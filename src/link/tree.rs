@@ -62,6 +62,7 @@ pub(super) fn build(
             parent,
             children: Vec::new(),
             pages: Vec::new(),
+            listing: Vec::new(),
             xrefs: Vec::new(),
         });
     }
@@ -71,7 +72,7 @@ pub(super) fn build(
             .get(doc.source.dir())
             .copied()
             .unwrap_or(SectionId(0));
-        let url = page_url(&doc, &sections[section.0].url, &config);
+        let url = page_url(&doc, &sections[section.0].url, &config, diags);
         validate_kind(&doc, diags);
         let id = PageId(site_pages.len());
         sections[section.0].pages.push(id);
@@ -81,9 +82,10 @@ pub(super) fn build(
             section,
             tags: Vec::new(),
             xrefs: Vec::new(),
+            history: Arc::new([]),
         });
     }
-    let aliases = collisions_and_aliases(&sections, &site_pages, diags);
+    let aliases = aliases(&site_pages, diags);
     let mut site = Site {
         config,
         now,
@@ -91,6 +93,8 @@ pub(super) fn build(
         sections,
         tags: Vec::new(),
         aliases,
+        statics: Vec::new(),
+        routes: Default::default(),
     };
     sort_sections(&mut site);
     site
@@ -121,12 +125,34 @@ fn dir_url(dir: &str, config: &SiteConfig) -> String {
     url
 }
 
-fn page_url(doc: &Document, section_url: &str, config: &SiteConfig) -> String {
+fn page_url(
+    doc: &Document,
+    section_url: &str,
+    config: &SiteConfig,
+    diags: &mut Diagnostics,
+) -> String {
     let name = doc.source.rel.rsplit('/').next().unwrap_or(&doc.source.rel);
     let stem = name.strip_suffix(".md").unwrap_or(name);
+    let from_stem = || slug_or(stem, config);
     let slug = match &doc.front.slug {
-        Some(s) => slug_or(s.trim_matches('/'), config),
-        None => slug_or(stem, config),
+        Some(s) => {
+            let slug = slug_or(s.trim_matches('/'), config);
+            if slug.is_empty() {
+                let path = doc.source.display_path();
+                diags.push(
+                    Diagnostic::error(format!("`slug = {s:?}` is not a URL segment"))
+                        .at(doc.front.locate(&path, "slug"))
+                        .help(format!(
+                            "write a slug of letters, digits and dashes, or remove it to use `{}`",
+                            from_stem()
+                        )),
+                );
+                from_stem()
+            } else {
+                slug
+            }
+        }
+        None => from_stem(),
     };
     format!("{section_url}{slug}/")
 }
@@ -168,56 +194,38 @@ fn validate_kind(doc: &Document, diags: &mut Diagnostics) {
     }
 }
 
-/// Two sources on one URL are an error naming both; aliases may not shadow pages.
-fn collisions_and_aliases(
-    sections: &[Section],
-    pages: &[Page],
-    diags: &mut Diagnostics,
-) -> Vec<Alias> {
-    let mut owners: HashMap<&str, String> = HashMap::new();
-    let section_owners = sections.iter().map(|s| {
-        let src = s
-            .index
-            .as_ref()
-            .map_or_else(|| format!("content/{}", s.dir), |d| d.source.display_path());
-        (s.url.as_str(), src)
-    });
-    let page_owners = pages
-        .iter()
-        .map(|p| (p.url.as_str(), p.doc.source.display_path()));
-    for (url, src) in section_owners.chain(page_owners) {
-        if let Some(first) = owners.get(url) {
-            diags.push(
-                Diagnostic::error(format!("{first} and {src} both map to the URL {url}"))
-                    .in_file(&src)
-                    .help("rename one of the files or give one a different `slug`"),
-            );
-        } else {
-            owners.insert(url, src);
-        }
-    }
-    let mut aliases = Vec::new();
+/// The redirects pages ask for. Which URLs they may take is the route
+/// table's business; here each alias is checked on its own.
+fn aliases(pages: &[Page], diags: &mut Diagnostics) -> Vec<Alias> {
+    let mut out = Vec::new();
     for page in pages {
+        let path = page.doc.source.display_path();
         for alias in &page.doc.front.aliases {
-            let from = normalize_alias(alias);
-            let path = page.doc.source.display_path();
-            if let Some(owner) = owners.get(from.as_str()) {
+            if alias.contains("://") || alias.trim_start().starts_with("//") {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "alias {from} of {path} is already the URL of {owner}"
-                    ))
-                    .at(page.doc.front.locate(&path, "aliases"))
-                    .help("remove the alias; a redirect cannot replace a page"),
+                    Diagnostic::error(format!("alias `{alias}` of {path} is a full URL"))
+                        .at(page.doc.front.locate(&path, "aliases"))
+                        .help("an alias is a path on this site, such as /old/rules/"),
                 );
                 continue;
             }
-            aliases.push(Alias {
+            let from = normalize_alias(alias);
+            if from == "/" {
+                diags.push(
+                    Diagnostic::error(format!("alias `{alias}` of {path} is the home page"))
+                        .at(page.doc.front.locate(&path, "aliases"))
+                        .help("an alias is an old path of this page, such as /old/rules/"),
+                );
+                continue;
+            }
+            out.push(Alias {
                 from,
                 to: page.url.clone(),
+                source: format!("{path} (alias `{alias}`)"),
             });
         }
     }
-    aliases
+    out
 }
 
 /// `old/rules` → `/old/rules/`; a path with an extension stays a file.

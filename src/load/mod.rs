@@ -4,6 +4,10 @@
 //! `content/`; an *asset* is any other file there or under `static/`, copied
 //! to the output unchanged.
 
+pub mod git;
+
+pub use git::{HistoryCache, Revision, Revisions};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -52,6 +56,8 @@ impl SourcePath {
 pub struct Asset {
     /// Output path, `/`-separated, relative to the output folder.
     pub out: String,
+    /// Where it is, as messages name it: `static/x.css`, `content/a/pic.png`.
+    pub source: String,
     /// Where it is on disk.
     pub path: PathBuf,
 }
@@ -82,7 +88,11 @@ pub fn sources(config: &SiteConfig) -> Result<SourceSet> {
         .partition(|(rel, _)| rel.ends_with(".md"));
     set.assets = other
         .into_iter()
-        .map(|(out, path)| Asset { out, path })
+        .map(|(out, path)| Asset {
+            source: format!("content/{out}"),
+            out,
+            path,
+        })
         .collect();
     let read: Vec<Result<std::result::Result<SourceFile, Diagnostic>>> = markdown
         .into_par_iter()
@@ -105,7 +115,11 @@ pub fn sources(config: &SiteConfig) -> Result<SourceSet> {
     let static_dir = config.root.join("static");
     if static_dir.is_dir() {
         for (rel, path) in files(&static_dir)? {
-            set.assets.push(Asset { out: rel, path });
+            set.assets.push(Asset {
+                source: format!("static/{rel}"),
+                out: rel,
+                path,
+            });
         }
     }
     Ok(set)

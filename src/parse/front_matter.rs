@@ -44,6 +44,7 @@ struct RawFront {
     extra: serde_json::Map<String, serde_json::Value>,
     kind: Option<Kind>,
     sort_by: Option<SortBy>,
+    paginate_by: Option<usize>,
     duration: Option<String>,
     #[serde(default)]
     roles: Vec<String>,
@@ -77,6 +78,7 @@ const KNOWN_KEYS: &[&str] = &[
     "extra",
     "kind",
     "sort_by",
+    "paginate_by",
     "duration",
     "roles",
     "prerequisites",
@@ -131,6 +133,8 @@ pub struct FrontMatter {
     pub kind: Option<Kind>,
     /// `sort_by` (sections).
     pub sort_by: Option<SortBy>,
+    /// `paginate_by` (sections): pages per listing page, 0 for all on one.
+    pub paginate_by: Option<usize>,
     /// `duration` (playbooks).
     pub duration: Option<String>,
     /// `roles` (playbooks).
@@ -450,6 +454,7 @@ fn convert(
         extra: raw.extra,
         kind: raw.kind,
         sort_by: raw.sort_by,
+        paginate_by: raw.paginate_by,
         duration: raw.duration,
         roles: raw.roles,
         prerequisites: raw.prerequisites,

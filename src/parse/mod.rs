@@ -54,6 +54,8 @@ pub struct Document {
     pub links: Vec<Link>,
     /// `title`, else the leading `# ` heading, else the file name.
     pub title: String,
+    /// Hash of the source text: equal hashes (with equal settings and kind) parse equally.
+    pub hash: u64,
 }
 
 /// Parsed documents kept between builds of one session, keyed by source
@@ -165,7 +167,8 @@ pub fn documents(
                 // Unchanged, but its section's kind changed: render it again.
                 (None, cached) => cached.map(|d| d.front.clone()).unwrap_or_default(),
             };
-            let doc = document(f.src, front, f.body_offset, kind, config)?;
+            let mut doc = document(f.src, front, f.body_offset, kind, config)?;
+            doc.hash = f.hash;
             Ok((f, Arc::new(doc)))
         })
         .collect();
@@ -287,6 +290,7 @@ fn document(
         prerequisites,
         links,
         title,
+        hash: 0,
     })
 }
 

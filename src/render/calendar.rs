@@ -10,11 +10,6 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use crate::link::{Page, Site};
 use crate::parse::When;
 
-/// `/events/2026/meetup/` → `/events/2026/meetup.ics`.
-pub fn ics_path(url: &str) -> String {
-    format!("{}.ics", url.trim_end_matches('/'))
-}
-
 /// One VEVENT for an event page; `None` for a page without `start`.
 pub fn event(site: &Site, page: &Page) -> Option<Event> {
     let fm = &page.doc.front;

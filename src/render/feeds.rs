@@ -74,18 +74,13 @@ fn feed(
 /// rebuild of unchanged content gives the same feed; the build time, to the
 /// second, only for a site without dates at all.
 fn latest(site: &Site) -> FixedDateTime {
-    site.pages
-        .iter()
-        .filter_map(|p| p.last_changed())
-        .map(|w| w.instant())
-        .max()
-        .unwrap_or_else(|| {
-            use chrono::{SubsecRound, Timelike};
-            site.now
-                .trunc_subsecs(0)
-                .with_nanosecond(0)
-                .unwrap_or(site.now)
-        })
+    site.latest().unwrap_or_else(|| {
+        use chrono::{SubsecRound, Timelike};
+        site.now
+            .trunc_subsecs(0)
+            .with_nanosecond(0)
+            .unwrap_or(site.now)
+    })
 }
 
 fn link(href: String, rel: &str) -> Link {
@@ -196,17 +191,17 @@ pub fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> St
     )
 }
 
-/// `/sitemap.xml` for the given URL paths and their last change.
-pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> String {
+/// `/sitemap.xml`: every route a reader lands on, from the route table.
+pub fn sitemap(site: &Site) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (path, lastmod) in urls {
+    for route in site.routes.routes.iter().filter(|r| r.in_sitemap()) {
         out.push_str("  <url>\n    <loc>");
-        out.push_str(&escape(&site.config.permalink(path)));
+        out.push_str(&escape(&site.config.permalink(&route.url)));
         out.push_str("</loc>\n");
-        if let Some(l) = lastmod {
-            out.push_str(&format!("    <lastmod>{}</lastmod>\n", escape(l)));
+        if let Some(l) = site.lastmod(route) {
+            out.push_str(&format!("    <lastmod>{}</lastmod>\n", escape(&l)));
         }
         out.push_str("  </url>\n");
     }

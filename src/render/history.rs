@@ -1,20 +1,14 @@
 //! Rules history: the `[[history]]` entries a page declares and, with
-//! `rules.history_from_git`, the file's real revisions with the rules added,
-//! removed or reworded in each.
-//!
-//! Git is asked through the `git` command; without git, outside a
-//! repository, or for a file never committed, the git part is simply empty.
-
-use std::path::Path;
-use std::process::Command;
+//! `rules.history_from_git`, the file's revisions (read by LOAD) with the
+//! rules added, removed or reworded in each.
 
 use serde::Serialize;
 
 use super::view::{DateView, HistoryView};
-use crate::config::SiteConfig;
 use crate::link::Page;
+use crate::load::Revision;
 use crate::parse::markdown::{self, MarkdownOptions};
-use crate::parse::{Kind, When, front_matter};
+use crate::parse::{Kind, front_matter};
 
 /// How one rule changed between two revisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,8 +61,9 @@ fn inline_diff(old: &str, new: &str) -> Vec<DiffRun> {
     runs
 }
 
-/// The history of a rules page, newest first.
-pub fn of_page(page: &Page, config: &SiteConfig) -> Vec<HistoryView> {
+/// The history of a rules page, newest first: its `[[history]]` entries
+/// and the revisions from git that LOAD read for it.
+pub fn of_page(page: &Page) -> Vec<HistoryView> {
     let mut out: Vec<HistoryView> = page
         .doc
         .front
@@ -83,14 +78,8 @@ pub fn of_page(page: &Page, config: &SiteConfig) -> Vec<HistoryView> {
             source: "front",
         })
         .collect();
-    if config.rules.history_from_git {
-        let declared = !page.doc.front.history.is_empty();
-        out.extend(git_history(
-            &config.root,
-            &page.doc.source.display_path(),
-            declared,
-        ));
-    }
+    let declared = !page.doc.front.history.is_empty();
+    out.extend(git_history(&page.history, declared));
     out.sort_by(|a, b| {
         b.instant
             .cmp(&a.instant)
@@ -99,69 +88,18 @@ pub fn of_page(page: &Page, config: &SiteConfig) -> Vec<HistoryView> {
     out
 }
 
-/// One revision of a file: commit, date, subject, text.
-struct Revision {
-    date: When,
-    subject: String,
-    rules: Vec<String>,
-}
-
-fn git(root: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// The revisions of `path` that changed a rule, oldest first; and its first
-/// revision (when the rules were adopted) unless the page declares its own history.
-fn git_history(root: &Path, path: &str, declared: bool) -> Vec<HistoryView> {
-    let Some(log) = git(
-        root,
-        &[
-            "log",
-            "--follow",
-            "--format=%x1e%H%x1f%aI%x1f%s",
-            "--name-only",
-            "--",
-            path,
-        ],
-    ) else {
-        return Vec::new();
-    };
-    let mut revisions: Vec<Revision> = Vec::new();
-    for record in log.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
-        let mut lines = record.lines();
-        let header = lines.next().unwrap_or("");
-        let file = lines.map(str::trim).find(|l| !l.is_empty()).unwrap_or(path);
-        let mut fields = header.split('\u{1f}');
-        let (Some(hash), Some(date), Some(subject)) = (fields.next(), fields.next(), fields.next())
-        else {
-            continue;
-        };
-        let Some(date) = When::parse(date) else {
-            continue;
-        };
-        let Some(text) = git(root, &["show", &format!("{hash}:{file}")]) else {
-            continue;
-        };
-        revisions.push(Revision {
-            date,
-            subject: subject.to_string(),
-            rules: rules_of(&text),
-        });
-    }
-    revisions.reverse();
+/// The revisions that changed a rule; and the first revision (when the
+/// rules were adopted) unless the page declares its own history.
+fn git_history(revisions: &[Revision], declared: bool) -> Vec<HistoryView> {
     let mut out = Vec::with_capacity(revisions.len());
-    let mut previous: Option<&[String]> = None;
-    for rev in &revisions {
+    let mut previous: Option<Vec<String>> = None;
+    for rev in revisions {
+        let rules = rules_of(&rev.text);
         // The first revision adds every rule; listing them all says nothing.
-        let changes = previous.map(|p| diff(p, &rev.rules)).unwrap_or_default();
+        let changes = previous
+            .as_deref()
+            .map(|p| diff(p, &rules))
+            .unwrap_or_default();
         // A revision that changed no rule (a typo in the intro, front matter) is not a rule change.
         let keep = if previous.is_none() {
             !declared
@@ -178,7 +116,7 @@ fn git_history(root: &Path, path: &str, declared: bool) -> Vec<HistoryView> {
                 source: "git",
             });
         }
-        previous = Some(&rev.rules);
+        previous = Some(rules);
     }
     out
 }

@@ -142,8 +142,10 @@ fn read_assets(dir: &Path) -> Result<Vec<Asset>> {
         if entry.file_type().is_file()
             && !crate::load::is_ignored(&entry.file_name().to_string_lossy())
         {
+            let rel = crate::load::rel_path(dir, entry.path());
             out.push(Asset {
-                out: crate::load::rel_path(dir, entry.path()),
+                source: entry.path().display().to_string(),
+                out: rel,
                 path: entry.into_path(),
             });
         }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tiny_http::{Header, Request, Response, StatusCode};
 
 use super::{Files, Shared};
-use crate::render::Content;
+use crate::output::Content;
 
 /// How long a live-reload request waits for a change before answering anyway.
 const POLL: Duration = Duration::from_secs(25);

@@ -117,13 +117,14 @@ impl DevServer {
         state.generation += 1;
         let report = match result {
             Ok(site) => {
-                state.files = site.files;
+                state.files = site.files.clone();
                 state.error = None;
                 let warnings: Vec<String> = site.warnings.iter().map(ToString::to_string).collect();
                 let (pages, _, _) = site.counts;
                 let mut msg = format!(
-                    "Rendered {} of {pages} pages in {} ms",
-                    site.rendered_pages,
+                    "Rendered {} of {} files ({pages} pages) in {} ms",
+                    site.rendered.len(),
+                    site.files.len(),
                     started.elapsed().as_millis()
                 );
                 for w in warnings {

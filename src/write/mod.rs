@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::{Diagnostic, Error, Result};
-use crate::render::{Content, Output};
+use crate::output::{Content, Output, Sink};
 
 /// What was written.
 #[derive(Debug, Clone, Copy)]
@@ -22,13 +22,6 @@ pub struct WriteReport {
     pub files: usize,
     /// Files that already had their bytes and were not written.
     pub unchanged: usize,
-}
-
-/// Where RENDER puts outputs as it makes them.
-pub trait Sink: Sync {
-    /// Stores one output. When two outputs share a path, the later one wins
-    /// (a site's `static/` over a theme's).
-    fn put(&self, output: Output) -> Result<()>;
 }
 
 /// Keeps outputs in memory (the dev server, and `check`, which discards them).

@@ -373,3 +373,60 @@ fn builds_of_unchanged_content_are_byte_identical() {
         run.stdout
     );
 }
+
+#[test]
+fn listings_paginate_with_links_between_pages() {
+    let mut t = SiteTest::minimal().file(
+        "content/notes/_index.md",
+        "+++\ntitle = \"Notes\"\npaginate_by = 2\n+++\n",
+    );
+    for i in 1..=5 {
+        t = t.file(
+            &format!("content/notes/n{i}.md"),
+            &format!("+++\ntitle = \"Note {i}\"\nweight = {i}\ntags = [\"all\"]\n+++\nBody {i}.\n"),
+        );
+    }
+    t.write(
+        "almanac.toml",
+        "title = \"Test\"\nbase_url = \"https://t.example\"\npaginate_by = 3\n",
+    );
+    t.build().success();
+    let titles = |html: &str| -> Vec<String> {
+        html.match_indices("class=\"page-link\"")
+            .map(|(i, _)| {
+                let rest = &html[i..];
+                let start = rest.find('>').unwrap() + 1;
+                rest[start..start + rest[start..].find('<').unwrap()].to_string()
+            })
+            .collect()
+    };
+    assert_eq!(titles(&t.out("notes/index.html")), ["Note 1", "Note 2"]);
+    assert_eq!(
+        titles(&t.out("notes/page/2/index.html")),
+        ["Note 3", "Note 4"]
+    );
+    assert_eq!(titles(&t.out("notes/page/3/index.html")), ["Note 5"]);
+    assert!(!t.has("notes/page/4/index.html"));
+    assert!(
+        !t.has("notes/page/1/index.html"),
+        "page 1 is the list's own URL"
+    );
+    let second = t.out("notes/page/2/index.html");
+    assert!(second.contains("rel=\"prev\" href=\"/notes/\""), "{second}");
+    assert!(second.contains("rel=\"next\" href=\"/notes/page/3/\""));
+    assert!(second.contains("<span aria-current=\"page\">2</span>"));
+    // Tags use the site default.
+    let tag = t.out("tags/all/index.html");
+    assert_eq!(tag.matches("<li><a href=\"/notes/n").count(), 3, "{tag}");
+    assert!(t.has("tags/all/page/2/index.html"));
+    let sitemap = t.out("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://t.example/notes/page/3/</loc>"));
+}
+
+#[test]
+fn a_list_that_fits_on_one_page_has_no_pager() {
+    let t = SiteTest::fixture("basic");
+    t.build().success();
+    assert!(!t.out("guides/index.html").contains("class=\"pager\""));
+    assert!(!t.has("guides/page/2/index.html"));
+}

@@ -36,7 +36,7 @@ fn url_collision_names_both_files() {
         );
     t.build()
         .failure(1)
-        .stderr_has("error: content/guide.md and content/other.md both map to the URL /guide/");
+        .stderr_has("error: content/guide.md and content/other.md both make the URL /guide/\n  --> content/other.md");
 }
 
 #[test]
@@ -226,7 +226,7 @@ fn alias_cannot_escape_or_shadow() {
         .file("content/b.md", "+++\ntitle = \"B\"\n+++\n");
     t.build()
         .failure(1)
-        .stderr_has("alias /b/ of content/a.md is already the URL of content/b.md");
+        .stderr_has("error: content/b.md and content/a.md (alias `/b/`) both make the URL /b/\n  --> content/a.md");
     let t = SiteTest::minimal().file(
         "content/a.md",
         "+++\ntitle = \"A\"\naliases = [\"../../etc/evil\"]\n+++\n",
@@ -299,4 +299,78 @@ fn pages_in_year_folders_are_events_without_any_index_file() {
     t.build()
         .failure(1)
         .stderr_has("error: event `Meetup` has no `start`");
+}
+
+/// Every pair of sources that would write one file is an error naming both.
+#[test]
+fn every_url_has_one_owner() {
+    let cases: [(&str, &str, &str, &str); 5] = [
+        (
+            "content/tags/_index.md",
+            "+++\ntitle = \"Tags\"\n+++\n",
+            "content/tags/_index.md and the generated tags index both make the URL /tags/",
+            "",
+        ),
+        (
+            "static/index.html",
+            "<p>mine</p>",
+            "content/_index.md and static/index.html both make the URL /index.html",
+            "",
+        ),
+        (
+            "content/foo/index.html",
+            "<p>mine</p>",
+            "content/foo.md and content/foo/index.html both make the URL /foo/index.html",
+            "content/foo.md",
+        ),
+        (
+            "content/b.md",
+            "+++\ntitle = \"B\"\naliases = [\"/old/\"]\n+++\n",
+            "content/a.md (alias `old`) and content/b.md (alias `/old/`) both make the URL /old/",
+            "content/a.md",
+        ),
+        (
+            "content/guides.md",
+            "+++\ntitle = \"G\"\nslug = \"notes\"\n+++\n",
+            "content/notes/_index.md and content/guides.md both make the URL /notes/",
+            "content/notes/_index.md",
+        ),
+    ];
+    for (file, text, message, other) in cases {
+        let mut t = SiteTest::minimal().file(file, text);
+        match other {
+            "content/foo.md" => t = t.file(other, "+++\ntitle = \"Foo\"\n+++\n"),
+            "content/a.md" => {
+                t = t.file(other, "+++\ntitle = \"A\"\naliases = [\"old\"]\n+++\n");
+            }
+            "content/notes/_index.md" => t = t.file(other, "+++\ntitle = \"Notes\"\n+++\n"),
+            _ => {}
+        }
+        t.build()
+            .failure(1)
+            .stderr_has(&format!("error: {message}"));
+    }
+}
+
+#[test]
+fn a_site_static_file_may_replace_a_theme_file() {
+    let t = SiteTest::minimal().file("static/style.css", "body{}");
+    t.build().success();
+    assert_eq!(t.out("style.css"), "body{}");
+}
+
+#[test]
+fn empty_slugs_and_full_url_aliases_are_errors() {
+    let t = SiteTest::minimal().file("content/a.md", "+++\ntitle = \"A\"\nslug = \"\"\n+++\n");
+    t.build()
+        .failure(1)
+        .stderr_has("error: `slug = \"\"` is not a URL segment\n  --> content/a.md:3:1")
+        .stderr_has("remove it to use `a`");
+    let t = SiteTest::minimal().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\naliases = [\"https://old.example/a/\"]\n+++\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("error: alias `https://old.example/a/` of content/a.md is a full URL\n  --> content/a.md:3:1");
 }

@@ -254,6 +254,45 @@ pub struct SectionView<'a> {
     pub archives: Vec<SectionLink<'a>>,
     /// Table of contents of `_index.md`.
     pub toc: &'a [TocEntry],
+    /// Links to the other pages of a listing that does not fit on one.
+    pub pager: Option<PagerView>,
+}
+
+/// One page of a paginated listing: where it is, and links to the others.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerView {
+    /// This page's number, from 1.
+    pub number: usize,
+    /// Number of pages.
+    pub count: usize,
+    /// Items per page.
+    pub per_page: usize,
+    /// Items in the whole listing.
+    pub total: usize,
+    /// Link to the first page (the listing's own URL).
+    pub first: String,
+    /// Link to the last page.
+    pub last: String,
+    /// Link to the page before, on all but the first.
+    pub previous: Option<String>,
+    /// Link to the page after, on all but the last.
+    pub next: Option<String>,
+    /// Numbered links: the first, the last, and two either side of this one,
+    /// with a gap where numbers are left out.
+    pub pages: Vec<PagerLink>,
+}
+
+/// A numbered link of a pager, or a gap.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerLink {
+    /// Page number (0 for a gap).
+    pub number: usize,
+    /// Link (empty for a gap).
+    pub url: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+    /// Whether it stands for numbers left out.
+    pub gap: bool,
 }
 
 /// Site-wide values, available to every template as `site`.

@@ -8,8 +8,10 @@ pub mod context;
 
 pub use context::*;
 
-use crate::link::{Page, PageId, Section, SectionId, Site, TermId};
-use crate::parse::{Kind, When};
+use std::sync::OnceLock;
+
+use crate::link::{Page, PageId, Pager, Section, SectionId, Site, TermId};
+use crate::parse::Kind;
 
 /// Builds views of one site.
 pub struct Views<'a> {
@@ -18,21 +20,14 @@ pub struct Views<'a> {
     counts: Vec<usize>,
     /// Per page: its place in its section's listing.
     positions: Vec<usize>,
+    /// Per page: its summary, made the first time a list shows it.
+    summaries: Vec<OnceLock<PageSummary<'a>>>,
 }
 
 impl<'a> Views<'a> {
     /// Views of `site`. Counts and positions every page render asks for are
     /// worked out once here, not once per page.
     pub fn new(site: &'a Site) -> Self {
-        let mut counts: Vec<usize> = site.sections.iter().map(|s| s.pages.len()).collect();
-        // A section comes after its parent (LINK creates parents first), so
-        // adding from the end totals each subtree before its parent reads it.
-        for (i, s) in site.sections.iter().enumerate().rev() {
-            if let Some(parent) = s.parent {
-                debug_assert!(parent.0 < i, "sections come after their parents");
-                counts[parent.0] += counts[i];
-            }
-        }
         let mut positions = vec![0; site.pages.len()];
         for s in &site.sections {
             for (n, p) in s.pages.iter().enumerate() {
@@ -41,8 +36,9 @@ impl<'a> Views<'a> {
         }
         Views {
             site,
-            counts,
+            counts: site.descendant_counts(),
             positions,
+            summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -81,32 +77,14 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Pages of a section and all its sub-sections.
-    pub fn descendant_pages(&self, id: SectionId) -> Vec<PageId> {
-        let mut out = Vec::new();
-        let mut stack = vec![id];
-        while let Some(s) = stack.pop() {
-            let s = self.site.section(s);
-            out.extend(&s.pages);
-            stack.extend(&s.children);
-        }
-        out
-    }
-
-    /// Whether an event is not over at build time.
-    pub fn is_upcoming(&self, page: &Page) -> bool {
-        let fm = &page.doc.front;
-        let Some(start) = fm.start else { return false };
-        let end = fm.end.unwrap_or(start);
-        let end = match end {
-            When::Day(d) => When::Day(d.succ_opt().unwrap_or(d)).instant(),
-            other => other.instant(),
-        };
-        end >= self.site.now
-    }
-
-    /// A page as listings show it.
+    /// A page as listings show it; made once per page however many lists show it.
     pub fn summary(&self, id: PageId) -> PageSummary<'a> {
+        self.summaries[id.0]
+            .get_or_init(|| self.make_summary(id))
+            .clone()
+    }
+
+    fn make_summary(&self, id: PageId) -> PageSummary<'a> {
         let p = self.site.page(id);
         let fm = &p.doc.front;
         let event = (p.doc.kind == Kind::Event && fm.start.is_some())
@@ -138,8 +116,8 @@ impl<'a> Views<'a> {
             online: fm.online.as_deref(),
             organizers: &fm.organizers,
             recap: fm.recap,
-            upcoming: self.is_upcoming(p),
-            ics_url: self.url(&super::calendar::ics_path(&p.url)),
+            upcoming: self.site.is_upcoming(p),
+            ics_url: self.url(&crate::link::ics_path(&p.url)),
         })
     }
 
@@ -159,21 +137,14 @@ impl<'a> Views<'a> {
         out
     }
 
-    /// Events under a section, split into upcoming and past-by-year.
+    /// Events among `ids`, split into upcoming and past-by-year.
     pub fn events(&self, ids: &[PageId]) -> EventsView<'a> {
-        let page = |i: PageId| self.site.page(i);
-        let mut ids: Vec<PageId> = ids
-            .iter()
-            .copied()
-            .filter(|&i| page(i).doc.front.start.is_some())
-            .collect();
-        ids.sort_by_key(|&i| (page(i).doc.front.start.map(|s| s.instant()), i));
-        let (upcoming, mut past): (Vec<PageId>, Vec<PageId>) =
-            ids.into_iter().partition(|&i| self.is_upcoming(page(i)));
-        past.reverse();
+        let (upcoming, past) = self.site.split_events(ids);
         let mut groups: Vec<YearGroup<'a>> = Vec::new();
         for i in past {
-            let year = page(i)
+            let year = self
+                .site
+                .page(i)
                 .doc
                 .front
                 .start
@@ -193,27 +164,31 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The `site` variable.
-    pub fn site(&self) -> SiteView<'a> {
+    /// The `site` variable. The lists (recent pages, upcoming events,
+    /// popular tags) are filled in only `with_lists`, for the home page.
+    pub fn site(&self, with_lists: bool) -> SiteView<'a> {
         let site = self.site;
-        let mut tags: Vec<TermId> = (0..site.tags.len()).map(TermId).collect();
-        tags.sort_by(|a, b| {
-            site.tags[b.0]
-                .pages
-                .len()
-                .cmp(&site.tags[a.0].pages.len())
-                .then(a.cmp(b))
-        });
-        tags.truncate(24);
-        let mut recent: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
-        recent.sort_by(|a, b| {
-            let d = |p: &PageId| site.page(*p).last_changed().map(|w| w.instant());
-            d(b).cmp(&d(a))
-        });
-        recent.truncate(8);
-        let all: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
-        let mut upcoming = self.events(&all).upcoming;
-        upcoming.truncate(5);
+        let (mut popular_tags, mut recent, mut upcoming) = (Vec::new(), Vec::new(), Vec::new());
+        if with_lists {
+            let mut tags: Vec<TermId> = (0..site.tags.len()).map(TermId).collect();
+            tags.sort_by(|a, b| {
+                site.tags[b.0]
+                    .pages
+                    .len()
+                    .cmp(&site.tags[a.0].pages.len())
+                    .then(a.cmp(b))
+            });
+            tags.truncate(24);
+            popular_tags = tags.into_iter().map(|t| self.term(t)).collect();
+            recent = site
+                .newest(8)
+                .into_iter()
+                .map(|p| self.summary(p))
+                .collect();
+            let events: Vec<PageId> = site.events().collect();
+            upcoming = self.events(&events).upcoming;
+            upcoming.truncate(5);
+        }
         SiteView {
             title: &site.config.title,
             description: &site.config.description,
@@ -227,111 +202,116 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|c| self.section_link(*c))
                 .collect(),
-            popular_tags: tags.into_iter().map(|t| self.term(t)).collect(),
-            recent: recent.into_iter().map(|p| self.summary(p)).collect(),
+            popular_tags,
+            recent,
             upcoming,
             now: site.now.to_rfc3339(),
             tags_url: self.url("/tags/"),
             static_url: self.url("/"),
             labels: super::labels::for_language(&site.config.language, &site.config.extra),
-            has_events: site.pages.iter().any(|p| p.doc.kind == Kind::Event),
+            has_events: site.events().next().is_some(),
         }
     }
 
-    /// A section with its listing; `content` is its resolved body.
-    pub fn section(&self, id: SectionId, content: String) -> SectionView<'a> {
+    /// Previous, next and numbered links of one page of the list at `base`;
+    /// `None` when the list fits on one page.
+    pub fn pager(&self, base: &str, pager: &Pager) -> Option<PagerView> {
+        if pager.count <= 1 {
+            return None;
+        }
+        let link = |n: usize| self.url(&Pager::url_of(base, n));
+        let (n, count) = (pager.number, pager.count);
+        // The first, the last and two either side of the current; a gap for the rest.
+        let mut pages = Vec::new();
+        for k in 1..=count {
+            if k == 1 || k == count || k.abs_diff(n) <= 2 {
+                pages.push(PagerLink {
+                    number: k,
+                    url: link(k),
+                    current: k == n,
+                    gap: false,
+                });
+            } else if pages.last().is_some_and(|l: &PagerLink| !l.gap) {
+                pages.push(PagerLink {
+                    number: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                });
+            }
+        }
+        Some(PagerView {
+            number: n,
+            count,
+            per_page: pager.per_page,
+            total: pager.total,
+            first: link(1),
+            last: link(count),
+            previous: (n > 1).then(|| link(n - 1)),
+            next: (n < count).then(|| link(n + 1)),
+            pages,
+        })
+    }
+
+    /// One page of a section's listing; `content` is its resolved body.
+    pub fn section(&self, id: SectionId, content: String, pager: &Pager) -> SectionView<'a> {
         let s: &'a Section = self.site.section(id);
-        let events = (s.kind == Kind::Event).then(|| self.events(&self.descendant_pages(id)));
+        let listed = &self.site.listing(id)[pager.range()];
+        let events = (s.kind == Kind::Event).then(|| self.events(listed));
         let archives = self
-            .years(id)
+            .site
+            .archive_years(id)
             .into_iter()
-            .map(|(year, url, ids)| SectionLink {
+            .map(|year| SectionLink {
                 title: year.to_string().into(),
-                url: self.url(&url),
+                url: self.url(&format!("{}{year}/", s.url)),
                 kind: Kind::Event,
-                count: ids.len(),
+                count: self.site.events_of_year(id, year).len(),
                 description: None,
             })
             .collect();
+        let url = Pager::url_of(&s.url, pager.number);
         SectionView {
             title: s.title.clone(),
-            url: self.url(&s.url),
-            permalink: self.site.config.permalink(&s.url),
+            url: self.url(&url),
+            permalink: self.site.config.permalink(&url),
             description: s
                 .index
                 .as_ref()
                 .and_then(|d| d.front.description.as_deref()),
             content,
             kind: s.kind,
-            pages: s.pages.iter().map(|p| self.summary(*p)).collect(),
+            pages: listed.iter().map(|p| self.summary(*p)).collect(),
             subsections: s.children.iter().map(|c| self.section_link(*c)).collect(),
             breadcrumbs: self.breadcrumbs(id),
             extra: s.index.as_ref().map(|d| &d.front.extra),
             events,
             archives,
             toc: s.index.as_ref().map_or(&[], |d| &d.body.toc),
+            pager: self.pager(&s.url, pager),
         }
     }
 
-    /// For a top-level event section: each year with events, newest first,
-    /// with the URL of its archive (`/events/2025/`) and its events.
-    fn years(&self, id: SectionId) -> Vec<(i32, String, Vec<PageId>)> {
-        let s = self.site.section(id);
-        let nested = s
-            .parent
-            .is_some_and(|p| self.site.section(p).kind == Kind::Event);
-        if s.kind != Kind::Event || nested {
-            return Vec::new();
-        }
-        let mut by_year: std::collections::BTreeMap<i32, Vec<PageId>> = Default::default();
-        for p in self.descendant_pages(id) {
-            if let Some(start) = self.site.page(p).doc.front.start {
-                by_year
-                    .entry(chrono::Datelike::year(&start.day()))
-                    .or_default()
-                    .push(p);
-            }
-        }
-        by_year
-            .into_iter()
-            .rev()
-            .map(|(year, ids)| (year, format!("{}{year}/", s.url), ids))
-            .collect()
-    }
-
-    /// Archive pages for the years of an event section that have no folder of their own.
-    pub fn year_archives(&self, id: SectionId) -> Vec<(String, SectionView<'a>)> {
+    /// The archive page of one year of an event section.
+    pub fn year_archive(&self, id: SectionId, year: i32) -> SectionView<'a> {
         let s: &'a Section = self.site.section(id);
-        let years = self.years(id);
-        if years.is_empty() {
-            return Vec::new();
+        let url = format!("{}{year}/", s.url);
+        SectionView {
+            title: format!("{} · {year}", s.title),
+            url: self.url(&url),
+            permalink: self.site.config.permalink(&url),
+            description: None,
+            content: String::new(),
+            kind: Kind::Event,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            breadcrumbs: self.breadcrumbs(id),
+            extra: None,
+            events: Some(self.events(&self.site.events_of_year(id, year))),
+            archives: Vec::new(),
+            toc: &[],
+            pager: None,
         }
-        let sections = self.site.sections.iter().map(|s| s.url.as_str());
-        let pages = self.site.pages.iter().map(|p| p.url.as_str());
-        let aliases = self.site.aliases.iter().map(|a| a.from.as_str());
-        let taken: std::collections::HashSet<&str> = sections.chain(pages).chain(aliases).collect();
-        years
-            .into_iter()
-            .filter(|(_, url, _)| !taken.contains(url.as_str()))
-            .map(|(year, url, ids)| {
-                let view = SectionView {
-                    title: format!("{} · {year}", s.title),
-                    url: self.url(&url),
-                    permalink: self.site.config.permalink(&url),
-                    description: None,
-                    content: String::new(),
-                    kind: Kind::Event,
-                    pages: Vec::new(),
-                    subsections: Vec::new(),
-                    breadcrumbs: self.breadcrumbs(id),
-                    extra: None,
-                    events: Some(self.events(&ids)),
-                    archives: Vec::new(),
-                    toc: &[],
-                };
-                (url, view)
-            })
-            .collect()
     }
 
     /// A page with its body; `content` is its resolved body.

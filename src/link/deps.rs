@@ -1,0 +1,220 @@
+//! Dependencies and fingerprints: what a route reads, and a hash of each
+//! such input, so a rebuild can tell which routes must be rendered again.
+//!
+//! A *dependency* ([`Dep`]) names one input of a route in this build. Its
+//! *fingerprint* hashes that input's content together with its identity
+//! (the page's source path, the section's folder), so fingerprints compare
+//! across builds even though ids do not. A route's fingerprint hashes its
+//! path, its kind and the fingerprints of its dependencies: equal
+//! fingerprints render equal bytes.
+
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+
+use super::routes::{Route, RouteKind};
+use super::{Page, PageId, SectionId, Site, TermId};
+
+/// One input of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dep {
+    /// Config, templates, theme, "now": what every output may read.
+    Global,
+    /// A page's body, front matter and resolved links.
+    Doc(PageId),
+    /// What listings show of a page.
+    Summary(PageId),
+    /// A section as links and breadcrumbs show it, with its own body.
+    Section(SectionId),
+    /// The top-level sections of the menu, with their counts.
+    Menu,
+    /// The home page's lists: recent pages, upcoming events, popular tags.
+    Lists,
+    /// One tag: its name, pages and their order.
+    Term(TermId),
+    /// Every tag with its count.
+    Terms,
+    /// A rules page's history (front matter and git).
+    History(PageId),
+    /// The newest date of any page (feeds' date for undated entries).
+    Latest,
+    /// The URLs the sitemap lists.
+    Sitemap,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The fingerprint of every input of one build.
+pub struct Fingerprints {
+    global: u64,
+    menu: u64,
+    lists: u64,
+    terms: u64,
+    latest: u64,
+    sitemap: u64,
+    docs: Vec<u64>,
+    summaries: Vec<u64>,
+    sections: Vec<u64>,
+    term: Vec<u64>,
+    history: Vec<u64>,
+}
+
+impl Fingerprints {
+    /// Fingerprints of `site`'s inputs; `global` covers what is not in the
+    /// site (templates and theme files).
+    pub fn new(site: &Site, global: u64) -> Fingerprints {
+        let summaries: Vec<u64> = site.pages.par_iter().map(|p| summary(site, p)).collect();
+        let docs = site
+            .pages
+            .par_iter()
+            .map(|p| hash_of((&p.doc.source.rel, p.doc.hash, p.doc.kind, &p.xrefs)))
+            .collect();
+        let history = site
+            .pages
+            .iter()
+            .map(|p| hash_of((&p.doc.source.rel, p.doc.hash, &p.history)))
+            .collect();
+        let counts = site.descendant_counts();
+        let sections: Vec<u64> = site
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let index = s.index.as_ref().map(|d| d.hash);
+                let years: Vec<(i32, usize)> = site
+                    .archive_years(SectionId(i))
+                    .into_iter()
+                    .map(|y| (y, site.events_of_year(SectionId(i), y).len()))
+                    .collect();
+                hash_of((
+                    &s.dir, &s.url, &s.title, s.kind, index, &s.xrefs, counts[i], years,
+                ))
+            })
+            .collect();
+        let menu = hash_of((
+            site.root()
+                .children
+                .iter()
+                .map(|c| sections[c.0])
+                .collect::<Vec<_>>(),
+            site.events().next().is_some(),
+        ));
+        let term: Vec<u64> = site
+            .tags
+            .iter()
+            .map(|t| {
+                let pages: Vec<&str> = t.pages.iter().map(|p| rel(site, *p)).collect();
+                hash_of((&t.name, &t.slug, pages))
+            })
+            .collect();
+        let terms = hash_of(
+            site.tags
+                .iter()
+                .map(|t| (&t.name, &t.slug, t.pages.len()))
+                .collect::<Vec<_>>(),
+        );
+        let lists = hash_of(
+            site.home_lists()
+                .map(|p| summaries[p.0])
+                .collect::<Vec<_>>(),
+        );
+        let latest = hash_of(site.latest());
+        let sitemap = hash_of(
+            site.routes
+                .routes
+                .iter()
+                .filter(|r| r.in_sitemap())
+                .map(|r| (&r.url, site.lastmod(r)))
+                .collect::<Vec<_>>(),
+        );
+        Fingerprints {
+            global,
+            menu,
+            lists: hash_of((lists, terms)),
+            terms,
+            latest,
+            sitemap,
+            docs,
+            summaries,
+            sections,
+            term,
+            history,
+        }
+    }
+
+    /// The fingerprint of one input.
+    pub fn of(&self, dep: Dep) -> u64 {
+        match dep {
+            Dep::Global => self.global,
+            Dep::Doc(p) => self.docs[p.0],
+            Dep::Summary(p) => self.summaries[p.0],
+            Dep::Section(s) => self.sections[s.0],
+            Dep::Menu => self.menu,
+            Dep::Lists => self.lists,
+            Dep::Term(t) => self.term[t.0],
+            Dep::Terms => self.terms,
+            Dep::History(p) => self.history[p.0],
+            Dep::Latest => self.latest,
+            Dep::Sitemap => self.sitemap,
+        }
+    }
+
+    /// The fingerprint of a route: equal fingerprints render equal bytes.
+    pub fn route(&self, site: &Site, route: &Route) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        route.path.hash(&mut h);
+        match &route.kind {
+            // Ids differ between builds; the dependencies name the page.
+            RouteKind::Page(_) | RouteKind::EventCalendar(_) => 0.hash(&mut h),
+            RouteKind::Section { pager, .. } | RouteKind::Tag { pager, .. } => pager.hash(&mut h),
+            RouteKind::Static(i) => {
+                let f = &site.statics[*i];
+                (&f.source, format!("{:?}", f.content)).hash(&mut h);
+            }
+            other => other.hash(&mut h),
+        }
+        for dep in route.deps(site) {
+            self.of(dep).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
+fn rel(site: &Site, p: PageId) -> &str {
+    &site.page(p).doc.source.rel
+}
+
+/// Everything a listing, feed entry or calendar shows of a page.
+fn summary(site: &Site, p: &Page) -> u64 {
+    let fm = &p.doc.front;
+    let tags: Vec<(&str, &str, usize)> = p
+        .tags
+        .iter()
+        .map(|t| {
+            let t = &site.tags[t.0];
+            (t.name.as_str(), t.slug.as_str(), t.pages.len())
+        })
+        .collect();
+    hash_of((
+        (&p.doc.source.rel, &p.url, &p.doc.title, p.doc.kind),
+        (
+            &fm.description,
+            &p.doc.body.summary,
+            p.doc.body.reading_minutes(),
+        ),
+        (p.date(), p.last_changed(), fm.draft, tags),
+        (
+            fm.start,
+            fm.end,
+            &fm.location,
+            &fm.online,
+            &fm.organizers,
+            fm.recap,
+        ),
+        site.is_upcoming(p),
+    ))
+}

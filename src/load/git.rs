@@ -1,0 +1,207 @@
+//! Revisions of content files from git, read in one pass for the whole
+//! site: one `git log` lists every commit that touched `content/` (renames
+//! followed), and one `git cat-file --batch` reads every wanted revision.
+//! Without git, outside a repository, or for a file never committed, a
+//! file simply has no revisions.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use crate::parse::When;
+
+/// One committed version of a file.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct Revision {
+    /// Commit id.
+    pub commit: String,
+    /// Author date.
+    pub date: When,
+    /// The commit's subject line.
+    pub subject: String,
+    /// The file's text in that commit.
+    pub text: Arc<str>,
+}
+
+/// Revisions per file (path under `content/`), oldest first.
+pub type Revisions = HashMap<String, Arc<[Revision]>>;
+
+/// Revisions read before, reused while `HEAD` and the wanted files stay the same.
+#[derive(Default)]
+pub struct HistoryCache {
+    key: Option<(String, Vec<String>)>,
+    revisions: Revisions,
+}
+
+fn git(root: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The revisions of `files` (paths under `content/`), from the cache when
+/// `HEAD` has not moved.
+pub fn revisions(root: &Path, files: &[String], cache: &mut HistoryCache) -> Revisions {
+    if files.is_empty() {
+        return Revisions::new();
+    }
+    let Some(head) = git(root, &["rev-parse", "HEAD"]) else {
+        return Revisions::new();
+    };
+    let key = (head.trim().to_string(), files.to_vec());
+    if cache.key.as_ref() != Some(&key) {
+        cache.revisions = read(root, files).unwrap_or_default();
+        cache.key = Some(key);
+    }
+    cache.revisions.clone()
+}
+
+/// A commit from the log: id, date, subject, and (status, paths) per file.
+struct Commit {
+    id: String,
+    date: When,
+    subject: String,
+    files: Vec<(char, Vec<String>)>,
+}
+
+fn log(root: &Path) -> Option<Vec<Commit>> {
+    let text = git(
+        root,
+        &[
+            "log",
+            "--relative",
+            "-M",
+            "--name-status",
+            "--format=%x1e%H%x1f%aI%x1f%s",
+            "--",
+            "content",
+        ],
+    )?;
+    let mut commits = Vec::new();
+    for record in text.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
+        let mut lines = record.lines();
+        let mut fields = lines.next().unwrap_or("").split('\u{1f}');
+        let (Some(id), Some(date), Some(subject)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let Some(date) = When::parse(date) else {
+            continue;
+        };
+        let files = lines
+            .filter(|l| !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut parts = l.split('\t');
+                let status = parts.next()?.chars().next()?;
+                Some((status, parts.map(str::to_string).collect()))
+            })
+            .collect();
+        commits.push(Commit {
+            id: id.to_string(),
+            date,
+            subject: subject.to_string(),
+            files,
+        });
+    }
+    Some(commits)
+}
+
+fn read(root: &Path, files: &[String]) -> Option<Revisions> {
+    let commits = log(root)?;
+    // Newest first, following each file back through renames.
+    let mut wanted: Vec<(String, usize, String)> = Vec::new();
+    for file in files {
+        let mut name = format!("content/{file}");
+        for (i, c) in commits.iter().enumerate() {
+            let Some((status, paths)) = c.files.iter().find(|(_, p)| p.last() == Some(&name))
+            else {
+                continue;
+            };
+            if *status == 'D' {
+                break;
+            }
+            wanted.push((file.clone(), i, name.clone()));
+            match (status, paths.first()) {
+                ('R', Some(old)) => name = old.clone(),
+                ('A', _) => break,
+                _ => {}
+            }
+        }
+    }
+    let texts = cat(
+        root,
+        wanted
+            .iter()
+            .map(|(_, i, name)| format!("{}:./{name}", commits[*i].id)),
+    )?;
+    let mut out: HashMap<String, Vec<Revision>> = HashMap::new();
+    for ((file, i, _), text) in wanted.into_iter().zip(texts) {
+        let Some(text) = text else { continue };
+        let c = &commits[i];
+        out.entry(file).or_default().push(Revision {
+            commit: c.id.clone(),
+            date: c.date,
+            subject: c.subject.clone(),
+            text: text.into(),
+        });
+    }
+    Some(
+        out.into_iter()
+            .map(|(file, mut revs)| {
+                revs.reverse();
+                (file, revs.into())
+            })
+            .collect(),
+    )
+}
+
+/// The text of each `commit:path`, through one `git cat-file --batch`.
+fn cat(root: &Path, objects: impl Iterator<Item = String>) -> Option<Vec<Option<String>>> {
+    let objects: Vec<String> = objects.collect();
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = objects.join("\n") + "\n";
+    // Written from a thread so a large answer cannot fill the pipe while we write.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut reader = BufReader::new(child.stdout.take()?);
+    let mut out = Vec::with_capacity(objects.len());
+    for _ in &objects {
+        let mut header = String::new();
+        if reader.read_line(&mut header).ok()? == 0 {
+            break;
+        }
+        // `<id> blob <size>`, or `<name> missing` for a path not in that commit.
+        let parts: Vec<&str> = header.split_whitespace().collect();
+        let size = match parts.as_slice() {
+            [_, "blob", size] => size.parse::<usize>().ok()?,
+            _ => {
+                out.push(None);
+                continue;
+            }
+        };
+        let mut body = vec![0; size + 1];
+        reader.read_exact(&mut body).ok()?;
+        body.pop();
+        out.push(String::from_utf8(body).ok());
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Some(out)
+}
