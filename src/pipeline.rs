@@ -119,16 +119,30 @@ pub fn site(
     diags.extend(sources.problems.iter().cloned());
     let docs = parse::documents(&sources.sources, &config, &mut caches.parse, &mut diags);
     timings.mark("parse");
-    let history = rules_history(&config, &docs, &mut caches.history);
-    let input = link::Input {
-        drafts: opts.drafts,
-        statics: statics(&theme, sources.assets),
-        history,
-    };
-    let site = link::site(docs, config, now, input, &mut diags);
+    let statics = statics(&theme, sources.assets);
+    let site = relink(opts, config, now, docs, statics, caches, &mut diags);
     timings.mark("link");
     let warnings = diags.finish()?;
     Ok((site, theme, warnings))
+}
+
+/// LINK, with the git history it needs: parsed documents become a site.
+pub(crate) fn relink(
+    opts: &BuildOptions,
+    config: Arc<SiteConfig>,
+    now: DateTime<FixedOffset>,
+    docs: Vec<Arc<parse::Document>>,
+    statics: Vec<StaticFile>,
+    caches: &mut Caches,
+    diags: &mut Diagnostics,
+) -> Site {
+    let history = rules_history(&config, &docs, &mut caches.history);
+    let input = link::Input {
+        drafts: opts.drafts,
+        statics,
+        history,
+    };
+    link::site(docs, config, now, input, diags)
 }
 
 /// Git revisions of the rules pages, when the site asks for them: read

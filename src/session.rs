@@ -50,6 +50,9 @@ pub struct Session {
 struct Previous {
     fingerprints: HashMap<String, u64>,
     files: Arc<Files>,
+    /// The site and theme it was made from, while they match the files on
+    /// disk (dropped when a rebuild fails part way).
+    linked: Option<(Site, Theme, Vec<Diagnostic>)>,
 }
 
 impl Session {
@@ -68,8 +71,92 @@ impl Session {
     /// Loads, parses (what changed), links and renders (what changed) the site in memory.
     pub fn render(&mut self) -> Result<RenderedSite> {
         let mut timings = Timings::start();
-        let (site, mut theme, warnings) =
-            pipeline::site(&self.opts, &mut self.caches, &mut timings)?;
+        if let Some(p) = &mut self.previous {
+            p.linked = None;
+        }
+        let (site, theme, warnings) = pipeline::site(&self.opts, &mut self.caches, &mut timings)?;
+        self.finish(site, theme, warnings, timings)
+    }
+
+    /// Rebuilds after the files at `changed` (absolute or under the site
+    /// root) changed. When they are all existing pages, only they are read
+    /// and parsed, and the site is re-linked, or patched in place when no
+    /// link, title or front matter changed; anything else is a full
+    /// [`Session::render`].
+    pub fn apply(&mut self, changed: &[std::path::PathBuf]) -> Result<RenderedSite> {
+        let mut timings = Timings::start();
+        let Some(sources) = self.changed_pages(changed) else {
+            return self.render();
+        };
+        let Some((mut site, theme, warnings)) =
+            self.previous.as_mut().and_then(|p| p.linked.take())
+        else {
+            return self.render();
+        };
+        timings.mark("load");
+        let mut diags = crate::diagnostic::Diagnostics::default();
+        let docs = self.caches.parse.update(&sources, &site.config, &mut diags);
+        timings.mark("parse");
+        let patched = diags.is_empty() && warnings.is_empty() && patch(&mut site, &docs, &sources);
+        let (site, warnings) = if patched {
+            (site, Vec::new())
+        } else {
+            let (config, now, statics) = (site.config.clone(), site.now, site.statics.clone());
+            let site = pipeline::relink(
+                &self.opts,
+                config,
+                now,
+                docs,
+                statics,
+                &mut self.caches,
+                &mut diags,
+            );
+            (site, diags.finish()?)
+        };
+        timings.mark("link");
+        self.finish(site, theme, warnings, timings)
+    }
+
+    /// The changed files as sources, when every one is a page the last
+    /// build parsed (not a section's `_index.md`, which can change kinds).
+    fn changed_pages(
+        &self,
+        changed: &[std::path::PathBuf],
+    ) -> Option<Vec<crate::load::SourceFile>> {
+        // Canonical, as the watcher reports paths; a deleted file fails here.
+        let content = self.opts.root.join("content").canonicalize().ok()?;
+        let mut out = Vec::new();
+        for path in changed {
+            let path = path.canonicalize().ok()?;
+            if !path.starts_with(&content) {
+                return None;
+            }
+            let rel = crate::load::rel_path(&content, &path);
+            if !rel.ends_with(".md") || rel.ends_with("_index.md") || !self.caches.parse.has(&rel) {
+                return None;
+            }
+            let text = std::fs::read_to_string(&path).ok()?;
+            if out
+                .iter()
+                .any(|s: &crate::load::SourceFile| s.path.rel == rel)
+            {
+                continue;
+            }
+            out.push(crate::load::SourceFile {
+                path: crate::load::SourcePath { rel },
+                text: text.into(),
+            });
+        }
+        Some(out)
+    }
+
+    fn finish(
+        &mut self,
+        site: Site,
+        mut theme: Theme,
+        warnings: Vec<Diagnostic>,
+        mut timings: Timings,
+    ) -> Result<RenderedSite> {
         let fps = Fingerprints::new(&site, global(&site, &theme, &self.opts));
         let routes = &site.routes.routes;
         let fingerprints: Vec<u64> = routes.par_iter().map(|r| fps.route(&site, r)).collect();
@@ -81,7 +168,13 @@ impl Session {
         };
         timings.mark("diff");
         let sink = MemorySink::default();
-        render::routes(&site, &mut theme, &dirty, &sink)?;
+        if let Err(e) = render::routes(&site, &mut theme, &dirty, &sink) {
+            // The files no longer match this site; the next rebuild starts over.
+            if let Some(p) = &mut self.previous {
+                p.linked = None;
+            }
+            return Err(e);
+        }
         let mut files = match self.previous.take() {
             Some(p) => p.files,
             None => Arc::new(Files::new()),
@@ -95,17 +188,20 @@ impl Session {
         }
         rendered.sort();
         timings.mark("render");
+        let fingerprints = routes
+            .iter()
+            .zip(fingerprints)
+            .map(|(r, f)| (r.path.clone(), f))
+            .collect();
+        let counts = (site.pages.len(), site.sections.len(), site.tags.len());
         self.previous = Some(Previous {
-            fingerprints: routes
-                .iter()
-                .zip(fingerprints)
-                .map(|(r, f)| (r.path.clone(), f))
-                .collect(),
+            fingerprints,
             files: files.clone(),
+            linked: Some((site, theme, warnings.clone())),
         });
         Ok(RenderedSite {
             files,
-            counts: (site.pages.len(), site.sections.len(), site.tags.len()),
+            counts,
             rendered,
             warnings,
             timings,
@@ -121,6 +217,58 @@ fn global(site: &Site, theme: &Theme, opts: &BuildOptions) -> u64 {
         theme.fingerprint,
         site.now,
         opts.drafts,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// Puts re-parsed documents in place in the site when nothing LINK reads
+/// of them changed (front matter, title, links, anchors); says whether it could.
+fn patch(
+    site: &mut Site,
+    docs: &[Arc<crate::parse::Document>],
+    changed: &[crate::load::SourceFile],
+) -> bool {
+    let by_rel: HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.doc.source.rel.as_str(), i))
+        .collect();
+    let docs: HashMap<&str, &Arc<crate::parse::Document>> =
+        docs.iter().map(|d| (d.source.rel.as_str(), d)).collect();
+    let mut swaps = Vec::new();
+    for src in changed {
+        // A draft is not in the site: whether it is now takes LINK.
+        let (Some(&i), Some(doc)) = (
+            by_rel.get(src.path.rel.as_str()),
+            docs.get(src.path.rel.as_str()),
+        ) else {
+            return false;
+        };
+        if link_key(&site.pages[i].doc) != link_key(doc) {
+            return false;
+        }
+        swaps.push((i, (*doc).clone()));
+    }
+    for (i, doc) in swaps {
+        site.pages[i].doc = doc;
+    }
+    true
+}
+
+/// What LINK reads of a document.
+fn link_key(doc: &crate::parse::Document) -> u64 {
+    let mut anchors: Vec<&str> = doc.body.anchors.iter().map(String::as_str).collect();
+    anchors.sort_unstable();
+    let links: Vec<&str> = doc.links.iter().map(|l| l.target.as_str()).collect();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        format!("{:?}", doc.front),
+        &doc.title,
+        doc.kind,
+        anchors,
+        links,
     )
         .hash(&mut h);
     h.finish()

@@ -65,6 +65,8 @@ pub struct ParseCache {
     /// Markdown and front matter settings the entries were made with.
     settings: Option<String>,
     entries: HashMap<String, CacheEntry>,
+    /// Source paths in LOAD's order, as of the last full parse.
+    order: Vec<String>,
 }
 
 struct CacheEntry {
@@ -105,7 +107,7 @@ pub fn documents(
     if cache.settings.as_ref() != Some(&settings) {
         *cache = ParseCache {
             settings: Some(settings),
-            entries: HashMap::new(),
+            ..Default::default()
         };
     }
     let unknown = config.front_matter.unknown_keys;
@@ -192,7 +194,70 @@ pub fn documents(
         }
     }
     cache.entries = entries;
+    cache.order = sources.iter().map(|s| s.path.rel.clone()).collect();
     docs
+}
+
+impl ParseCache {
+    /// Parses sources that changed since the last [`documents`] call, each
+    /// keeping the kind it had (the caller makes sure no section's kind
+    /// changed), and returns every document in LOAD's order. A file that
+    /// fails leaves the cache as it was.
+    pub fn update(
+        &mut self,
+        changed: &[SourceFile],
+        config: &SiteConfig,
+        diags: &mut Diagnostics,
+    ) -> Vec<Arc<Document>> {
+        let unknown = config.front_matter.unknown_keys;
+        for src in changed {
+            let Some(old) = self.entries.get(&src.path.rel) else {
+                continue;
+            };
+            let kind = old.doc.kind;
+            let hash = content_hash(&src.text);
+            let parsed = front_matter::split(&src.text)
+                .map_err(|(offset, msg)| {
+                    Diagnostic::error(msg).at(LineIndex::new(&src.text).locate(
+                        &src.path.display_path(),
+                        &src.text,
+                        offset,
+                    ))
+                })
+                .and_then(|split| {
+                    let mut warnings = Vec::new();
+                    let front = front_matter::parse(src, &split, unknown, &mut warnings)?;
+                    let mut doc = document(src, front, split.body_offset, kind, config)?;
+                    doc.hash = hash;
+                    Ok((split.body_offset, warnings, doc))
+                });
+            match parsed {
+                Ok((body_offset, warnings, doc)) => {
+                    let entry = CacheEntry {
+                        hash,
+                        body_offset,
+                        warnings,
+                        doc: Arc::new(doc),
+                    };
+                    self.entries.insert(src.path.rel.clone(), entry);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        let mut docs = Vec::with_capacity(self.order.len());
+        for rel in &self.order {
+            if let Some(e) = self.entries.get(rel) {
+                diags.extend(e.warnings.iter().cloned());
+                docs.push(e.doc.clone());
+            }
+        }
+        docs
+    }
+
+    /// Whether the cache holds this source (it parsed at the last full parse).
+    pub fn has(&self, rel: &str) -> bool {
+        self.entries.contains_key(rel)
+    }
 }
 
 /// The kind of every folder holding a source, and of every folder above

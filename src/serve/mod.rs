@@ -108,10 +108,25 @@ impl DevServer {
     /// Rebuilds now; on failure the last good site stays up with the error shown.
     /// Returns what to print.
     pub fn rebuild_now(&self) -> std::result::Result<String, String> {
+        self.rebuild(None)
+    }
+
+    /// Rebuilds after the files at `paths` changed, redoing only what they touch.
+    pub fn rebuild_paths(
+        &self,
+        paths: &[std::path::PathBuf],
+    ) -> std::result::Result<String, String> {
+        self.rebuild(Some(paths))
+    }
+
+    fn rebuild(&self, paths: Option<&[std::path::PathBuf]>) -> std::result::Result<String, String> {
         let started = Instant::now();
         let result = {
             let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
-            session.render()
+            match paths {
+                Some(p) => session.apply(p),
+                None => session.render(),
+            }
         };
         let mut state = self.shared.state.lock().unwrap_or_else(|p| p.into_inner());
         state.generation += 1;
@@ -180,7 +195,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     if opts.open {
         open_browser(&url);
     }
-    watch.rebuild_on_change(|| match server.rebuild_now() {
+    watch.rebuild_on_change(|paths| match server.rebuild_paths(paths) {
         Ok(msg) => eprintln!("{msg}"),
         Err(e) => eprintln!("{e}\n(still serving the last good build)"),
     });

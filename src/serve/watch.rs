@@ -8,8 +8,9 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostic::{Diagnostic, Error, Result};
 
-/// Quiet time after the last event before rebuilding: editors save in bursts.
-const DEBOUNCE: Duration = Duration::from_millis(100);
+/// Quiet time after the last event before rebuilding: editors save in
+/// bursts of events a few milliseconds apart; more would be felt as lag.
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Whether a changed path can change the site.
 pub(super) fn is_relevant(root: &Path, path: &Path) -> bool {
@@ -20,6 +21,12 @@ pub(super) fn is_relevant(root: &Path, path: &Path) -> bool {
     let Some(first) = parts.next() else {
         return false;
     };
+    // A commit moves HEAD or a branch: rules history from git may change.
+    if let Ok(git) = rel.strip_prefix(".git") {
+        return git == Path::new("HEAD")
+            || git == Path::new("packed-refs")
+            || git.starts_with("refs/heads");
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -77,15 +84,19 @@ pub(super) fn start(root: &Path) -> Result<Watch> {
 }
 
 impl Watch {
-    /// Calls `rebuild` after every burst of relevant changes; returns only if watching stops.
-    pub(super) fn rebuild_on_change(self, mut rebuild: impl FnMut()) {
+    /// Calls `rebuild` with the relevant paths of every burst of changes;
+    /// returns only if watching stops.
+    pub(super) fn rebuild_on_change(self, mut rebuild: impl FnMut(&[PathBuf])) {
         while let Ok(first) = self.changes.recv() {
-            let mut relevant = is_relevant(&self.root, &first);
+            let mut paths = vec![first];
             while let Ok(p) = self.changes.recv_timeout(DEBOUNCE) {
-                relevant |= is_relevant(&self.root, &p);
+                paths.push(p);
             }
-            if relevant {
-                rebuild();
+            paths.retain(|p| is_relevant(&self.root, p));
+            paths.sort();
+            paths.dedup();
+            if !paths.is_empty() {
+                rebuild(&paths);
             }
         }
     }
@@ -105,5 +116,7 @@ mod tests {
         assert!(!is_relevant(root, Path::new("/site/content/.a.md.swp")));
         assert!(!is_relevant(root, Path::new("/site/content/a.md~")));
         assert!(!is_relevant(root, Path::new("/site/.git/index")));
+        assert!(is_relevant(root, Path::new("/site/.git/refs/heads/main")));
+        assert!(is_relevant(root, Path::new("/site/.git/HEAD")));
     }
 }

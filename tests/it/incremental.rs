@@ -2,6 +2,7 @@
 //! every kind of edit, whether they render everything or only what changed.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use almanac::output::Content;
 use almanac::pipeline::{BuildOptions, RenderedSite, Session};
@@ -31,16 +32,46 @@ fn session(t: &SiteTest) -> Session {
     })
 }
 
-/// Applies `edit` between two renders of one session and compares the
+/// Every file of the site folder with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect()
+}
+
+/// Applies `edit` between two renders of one session, telling the session
+/// which files changed as the dev server's watcher does, and compares the
 /// result with a fresh session; returns the HTML pages the rebuild rendered.
 #[track_caller]
 fn rebuild_matches_clean(fixture: &str, edit: impl Fn(&SiteTest)) -> Vec<String> {
     let t = SiteTest::fixture(fixture);
-    let mut s = session(&t);
-    let first = s.render().expect("first build");
-    edit(&t);
-    let again = s.render().expect("rebuild");
-    let clean = session(&t).render().expect("clean build");
+    rebuild_of(&t, edit)
+}
+
+#[track_caller]
+fn rebuild_of(t: &SiteTest, edit: impl Fn(&SiteTest)) -> Vec<String> {
+    let mut s = session(t);
+    // Read now: a copied file's bytes are read from disk.
+    let first = files(&s.render().expect("first build"));
+    let before = tree(&t.root);
+    edit(t);
+    let after = tree(&t.root);
+    let changed: Vec<PathBuf> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect();
+    let again = s.apply(&changed).expect("rebuild");
+    let clean = session(t).render().expect("clean build");
     let (a, c) = (files(&again), files(&clean));
     let differing: Vec<&String> = c
         .keys()
@@ -51,7 +82,7 @@ fn rebuild_matches_clean(fixture: &str, edit: impl Fn(&SiteTest)) -> Vec<String>
         differing.is_empty(),
         "rebuild differs from a clean build in {differing:?}"
     );
-    assert_ne!(files(&first), a, "the edit changed the site");
+    assert!(first != a, "the edit changed the site");
     again
         .rendered
         .into_iter()
@@ -163,4 +194,99 @@ fn theme_and_static_changes_render_everything() {
         )
     });
     assert!(n.len() > 1);
+}
+
+/// Every edit of the catalogue: the rebuild equals a clean build.
+#[test]
+fn the_edit_catalogue_matches_clean_builds() {
+    // A page's date: its listings and feeds reorder.
+    rebuild_matches_clean("basic", |t| {
+        t.replace(
+            "content/guides/untitled.md",
+            "date = 2025-12-01",
+            "date = 2024-01-01",
+        )
+    });
+    // A draft published, and a page made a draft.
+    rebuild_matches_clean("basic", |t| {
+        t.replace("content/notes/draft.md", "draft = true", "draft = false")
+    });
+    rebuild_matches_clean("basic", |t| {
+        t.replace(
+            "content/guides/untitled.md",
+            "date = 2025-12-01",
+            "date = 2025-12-01\ndraft = true",
+        )
+    });
+    // A page moved to another section.
+    rebuild_matches_clean("basic", |t| {
+        let text = std::fs::read_to_string(t.root.join("content/guides/untitled.md")).unwrap();
+        std::fs::remove_file(t.root.join("content/guides/untitled.md")).unwrap();
+        t.write("content/notes/untitled.md", &text);
+    });
+    // An alias edited: the old redirect goes, the new one comes.
+    rebuild_matches_clean("basic", |t| {
+        t.replace("content/notes/alias.md", "/old/note/", "/older/note/")
+    });
+    // A static file's content.
+    rebuild_matches_clean("basic", |t| t.write("static/extra.css", "p{}"));
+    let t = SiteTest::fixture("basic").file("static/extra.css", "p{}");
+    let n = rebuild_of(&t, |t| t.write("static/extra.css", "p{color:red}"));
+    assert!(n.is_empty(), "{n:?}");
+    // A section's own text.
+    rebuild_matches_clean("basic", |t| {
+        t.append("content/guides/_index.md", "\nMore.\n")
+    });
+}
+
+#[test]
+fn a_failed_rebuild_then_a_fix_matches_a_clean_build() {
+    let t = SiteTest::fixture("basic");
+    let mut s = session(&t);
+    s.render().expect("first build");
+    let page = t.root.join("content/guides/conflict.md");
+    let good = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, "+++\ntitle = \n+++\n").unwrap();
+    assert!(s.apply(std::slice::from_ref(&page)).is_err());
+    // Another file changes while the first is still broken: still an error.
+    t.append("content/guides/untitled.md", "\nMore.\n");
+    assert!(
+        s.apply(&[t.root.join("content/guides/untitled.md")])
+            .is_err()
+    );
+    std::fs::write(&page, good.replace("+++\n\n", "+++\n\nFixed. ")).unwrap();
+    let again = files(&s.apply(std::slice::from_ref(&page)).expect("fixed"));
+    let clean = files(&session(&t).render().expect("clean"));
+    assert_eq!(again, clean);
+}
+
+#[test]
+fn a_git_commit_updates_rules_history() {
+    let t = SiteTest::fixture("kinds");
+    t.write(
+        "almanac.toml",
+        "title = \"Kinds\"\nbase_url = \"https://kinds.example\"\n[rules]\nhistory_from_git = true\n",
+    );
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(&t.root)
+            .env("GIT_AUTHOR_DATE", "2026-01-05T10:00:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2026-01-05T10:00:00+08:00")
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "Adopt house rules"]);
+    let n = rebuild_of(&t, |t| {
+        t.replace("content/rules/house-rules.md", "1. ", "1. Always ");
+        git(&["commit", "-q", "-am", "Reword rule 1"]);
+    });
+    assert!(
+        n.contains(&"rules/house-rules/index.html".to_string()),
+        "{n:?}"
+    );
 }
