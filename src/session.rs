@@ -48,7 +48,10 @@ pub struct Session {
 
 /// What the last successful build made: each route's fingerprint, and the files.
 struct Previous {
+    /// Per route, in route table order: its path and fingerprint.
     fingerprints: HashMap<String, u64>,
+    /// The route table's paths, in order, to tell whether it changed.
+    paths: Vec<String>,
     files: Arc<Files>,
     /// The site and theme it was made from, while they match the files on
     /// disk (dropped when a rebuild fails part way).
@@ -158,6 +161,7 @@ impl Session {
         mut timings: Timings,
     ) -> Result<RenderedSite> {
         let fps = Fingerprints::new(&site, global(&site, &theme, &self.opts));
+        timings.mark("inputs");
         let routes = &site.routes.routes;
         let fingerprints: Vec<u64> = routes.par_iter().map(|r| fps.route(&site, r)).collect();
         let dirty: Vec<usize> = match &self.previous {
@@ -175,27 +179,38 @@ impl Session {
             }
             return Err(e);
         }
-        let mut files = match self.previous.take() {
-            Some(p) => p.files,
-            None => Arc::new(Files::new()),
+        timings.mark("render");
+        let (mut files, mut known, mut paths) = match self.previous.take() {
+            Some(p) => (p.files, p.fingerprints, p.paths),
+            None => Default::default(),
         };
+        let same_routes = paths.len() == routes.len() && paths.iter().zip(routes).all(|(p, r)| *p == r.path);
         let map = Arc::make_mut(&mut files);
-        map.retain(|path, _| site.routes.get(path).is_some());
-        let mut rendered = Vec::with_capacity(dirty.len());
-        for o in sink.into_outputs() {
-            rendered.push(o.path.clone());
-            map.insert(o.path, o.content);
+        if !same_routes {
+            map.retain(|path, _| site.routes.get(path).is_some());
+            known.retain(|path, _| site.routes.get(path).is_some());
+            paths = routes.iter().map(|r| r.path.clone()).collect();
+        }
+        for &i in &dirty {
+            known.insert(routes[i].path.clone(), fingerprints[i]);
+        }
+        // Kept compressed: a big site's pages would otherwise double serve's memory.
+        let outputs: Vec<(String, Content)> = sink
+            .into_outputs()
+            .into_par_iter()
+            .map(|o| (o.path, o.content.packed()))
+            .collect();
+        let mut rendered = Vec::with_capacity(outputs.len());
+        for (path, content) in outputs {
+            rendered.push(path.clone());
+            map.insert(path, content);
         }
         rendered.sort();
-        timings.mark("render");
-        let fingerprints = routes
-            .iter()
-            .zip(fingerprints)
-            .map(|(r, f)| (r.path.clone(), f))
-            .collect();
+        timings.mark("files");
         let counts = (site.pages.len(), site.sections.len(), site.tags.len());
         self.previous = Some(Previous {
-            fingerprints,
+            fingerprints: known,
+            paths,
             files: files.clone(),
             linked: Some((site, theme, warnings.clone())),
         });

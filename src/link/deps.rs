@@ -128,7 +128,10 @@ impl Fingerprints {
                 .routes
                 .iter()
                 .filter(|r| r.in_sitemap())
-                .map(|r| (&r.url, site.lastmod(r)))
+                .map(|r| match r.kind {
+                    RouteKind::Page(p) => (&r.url, site.page(p).last_changed()),
+                    _ => (&r.url, None),
+                })
                 .collect::<Vec<_>>(),
         );
         Fingerprints {

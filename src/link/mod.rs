@@ -46,6 +46,8 @@ pub struct Page {
     pub tags: Vec<TermId>,
     /// Resolved URLs of `doc.links`, by index.
     pub xrefs: Vec<String>,
+    /// Its place in its section's pages.
+    pub position: usize,
     /// Revisions of the file from git, oldest first (rules pages with
     /// `rules.history_from_git` only).
     pub history: Arc<[crate::load::Revision]>,
@@ -178,6 +180,12 @@ pub fn site(
         .collect();
     for (s, l) in site.sections.iter_mut().zip(listings) {
         s.listing = l;
+    }
+    for s in 0..site.sections.len() {
+        for n in 0..site.sections[s].pages.len() {
+            let p = site.sections[s].pages[n];
+            site.pages[p.0].position = n;
+        }
     }
     site.routes = routes::table(&site, diags);
     site

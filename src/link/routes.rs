@@ -185,10 +185,9 @@ impl Route {
                 d.extend([Dep::Menu, Dep::Doc(*p), Dep::Summary(*p)]);
                 d.extend(site.ancestry(page.section).map(Dep::Section));
                 let siblings = &site.section(page.section).pages;
-                if let Some(i) = siblings.iter().position(|x| x == p) {
-                    let around = i.saturating_sub(1)..(i + 2).min(siblings.len());
-                    d.extend(siblings[around].iter().map(|s| Dep::Summary(*s)));
-                }
+                let i = page.position;
+                let around = i.saturating_sub(1)..(i + 2).min(siblings.len());
+                d.extend(siblings[around].iter().map(|s| Dep::Summary(*s)));
                 if page.doc.kind == Kind::Rules {
                     d.push(Dep::History(*p));
                 }

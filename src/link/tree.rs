@@ -82,6 +82,7 @@ pub(super) fn build(
             section,
             tags: Vec::new(),
             xrefs: Vec::new(),
+            position: 0,
             history: Arc::new([]),
         });
     }

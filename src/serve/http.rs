@@ -95,19 +95,15 @@ fn file(shared: &Shared, path: &str) -> Reply {
             None => return reply(404, "text/plain; charset=utf-8", b"404 Not Found".to_vec()),
         },
     };
-    let bytes = match content {
-        Content::Bytes(b) => b.to_vec(),
-        Content::Embedded(b) => b.to_vec(),
-        Content::Copy(src) => match std::fs::read(src) {
-            Ok(b) => b,
-            Err(e) => {
-                return reply(
-                    500,
-                    "text/plain; charset=utf-8",
-                    format!("cannot read {}: {e}", src.display()).into_bytes(),
-                );
-            }
-        },
+    let bytes = match content.read() {
+        Ok(b) => b.into_owned(),
+        Err(e) => {
+            return reply(
+                500,
+                "text/plain; charset=utf-8",
+                format!("cannot read {rel}: {e}").into_bytes(),
+            );
+        }
     };
     let mime = mime_guess::from_path(&rel).first_or_octet_stream();
     if mime.subtype() == "html" {

@@ -136,11 +136,18 @@ impl DevServer {
                 state.error = None;
                 let warnings: Vec<String> = site.warnings.iter().map(ToString::to_string).collect();
                 let (pages, _, _) = site.counts;
+                let stages: Vec<String> = site
+                    .timings
+                    .stages
+                    .iter()
+                    .map(|(s, t)| format!("{s} {:.0}", t.as_secs_f64() * 1000.0))
+                    .collect();
                 let mut msg = format!(
-                    "Rendered {} of {} files ({pages} pages) in {} ms",
+                    "Rendered {} of {} files ({pages} pages) in {} ms ({} ms)",
                     site.rendered.len(),
                     site.files.len(),
-                    started.elapsed().as_millis()
+                    started.elapsed().as_millis(),
+                    stages.join(", ")
                 );
                 for w in warnings {
                     msg.push_str("\n\n");

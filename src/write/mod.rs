@@ -165,16 +165,11 @@ fn check_path(path: &str) -> Result<()> {
 /// bytes; says whether it did not need to.
 fn write_one(root: &Path, output: &Output) -> Result<bool> {
     let path = root.join(&output.path);
-    let copied;
-    let bytes: &[u8] = match &output.content {
-        Content::Bytes(b) => &b[..],
-        Content::Embedded(b) => b,
-        Content::Copy(src) => {
-            copied = std::fs::read(src).map_err(|e| Error::io(src, e))?;
-            &copied
-        }
-    };
-    if same_bytes(&path, bytes) {
+    let bytes = output.content.read().map_err(|e| match &output.content {
+        Content::Copy(src) => Error::io(src, e),
+        _ => Error::io(&path, e),
+    })?;
+    if same_bytes(&path, &bytes) {
         return Ok(true);
     }
     make_parent(root, &path)?;
@@ -182,7 +177,7 @@ fn write_one(root: &Path, output: &Output) -> Result<bool> {
         // A page became a file of the same name.
         std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
     }
-    std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    std::fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
     Ok(false)
 }
 

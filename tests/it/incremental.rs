@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use almanac::output::Content;
 use almanac::pipeline::{BuildOptions, RenderedSite, Session};
 
 use crate::support::SiteTest;
@@ -12,14 +11,7 @@ use crate::support::SiteTest;
 fn files(r: &RenderedSite) -> BTreeMap<String, Vec<u8>> {
     r.files
         .iter()
-        .map(|(path, content)| {
-            let bytes = match content {
-                Content::Bytes(b) => b.to_vec(),
-                Content::Embedded(b) => b.to_vec(),
-                Content::Copy(p) => std::fs::read(p).expect("asset"),
-            };
-            (path.clone(), bytes)
-        })
+        .map(|(path, content)| (path.clone(), content.read().expect("content").into_owned()))
         .collect()
 }
 

@@ -18,8 +18,6 @@ pub struct Views<'a> {
     site: &'a Site,
     /// Per section: pages in it and all its sub-sections.
     counts: Vec<usize>,
-    /// Per page: its place in its section's listing.
-    positions: Vec<usize>,
     /// Per page: its summary, made the first time a list shows it.
     summaries: Vec<OnceLock<PageSummary<'a>>>,
 }
@@ -28,23 +26,16 @@ impl<'a> Views<'a> {
     /// Views of `site`. Counts and positions every page render asks for are
     /// worked out once here, not once per page.
     pub fn new(site: &'a Site) -> Self {
-        let mut positions = vec![0; site.pages.len()];
-        for s in &site.sections {
-            for (n, p) in s.pages.iter().enumerate() {
-                positions[p.0] = n;
-            }
-        }
         Views {
             site,
             counts: site.descendant_counts(),
-            positions,
             summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
     /// A page's place in its section's listing.
     pub fn position(&self, id: PageId) -> usize {
-        self.positions[id.0]
+        self.site.page(id).position
     }
 
     fn url(&self, path: &str) -> String {
