@@ -11,6 +11,15 @@ use crate::diagnostic::{Diagnostic, Error};
 use crate::parse::{Kind, When};
 use crate::pipeline::{self, BuildOptions};
 
+/// `println!` that ignores a closed stdout (`almanac build | head -1`):
+/// the exit code stays the command's own, not a panic's.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// almanac — turns a folder of Markdown playbooks, rules, FAQs and events into a static site.
 #[derive(Debug, Parser)]
 #[command(name = "almanac", version, about)]
@@ -130,7 +139,7 @@ fn build(opts: &BuildOptions, verbose: bool) -> Result<(), Error> {
     eprintln!("Building site in {} ...", opts.root.display());
     let s = pipeline::build(opts)?;
     print_warnings(&s.warnings);
-    println!(
+    say!(
         "Built {} pages, {} sections, {} tags ({} files) into {} in {} ms",
         s.pages,
         s.sections,
@@ -140,12 +149,12 @@ fn build(opts: &BuildOptions, verbose: bool) -> Result<(), Error> {
         s.elapsed.as_millis()
     );
     if verbose {
-        println!(
+        say!(
             "  {} files unchanged since the build before last",
             s.unchanged
         );
         for (stage, time) in &s.timings.stages {
-            println!("  {stage:<12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+            say!("  {stage:<12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
         }
     }
     Ok(())
@@ -157,7 +166,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Init { dir } => {
             let dir = dir.unwrap_or(cli.root);
             crate::init::site(&dir)?;
-            println!(
+            say!(
                 "Created a new site in {}. Build it with:\n  almanac build --root {}",
                 dir.display(),
                 dir.display()
@@ -205,12 +214,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             };
             let warnings = pipeline::check(&opts)?;
             print_warnings(&warnings);
-            println!("No problems found.");
+            say!("No problems found.");
             Ok(())
         }
         Command::New { kind, title } => {
             let path = crate::init::new_page(&cli.root, kind, &title)?;
-            println!("Created {}", path.display());
+            say!("Created {}", path.display());
             Ok(())
         }
     }

@@ -184,7 +184,8 @@ impl Session {
             Some(p) => (p.files, p.fingerprints, p.paths),
             None => Default::default(),
         };
-        let same_routes = paths.len() == routes.len() && paths.iter().zip(routes).all(|(p, r)| *p == r.path);
+        let same_routes =
+            paths.len() == routes.len() && paths.iter().zip(routes).all(|(p, r)| *p == r.path);
         let map = Arc::make_mut(&mut files);
         if !same_routes {
             map.retain(|path, _| site.routes.get(path).is_some());

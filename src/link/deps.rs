@@ -42,8 +42,14 @@ pub enum Dep {
     Sitemap,
 }
 
+/// Fingerprints hash every page's text on every rebuild, so the hasher is
+/// the fast one rustc uses (deterministic, unlike the standard library's).
+fn hasher() -> rustc_hash::FxHasher {
+    rustc_hash::FxHasher::default()
+}
+
 fn hash_of(value: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = hasher();
     value.hash(&mut h);
     h.finish()
 }
@@ -168,7 +174,7 @@ impl Fingerprints {
 
     /// The fingerprint of a route: equal fingerprints render equal bytes.
     pub fn route(&self, site: &Site, route: &Route) -> u64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = hasher();
         route.path.hash(&mut h);
         match &route.kind {
             // Ids differ between builds; the dependencies name the page.

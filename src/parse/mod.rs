@@ -313,6 +313,7 @@ fn document(
         },
         take_title: front.title.is_none(),
         first_link: 0,
+        nested: !src.path.is_section_index(),
     };
     let body = markdown::render(&text[body_offset..], &opts);
     let mut links: Vec<Link> = body

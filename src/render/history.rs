@@ -130,6 +130,7 @@ fn rules_of(text: &str) -> Vec<String> {
         kind: Kind::Rules,
         take_title: false,
         first_link: 0,
+        nested: false,
     };
     markdown::render(body, &opts)
         .rules

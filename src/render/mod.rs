@@ -230,15 +230,19 @@ fn redirect(config: &SiteConfig, to: &str) -> String {
     )
 }
 
-/// Replaces `almanac-xref:N` placeholders with the resolved URLs.
+/// Replaces `href="almanac-xref:N"` placeholders with the resolved URLs.
+/// Only inside an `href` attribute: the same text in a code block is
+/// escaped (`&quot;`) and stays as written.
 pub fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> String {
-    if !html.contains(XREF_PREFIX) {
+    let key = format!("href=\"{XREF_PREFIX}");
+    if !html.contains(&key) {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
-    while let Some(i) = rest.find(XREF_PREFIX) {
-        out.push_str(&rest[..i]);
+    while let Some(i) = rest.find(&key) {
+        out.push_str(&rest[..i + "href=\"".len()]);
+        let i = i + "href=\"".len();
         let after = &rest[i + XREF_PREFIX.len()..];
         let digits = after
             .find(|c: char| !c.is_ascii_digit())

@@ -430,3 +430,50 @@ fn a_list_that_fits_on_one_page_has_no_pager() {
     assert!(!t.out("guides/index.html").contains("class=\"pager\""));
     assert!(!t.has("guides/page/2/index.html"));
 }
+
+#[test]
+fn placeholder_text_in_code_stays_as_written() {
+    let t = SiteTest::minimal()
+        .file("content/b.md", "+++\ntitle = \"B\"\n+++\nB.\n")
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n[b](b.md)\n\n```\nalmanac-xref:0 href=\"almanac-xref:0\"\n```\n",
+        );
+    t.build().success();
+    let html = t.out("a/index.html");
+    assert!(html.contains("<a href=\"/b/\">b</a>"), "{html}");
+    assert!(
+        html.contains("almanac-xref:0 href=&quot;almanac-xref:0&quot;"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    let t = SiteTest::minimal();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args(["build", "--root"])
+        .arg(&t.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run");
+    drop(child.stdout.take());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn images_beside_a_page_resolve_from_its_url() {
+    let t = SiteTest::minimal()
+        .file("content/notes/a.md", "+++\ntitle = \"A\"\n+++\n![map](pic.png) [plan](files/plan.pdf) [site](https://x.example/)\n")
+        .file("content/notes/pic.png", "png")
+        .file("content/notes/_index.md", "+++\ntitle = \"Notes\"\n+++\n![map](pic.png)\n");
+    t.build().success();
+    assert!(t.has("notes/pic.png"));
+    let page = t.out("notes/a/index.html");
+    assert!(page.contains("src=\"../pic.png\""), "{page}");
+    assert!(page.contains("href=\"../files/plan.pdf\""), "{page}");
+    assert!(page.contains("href=\"https://x.example/\""), "{page}");
+    assert!(t.out("notes/index.html").contains("src=\"pic.png\""));
+}

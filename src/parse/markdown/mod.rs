@@ -37,6 +37,10 @@ pub struct MarkdownOptions {
     pub take_title: bool,
     /// Number of the first link placeholder, so several renders of one page share numbering.
     pub first_link: usize,
+    /// The page is served one folder below its file (`notes/a.md` at
+    /// `/notes/a/`), so relative image and file URLs written against the
+    /// file's folder (as GitHub reads them) get a `../`.
+    pub nested: bool,
 }
 
 /// An internal link as written, with its byte offset in the body.
@@ -427,6 +431,28 @@ impl<'a> Renderer<'a> {
             Event::Html(h) | Event::InlineHtml(h) if self.opts.raw_html == RawHtml::Escape => {
                 Some(Event::Text(h))
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Some(Event::Start(Tag::Image {
+                link_type,
+                dest_url: self.beside_file(dest_url),
+                title,
+                id,
+            })),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if internal_link(&dest_url).is_none() => Some(Event::Start(Tag::Link {
+                link_type,
+                dest_url: self.beside_file(dest_url),
+                title,
+                id,
+            })),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -442,6 +468,20 @@ impl<'a> Renderer<'a> {
                 }))
             }
             other => Some(other),
+        }
+    }
+
+    /// A relative URL of a file beside the source (`pic.png`), from the page's own URL.
+    fn beside_file(&self, dest: CowStr<'a>) -> CowStr<'a> {
+        let first = dest.split('/').next().unwrap_or("");
+        let relative = !(dest.is_empty()
+            || dest.starts_with(['/', '#', '?'])
+            || first.contains(':')
+            || dest.starts_with("@/"));
+        if self.opts.nested && relative {
+            format!("../{dest}").into()
+        } else {
+            dest
         }
     }
 
@@ -604,17 +644,32 @@ impl<'a> Renderer<'a> {
         });
     }
 
+    /// An id no other heading of the page has: `a`, `a-1`, `a-2`, … skipping
+    /// any taken by an earlier heading (`## a-1` before the second `## a`)
+    /// and the numbered anchors of rules and steps.
     fn unique(&mut self, slug: String) -> String {
-        let id = match self.ids.get_mut(&slug) {
-            None => {
-                self.ids.insert(slug.clone(), 0);
-                slug
-            }
-            Some(n) => {
-                *n += 1;
-                format!("{slug}-{n}")
-            }
+        let reserved = |id: &str| {
+            let numbered = |prefix: &str| {
+                id.strip_prefix(prefix)
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            };
+            (self.opts.kind == Kind::Rules && numbered("rule-"))
+                || (self.opts.kind == Kind::Playbook && numbered("step-"))
         };
+        let taken = |ids: &HashMap<String, usize>, id: &str| ids.contains_key(id) || reserved(id);
+        let mut id = slug.clone();
+        if taken(&self.ids, &id) {
+            let mut n = self.ids.get(&slug).copied().unwrap_or(0);
+            loop {
+                n += 1;
+                id = format!("{slug}-{n}");
+                if !taken(&self.ids, &id) {
+                    break;
+                }
+            }
+            self.ids.insert(slug, n);
+        }
+        self.ids.entry(id.clone()).or_insert(0);
         self.result.anchors.push(id.clone());
         id
     }

@@ -9,6 +9,7 @@ fn opts(kind: Kind) -> MarkdownOptions {
         kind,
         take_title: true,
         first_link: 0,
+        nested: false,
     }
 }
 
@@ -143,4 +144,24 @@ fn raw_html_policies() {
     let s = render(md, &o).html;
     assert!(!s.contains("<script") && !s.contains("onclick"), "{s}");
     assert!(s.contains("<b>b</b>"), "{s}");
+}
+
+#[test]
+fn ids_stay_unique_when_a_heading_spells_a_suffix() {
+    let r = render("## a\n\n## a\n\n## a-1\n", &opts(Kind::Page));
+    let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["a", "a-1", "a-1-1"]);
+    let r = render("## a-1\n\n## a\n\n## a\n", &opts(Kind::Page));
+    let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["a-1", "a", "a-2"]);
+}
+
+#[test]
+fn a_heading_named_like_a_rule_does_not_take_its_anchor() {
+    let r = render(
+        "## Rule 1\n\nIntro.\n\n1. Be kind.\n2. No spam.\n",
+        &opts(Kind::Rules),
+    );
+    assert_eq!(r.toc[0].id, "rule-1-1");
+    assert_eq!(r.html.matches("id=\"rule-1\"").count(), 1, "{}", r.html);
 }
