@@ -9,15 +9,17 @@
 //! check that the result is byte-identical to a clean build.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Result};
 use crate::link::Site;
-use crate::link::deps::Fingerprints;
+use crate::link::deps::{Fingerprints, hash_of};
+use crate::load::{SourceFile, SourcePath};
 use crate::output::Content;
+use crate::parse::{Document, ParseCache};
 use crate::pipeline::{self, BuildOptions, Caches, Timings};
 use crate::render::{self, Theme};
 use crate::write::MemorySink;
@@ -48,10 +50,8 @@ pub struct Session {
 
 /// What the last successful build made: each route's fingerprint, and the files.
 struct Previous {
-    /// Per route, in route table order: its path and fingerprint.
+    /// Fingerprint by output path, of every route rendered so far.
     fingerprints: HashMap<String, u64>,
-    /// The route table's paths, in order, to tell whether it changed.
-    paths: Vec<String>,
     files: Arc<Files>,
     /// The site and theme it was made from, while they match the files on
     /// disk (dropped when a rebuild fails part way).
@@ -86,7 +86,7 @@ impl Session {
     /// and parsed, and the site is re-linked, or patched in place when no
     /// link, title or front matter changed; anything else is a full
     /// [`Session::render`].
-    pub fn apply(&mut self, changed: &[std::path::PathBuf]) -> Result<RenderedSite> {
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Result<RenderedSite> {
         let mut timings = Timings::start();
         let Some(sources) = self.changed_pages(changed) else {
             return self.render();
@@ -97,13 +97,19 @@ impl Session {
             return self.render();
         };
         timings.mark("load");
-        let mut diags = crate::diagnostic::Diagnostics::default();
-        let docs = self.caches.parse.update(&sources, &site.config, &mut diags);
+        let errors = self.caches.parse.update(&sources, &site.config);
         timings.mark("parse");
-        let patched = diags.is_empty() && warnings.is_empty() && patch(&mut site, &docs, &sources);
+        let parse = &self.caches.parse;
+        let patched = errors.is_empty()
+            && warnings.is_empty()
+            && sources.iter().all(|s| parse.is_clean(&s.path.rel))
+            && patch(&mut site, parse, &sources);
         let (site, warnings) = if patched {
             (site, Vec::new())
         } else {
+            let mut diags = crate::diagnostic::Diagnostics::default();
+            diags.extend(errors);
+            let docs = parse.in_order(&mut diags);
             let (config, now, statics) = (site.config.clone(), site.now, site.statics.clone());
             let site = pipeline::relink(
                 &self.opts,
@@ -122,13 +128,10 @@ impl Session {
 
     /// The changed files as sources, when every one is a page the last
     /// build parsed (not a section's `_index.md`, which can change kinds).
-    fn changed_pages(
-        &self,
-        changed: &[std::path::PathBuf],
-    ) -> Option<Vec<crate::load::SourceFile>> {
+    fn changed_pages(&self, changed: &[PathBuf]) -> Option<Vec<SourceFile>> {
         // Canonical, as the watcher reports paths; a deleted file fails here.
         let content = self.opts.root.join("content").canonicalize().ok()?;
-        let mut out = Vec::new();
+        let mut out: Vec<SourceFile> = Vec::new();
         for path in changed {
             let path = path.canonicalize().ok()?;
             if !path.starts_with(&content) {
@@ -138,15 +141,12 @@ impl Session {
             if !rel.ends_with(".md") || rel.ends_with("_index.md") || !self.caches.parse.has(&rel) {
                 return None;
             }
-            let text = std::fs::read_to_string(&path).ok()?;
-            if out
-                .iter()
-                .any(|s: &crate::load::SourceFile| s.path.rel == rel)
-            {
+            if out.iter().any(|s| s.path.rel == rel) {
                 continue;
             }
-            out.push(crate::load::SourceFile {
-                path: crate::load::SourcePath { rel },
+            let text = std::fs::read_to_string(&path).ok()?;
+            out.push(SourceFile {
+                path: SourcePath { rel },
                 text: text.into(),
             });
         }
@@ -180,20 +180,19 @@ impl Session {
             return Err(e);
         }
         timings.mark("render");
-        let (mut files, mut known, mut paths) = match self.previous.take() {
-            Some(p) => (p.files, p.fingerprints, p.paths),
+        let (mut files, mut known) = match self.previous.take() {
+            Some(p) => (p.files, p.fingerprints),
             None => Default::default(),
         };
-        let same_routes =
-            paths.len() == routes.len() && paths.iter().zip(routes).all(|(p, r)| *p == r.path);
-        let map = Arc::make_mut(&mut files);
-        if !same_routes {
-            map.retain(|path, _| site.routes.get(path).is_some());
-            known.retain(|path, _| site.routes.get(path).is_some());
-            paths = routes.iter().map(|r| r.path.clone()).collect();
-        }
         for &i in &dirty {
             known.insert(routes[i].path.clone(), fingerprints[i]);
+        }
+        // Every route is known now (a new one was dirty), so more entries
+        // than routes means some route is gone.
+        let map = Arc::make_mut(&mut files);
+        if known.len() != routes.len() {
+            known.retain(|path, _| site.routes.get(path).is_some());
+            map.retain(|path, _| site.routes.get(path).is_some());
         }
         // Kept compressed: a big site's pages would otherwise double serve's memory.
         let outputs: Vec<(String, Content)> = sink
@@ -211,7 +210,6 @@ impl Session {
         let counts = (site.pages.len(), site.sections.len(), site.tags.len());
         self.previous = Some(Previous {
             fingerprints: known,
-            paths,
             files: files.clone(),
             linked: Some((site, theme, warnings.clone())),
         });
@@ -227,45 +225,25 @@ impl Session {
 
 /// What every output may read besides the site: config, templates, "now".
 fn global(site: &Site, theme: &Theme, opts: &BuildOptions) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (
-        format!("{:?}", site.config),
-        theme.fingerprint,
-        site.now,
-        opts.drafts,
-    )
-        .hash(&mut h);
-    h.finish()
+    let config = format!("{:?}", site.config);
+    hash_of((config, theme.fingerprint, site.now, opts.drafts))
 }
 
 /// Puts re-parsed documents in place in the site when nothing LINK reads
 /// of them changed (front matter, title, links, anchors); says whether it could.
-fn patch(
-    site: &mut Site,
-    docs: &[Arc<crate::parse::Document>],
-    changed: &[crate::load::SourceFile],
-) -> bool {
-    let by_rel: HashMap<&str, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.doc.source.rel.as_str(), i))
-        .collect();
-    let docs: HashMap<&str, &Arc<crate::parse::Document>> =
-        docs.iter().map(|d| (d.source.rel.as_str(), d)).collect();
-    let mut swaps = Vec::new();
+fn patch(site: &mut Site, parsed: &ParseCache, changed: &[SourceFile]) -> bool {
+    let mut swaps = Vec::with_capacity(changed.len());
     for src in changed {
+        let rel = src.path.rel.as_str();
         // A draft is not in the site: whether it is now takes LINK.
-        let (Some(&i), Some(doc)) = (
-            by_rel.get(src.path.rel.as_str()),
-            docs.get(src.path.rel.as_str()),
-        ) else {
+        let page = site.pages.iter().position(|p| p.doc.source.rel == rel);
+        let (Some(i), Some(doc)) = (page, parsed.get(rel)) else {
             return false;
         };
         if link_key(&site.pages[i].doc) != link_key(doc) {
             return false;
         }
-        swaps.push((i, (*doc).clone()));
+        swaps.push((i, doc.clone()));
     }
     for (i, doc) in swaps {
         site.pages[i].doc = doc;
@@ -274,18 +252,10 @@ fn patch(
 }
 
 /// What LINK reads of a document.
-fn link_key(doc: &crate::parse::Document) -> u64 {
+fn link_key(doc: &Document) -> u64 {
     let mut anchors: Vec<&str> = doc.body.anchors.iter().map(String::as_str).collect();
     anchors.sort_unstable();
     let links: Vec<&str> = doc.links.iter().map(|l| l.target.as_str()).collect();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (
-        format!("{:?}", doc.front),
-        &doc.title,
-        doc.kind,
-        anchors,
-        links,
-    )
-        .hash(&mut h);
-    h.finish()
+    let front = format!("{:?}", doc.front);
+    hash_of((front, &doc.title, doc.kind, anchors, links))
 }

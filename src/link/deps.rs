@@ -48,7 +48,8 @@ fn hasher() -> rustc_hash::FxHasher {
     rustc_hash::FxHasher::default()
 }
 
-fn hash_of(value: impl Hash) -> u64 {
+/// A fingerprint of any hashable value.
+pub fn hash_of(value: impl Hash) -> u64 {
     let mut h = hasher();
     value.hash(&mut h);
     h.finish()
@@ -180,10 +181,8 @@ impl Fingerprints {
             // Ids differ between builds; the dependencies name the page.
             RouteKind::Page(_) | RouteKind::EventCalendar(_) => 0.hash(&mut h),
             RouteKind::Section { pager, .. } | RouteKind::Tag { pager, .. } => pager.hash(&mut h),
-            RouteKind::Static(i) => {
-                let f = &site.statics[*i];
-                (&f.source, format!("{:?}", f.content)).hash(&mut h);
-            }
+            // The file is read when written or served; where it comes from is what renders.
+            RouteKind::Static(i) => (&site.statics[*i].source, site.statics[*i].layer).hash(&mut h),
             other => other.hash(&mut h),
         }
         for dep in route.deps(site) {

@@ -126,23 +126,13 @@ pub fn documents(
                     cached: Some(e.doc.clone()),
                 });
             }
-            let split = front_matter::split(&src.text).map_err(|(offset, msg)| {
-                Diagnostic::error(msg)
-                    .at(LineIndex::new(&src.text).locate(
-                        &src.path.display_path(),
-                        &src.text,
-                        offset,
-                    ))
-                    .help("close the front matter with a line of +++ (TOML) or --- (YAML)")
-            })?;
-            let mut warnings = Vec::new();
-            let front = front_matter::parse(src, &split, unknown, &mut warnings)?;
+            let (front, body_offset, warnings) = read_front(src, unknown)?;
             Ok(Fronted {
                 src,
                 hash,
                 declared: front.kind,
                 front: Some(front),
-                body_offset: split.body_offset,
+                body_offset,
                 warnings,
                 cached: None,
             })
@@ -169,8 +159,7 @@ pub fn documents(
                 // Unchanged, but its section's kind changed: render it again.
                 (None, cached) => cached.map(|d| d.front.clone()).unwrap_or_default(),
             };
-            let mut doc = document(f.src, front, f.body_offset, kind, config)?;
-            doc.hash = f.hash;
+            let doc = document(f.src, f.hash, front, f.body_offset, kind, config)?;
             Ok((f, Arc::new(doc)))
         })
         .collect();
@@ -198,52 +187,59 @@ pub fn documents(
     docs
 }
 
+/// Splits a source and parses its front matter: the front matter, where
+/// the body starts, and the warnings (dropped keys).
+fn read_front(
+    src: &SourceFile,
+    unknown: crate::config::UnknownKeys,
+) -> Result<(FrontMatter, usize, Vec<Diagnostic>), Diagnostic> {
+    let split = front_matter::split(&src.text).map_err(|(offset, msg)| {
+        let index = LineIndex::new(&src.text);
+        Diagnostic::error(msg)
+            .at(index.locate(&src.path.display_path(), &src.text, offset))
+            .help("close the front matter with a line of +++ (TOML) or --- (YAML)")
+    })?;
+    let mut warnings = Vec::new();
+    let front = front_matter::parse(src, &split, unknown, &mut warnings)?;
+    Ok((front, split.body_offset, warnings))
+}
+
 impl ParseCache {
     /// Parses sources that changed since the last [`documents`] call, each
     /// keeping the kind it had (the caller makes sure no section's kind
-    /// changed), and returns every document in LOAD's order. A file that
-    /// fails leaves the cache as it was.
-    pub fn update(
-        &mut self,
-        changed: &[SourceFile],
-        config: &SiteConfig,
-        diags: &mut Diagnostics,
-    ) -> Vec<Arc<Document>> {
-        let unknown = config.front_matter.unknown_keys;
+    /// changed); returns the errors. A file that fails stays in the cache
+    /// as it was.
+    pub fn update(&mut self, changed: &[SourceFile], config: &SiteConfig) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
         for src in changed {
             let Some(old) = self.entries.get(&src.path.rel) else {
                 continue;
             };
             let kind = old.doc.kind;
             let hash = content_hash(&src.text);
-            let parsed = front_matter::split(&src.text)
-                .map_err(|(offset, msg)| {
-                    Diagnostic::error(msg).at(LineIndex::new(&src.text).locate(
-                        &src.path.display_path(),
-                        &src.text,
-                        offset,
-                    ))
-                })
-                .and_then(|split| {
-                    let mut warnings = Vec::new();
-                    let front = front_matter::parse(src, &split, unknown, &mut warnings)?;
-                    let mut doc = document(src, front, split.body_offset, kind, config)?;
-                    doc.hash = hash;
-                    Ok((split.body_offset, warnings, doc))
-                });
-            match parsed {
-                Ok((body_offset, warnings, doc)) => {
-                    let entry = CacheEntry {
+            let parsed = read_front(src, config.front_matter.unknown_keys).and_then(
+                |(front, body_offset, warnings)| {
+                    let doc = document(src, hash, front, body_offset, kind, config)?;
+                    Ok(CacheEntry {
                         hash,
                         body_offset,
                         warnings,
                         doc: Arc::new(doc),
-                    };
+                    })
+                },
+            );
+            match parsed {
+                Ok(entry) => {
                     self.entries.insert(src.path.rel.clone(), entry);
                 }
-                Err(d) => diags.push(d),
+                Err(d) => errors.push(d),
             }
         }
+        errors
+    }
+
+    /// Every document in LOAD's order, with the warnings each had.
+    pub fn in_order(&self, diags: &mut Diagnostics) -> Vec<Arc<Document>> {
         let mut docs = Vec::with_capacity(self.order.len());
         for rel in &self.order {
             if let Some(e) = self.entries.get(rel) {
@@ -254,9 +250,19 @@ impl ParseCache {
         docs
     }
 
+    /// Whether this source parsed without warnings.
+    pub fn is_clean(&self, rel: &str) -> bool {
+        self.entries.get(rel).is_some_and(|e| e.warnings.is_empty())
+    }
+
     /// Whether the cache holds this source (it parsed at the last full parse).
     pub fn has(&self, rel: &str) -> bool {
         self.entries.contains_key(rel)
+    }
+
+    /// The document parsed last from this source.
+    pub fn get(&self, rel: &str) -> Option<&Arc<Document>> {
+        self.entries.get(rel).map(|e| &e.doc)
     }
 }
 
@@ -295,6 +301,7 @@ pub fn section_kinds<'a>(
 
 fn document(
     src: &SourceFile,
+    hash: u64,
     front: FrontMatter,
     body_offset: usize,
     kind: Kind,
@@ -356,7 +363,7 @@ fn document(
         prerequisites,
         links,
         title,
-        hash: 0,
+        hash,
     })
 }
 
