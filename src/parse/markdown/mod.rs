@@ -447,17 +447,6 @@ impl<'a> Renderer<'a> {
                 dest_url,
                 title,
                 id,
-            }) if internal_link(&dest_url).is_none() => Some(Event::Start(Tag::Link {
-                link_type,
-                dest_url: self.beside_file(dest_url),
-                title,
-                id,
-            })),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
             }) => {
                 let dest_url = self.link(dest_url, range.start);
                 Some(Event::Start(Tag::Link {
@@ -474,10 +463,8 @@ impl<'a> Renderer<'a> {
     /// A relative URL of a file beside the source (`pic.png`), from the page's own URL.
     fn beside_file(&self, dest: CowStr<'a>) -> CowStr<'a> {
         let first = dest.split('/').next().unwrap_or("");
-        let relative = !(dest.is_empty()
-            || dest.starts_with(['/', '#', '?'])
-            || first.contains(':')
-            || dest.starts_with("@/"));
+        let relative =
+            !(dest.is_empty() || dest.starts_with(['/', '#', '?']) || first.contains(':'));
         if self.opts.nested && relative {
             format!("../{dest}").into()
         } else {
@@ -485,9 +472,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// A link's URL: a placeholder for a page of the site, else a file's URL.
     fn link(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
         let Some(placeholder) = internal_link(&dest) else {
-            return dest;
+            return self.beside_file(dest);
         };
         let n = self.opts.first_link + self.result.links.len();
         self.result.links.push(RawLink {
