@@ -135,10 +135,7 @@ impl Fingerprints {
                 .routes
                 .iter()
                 .filter(|r| r.in_sitemap())
-                .map(|r| match r.kind {
-                    RouteKind::Page(p) => (&r.url, site.page(p).last_changed()),
-                    _ => (&r.url, None),
-                })
+                .map(|r| (&r.url, site.lastmod(r)))
                 .collect::<Vec<_>>(),
         );
         Fingerprints {

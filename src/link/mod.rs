@@ -114,6 +114,8 @@ pub struct Alias {
     pub to: String,
     /// The page that claims it, for messages.
     pub source: String,
+    /// Where the alias is written.
+    pub at: crate::diagnostic::Location,
 }
 
 /// The whole site, linked and checked.
@@ -205,6 +207,16 @@ pub struct Input {
 /// `/events/2026/meetup/` → `/events/2026/meetup.ics`.
 pub fn ics_path(url: &str) -> String {
     format!("{}.ics", url.trim_end_matches('/'))
+}
+
+impl Section {
+    /// The file that makes it, as messages name it: its `_index.md`, else its folder.
+    pub fn source(&self) -> String {
+        self.index.as_ref().map_or_else(
+            || format!("content/{}", self.dir),
+            |d| d.source.display_path(),
+        )
+    }
 }
 
 impl Site {
@@ -352,9 +364,9 @@ impl Site {
     }
 
     /// The `<lastmod>` of a route in the sitemap.
-    pub fn lastmod(&self, route: &Route) -> Option<String> {
+    pub fn lastmod(&self, route: &Route) -> Option<When> {
         match route.kind {
-            RouteKind::Page(p) => self.page(p).last_changed().map(|w| w.rfc3339()),
+            RouteKind::Page(p) => self.page(p).last_changed(),
             _ => None,
         }
     }

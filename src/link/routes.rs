@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use super::deps::Dep;
 use super::{PageId, SectionId, Site, TermId};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::output::{Content, url_to_file};
 use crate::parse::Kind;
 
@@ -160,6 +160,33 @@ pub struct Route {
     pub kind: RouteKind,
     /// Who claims the path, as messages name it.
     pub source: String,
+    /// Where that claim is written, when it is written in a file.
+    pub at: Option<Location>,
+}
+
+/// Who claims a path: a label for messages and, for a claim written in a
+/// file, where.
+pub(super) struct Claim {
+    label: String,
+    at: Option<Location>,
+}
+
+impl Claim {
+    /// A claim made by almanac itself.
+    fn generated(what: &str) -> Claim {
+        Claim {
+            label: format!("the generated {what}"),
+            at: None,
+        }
+    }
+
+    /// A claim by a file, or a key in it.
+    pub(super) fn file(label: String, at: Location) -> Claim {
+        Claim {
+            label,
+            at: Some(at),
+        }
+    }
 }
 
 impl Route {
@@ -259,40 +286,43 @@ impl RouteTable {
         self.by_path.get(path).map(|&i| &self.routes[i])
     }
 
-    /// Claims `url` for `kind`; a second claim on one path is an error
-    /// naming both sources, unless `replaceable` says the newer may win.
-    fn claim(&mut self, url: String, kind: RouteKind, source: String, diags: &mut Diagnostics) {
+    /// Claims `url` for `kind`; a second claim on one path is an error naming both.
+    fn claim(&mut self, url: String, kind: RouteKind, by: Claim, diags: &mut Diagnostics) {
         let path = url_to_file(&url);
-        self.claim_path(path, url, kind, source, diags, |_, _| false);
+        self.claim_path(path, url, kind, by, diags, |_| false);
     }
 
+    /// Claims an output path; when it is taken, `replaceable` says whether
+    /// the route there yields to this one.
     fn claim_path(
         &mut self,
         path: String,
         url: String,
         kind: RouteKind,
-        source: String,
+        by: Claim,
         diags: &mut Diagnostics,
-        replaceable: impl Fn(&Route, &RouteKind) -> bool,
+        replaceable: impl Fn(&Route) -> bool,
     ) {
         let route = Route {
             path: path.clone(),
             url,
             kind,
-            source,
+            source: by.label,
+            at: by.at,
         };
         match self.by_path.get(&path) {
-            Some(&i) if replaceable(&self.routes[i], &route.kind) => self.routes[i] = route,
+            Some(&i) if replaceable(&self.routes[i]) => self.routes[i] = route,
             Some(&i) => {
                 let first = &self.routes[i];
-                diags.push(
-                    Diagnostic::error(format!(
-                        "{} and {} both make the URL {}",
-                        first.source, route.source, route.url
-                    ))
-                    .in_file(file_of(&route.source))
-                    .help("rename or remove one of them, or give one a different `slug`"),
-                );
+                let mut d = Diagnostic::error(format!(
+                    "{} and {} both make the URL {}",
+                    first.source, route.source, route.url
+                ))
+                .help("rename or remove one of them, or give one a different `slug`");
+                if let Some(at) = route.at.as_ref().or(first.at.as_ref()) {
+                    d = d.at(at.clone());
+                }
+                diags.push(d);
             }
             None => {
                 self.by_path.insert(path, self.routes.len());
@@ -307,11 +337,6 @@ impl RouteTable {
     }
 }
 
-/// The file a source label names, for locating a message; generated routes have none.
-fn file_of(source: &str) -> &str {
-    source.split(" (").next().unwrap_or(source)
-}
-
 /// Builds the route table of a linked site. Pages and sections claim
 /// first, then generated lists and feeds, aliases, and static files last.
 pub(super) fn table(site: &Site, diags: &mut Diagnostics) -> RouteTable {
@@ -324,10 +349,7 @@ pub(super) fn table(site: &Site, diags: &mut Diagnostics) -> RouteTable {
             .as_ref()
             .and_then(|d| d.front.paginate_by)
             .unwrap_or(paginate);
-        let source = s
-            .index
-            .as_ref()
-            .map_or_else(|| format!("content/{}", s.dir), |d| d.source.display_path());
+        let source = s.source();
         for pager in Pager::split(site.listing(id).len(), per_page) {
             let url = Pager::url_of(&s.url, pager.number);
             let label = if pager.number == 1 {
@@ -335,12 +357,21 @@ pub(super) fn table(site: &Site, diags: &mut Diagnostics) -> RouteTable {
             } else {
                 format!("{source} (page {} of its listing)", pager.number)
             };
-            t.claim(url, RouteKind::Section { id, pager }, label, diags);
+            let by = match &s.index {
+                // Page 2 and on exist because of `paginate_by`.
+                Some(d) if pager.number > 1 => {
+                    Claim::file(label, d.front.locate(&source, "paginate_by"))
+                }
+                Some(d) => Claim::file(label, d.front.locate(&source, "")),
+                None => Claim { label, at: None },
+            };
+            t.claim(url, RouteKind::Section { id, pager }, by, diags);
         }
     }
     for (i, p) in site.pages.iter().enumerate() {
         let src = p.doc.source.display_path();
-        t.claim(p.url.clone(), RouteKind::Page(PageId(i)), src, diags);
+        let by = Claim::file(src.clone(), p.doc.front.locate(&src, "slug"));
+        t.claim(p.url.clone(), RouteKind::Page(PageId(i)), by, diags);
     }
     for (i, s) in site.sections.iter().enumerate() {
         for year in site.archive_years(SectionId(i)) {
@@ -351,43 +382,45 @@ pub(super) fn table(site: &Site, diags: &mut Diagnostics) -> RouteTable {
                     section: SectionId(i),
                     year,
                 };
-                t.claim(url, kind, format!("the {year} archive of {}", s.url), diags);
+                let by = Claim::generated(&format!("{year} archive of {}", s.url));
+                t.claim(url, kind, by, diags);
             }
         }
     }
     generated(site, &mut t, diags);
     for a in &site.aliases {
         let kind = RouteKind::Alias { to: a.to.clone() };
-        t.claim(a.from.clone(), kind, a.source.clone(), diags);
+        let by = Claim::file(a.source.clone(), a.at.clone());
+        t.claim(a.from.clone(), kind, by, diags);
     }
     for (i, f) in site.statics.iter().enumerate() {
         let layer = f.layer;
-        let replaceable = move |old: &Route, _: &RouteKind| match &old.kind {
+        let replaceable = move |old: &Route| match &old.kind {
             RouteKind::Static(j) => site.statics[*j].layer < layer,
             RouteKind::Highlight { .. } => layer == Layer::Site,
             _ => false,
         };
         let url = format!("/{}", f.out);
         let kind = RouteKind::Static(i);
-        t.claim_path(
-            f.out.clone(),
-            url,
-            kind,
-            f.source.clone(),
-            diags,
-            replaceable,
-        );
+        let by = Claim {
+            label: f.source.clone(),
+            at: (f.layer != Layer::Builtin).then(|| Location {
+                path: f.source.clone(),
+                line: 1,
+                col: 1,
+            }),
+        };
+        t.claim_path(f.out.clone(), url, kind, by, diags, replaceable);
     }
     t
 }
 
 /// Tags, feeds, calendars and the site's own files.
 fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
-    let made = |what: &str| format!("the generated {what}");
     t.claim(
         "/tags/".into(),
         RouteKind::TagIndex,
-        made("tags index"),
+        Claim::generated("tags index"),
         diags,
     );
     for (i, term) in site.tags.iter().enumerate() {
@@ -401,22 +434,22 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
             t.claim(
                 url,
                 kind,
-                made(&format!("page of tag {}", term.name)),
+                Claim::generated(&format!("page of tag {}", term.name)),
                 diags,
             );
         }
         let feed = format!("{}atom.xml", term.url);
-        let label = made(&format!("feed of tag {}", term.name));
+        let label = Claim::generated(&format!("feed of tag {}", term.name));
         t.claim(feed, RouteKind::TagFeed(term_id), label, diags);
     }
     t.claim(
         "/atom.xml".into(),
         RouteKind::SiteFeed,
-        made("site feed"),
+        Claim::generated("site feed"),
         diags,
     );
     if site.pages.iter().any(|p| p.doc.kind == Kind::Rules) {
-        let label = made("rule changes feed");
+        let label = Claim::generated("rule changes feed");
         t.claim(
             "/rules/changes.xml".into(),
             RouteKind::RuleChanges,
@@ -429,33 +462,35 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
         any_event = true;
         let page = site.page(p);
         let url = super::ics_path(&page.url);
-        let label = format!("{} (its calendar file)", page.doc.source.display_path());
-        t.claim(url, RouteKind::EventCalendar(p), label, diags);
+        let src = page.doc.source.display_path();
+        let label = format!("{src} (its calendar file)");
+        let by = Claim::file(label, page.doc.front.locate(&src, "slug"));
+        t.claim(url, RouteKind::EventCalendar(p), by, diags);
     }
     if any_event {
-        let label = made("events calendar");
+        let label = Claim::generated("events calendar");
         t.claim("/events.ics".into(), RouteKind::SiteCalendar, label, diags);
     }
     t.claim(
         "/404.html".into(),
         RouteKind::NotFound,
-        made("404 page"),
+        Claim::generated("404 page"),
         diags,
     );
     t.claim(
         "/sitemap.xml".into(),
         RouteKind::Sitemap,
-        made("sitemap"),
+        Claim::generated("sitemap"),
         diags,
     );
     t.claim(
         "/robots.txt".into(),
         RouteKind::Robots,
-        made("robots.txt"),
+        Claim::generated("robots.txt"),
         diags,
     );
     for (name, dark) in [("highlight-light.css", false), ("highlight-dark.css", true)] {
-        let label = made(&format!("stylesheet {name}"));
+        let label = Claim::generated(&format!("stylesheet {name}"));
         t.claim(
             format!("/{name}"),
             RouteKind::Highlight { dark },

@@ -223,6 +223,7 @@ fn aliases(pages: &[Page], diags: &mut Diagnostics) -> Vec<Alias> {
                 from,
                 to: page.url.clone(),
                 source: format!("{path} (alias `{alias}`)"),
+                at: page.doc.front.locate(&path, "aliases"),
             });
         }
     }

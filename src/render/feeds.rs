@@ -201,7 +201,10 @@ pub fn sitemap(site: &Site) -> String {
         out.push_str(&escape(&site.config.permalink(&route.url)));
         out.push_str("</loc>\n");
         if let Some(l) = site.lastmod(route) {
-            out.push_str(&format!("    <lastmod>{}</lastmod>\n", escape(&l)));
+            out.push_str(&format!(
+                "    <lastmod>{}</lastmod>\n",
+                escape(&l.rfc3339())
+            ));
         }
         out.push_str("  </url>\n");
     }

@@ -178,10 +178,7 @@ fn render_section(
         None if s.kind == Kind::Event => "events.html".to_string(),
         None => "section.html".to_string(),
     };
-    let what = s
-        .index
-        .as_ref()
-        .map_or_else(|| format!("content/{}", s.dir), |d| d.source.display_path());
+    let what = s.source();
     let mut ctx = context("section", &view, &view.url);
     if id.0 == 0 {
         // Only the home page shows the site-wide lists; no other page depends on them.
