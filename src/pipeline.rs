@@ -160,7 +160,7 @@ fn rules_history(
         .filter(|d| d.kind == parse::Kind::Rules && !d.source.is_section_index())
         .map(|d| d.source.rel.clone())
         .collect();
-    load::git::revisions(&config.root, &rules, cache)
+    load::git::revisions(&config.root, &rules, parse::markdown::rule_texts, cache)
 }
 
 /// Static files of every layer: the built-in theme, a theme folder, the site.

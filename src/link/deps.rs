@@ -83,7 +83,11 @@ impl Fingerprints {
         let history = site
             .pages
             .iter()
-            .map(|p| hash_of((&p.doc.source.rel, p.doc.hash, &p.history)))
+            .map(|p| {
+                // A commit names the file's text in it.
+                let commits: Vec<&str> = p.history.iter().map(|r| r.commit.as_str()).collect();
+                hash_of((&p.doc.source.rel, p.doc.hash, commits))
+            })
             .collect();
         let counts = site.descendant_counts();
         let sections: Vec<u64> = site

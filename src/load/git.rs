@@ -21,9 +21,13 @@ pub struct Revision {
     pub date: When,
     /// The commit's subject line.
     pub subject: String,
-    /// The file's text in that commit.
-    pub text: Arc<str>,
+    /// The rule texts of the file in that commit.
+    pub rules: Vec<String>,
 }
+
+/// What a revision keeps of the file's text (its rules), worked out once
+/// per revision and cached with it.
+pub type Digest = fn(&str) -> Vec<String>;
 
 /// Revisions per file (path under `content/`), oldest first.
 pub type Revisions = HashMap<String, Arc<[Revision]>>;
@@ -50,7 +54,12 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
 
 /// The revisions of `files` (paths under `content/`), from the cache when
 /// `HEAD` has not moved.
-pub fn revisions(root: &Path, files: &[String], cache: &mut HistoryCache) -> Revisions {
+pub fn revisions(
+    root: &Path,
+    files: &[String],
+    digest: Digest,
+    cache: &mut HistoryCache,
+) -> Revisions {
     if files.is_empty() {
         return Revisions::new();
     }
@@ -59,7 +68,7 @@ pub fn revisions(root: &Path, files: &[String], cache: &mut HistoryCache) -> Rev
     };
     let key = (head.trim().to_string(), files.to_vec());
     if cache.key.as_ref() != Some(&key) {
-        cache.revisions = read(root, files).unwrap_or_default();
+        cache.revisions = read(root, files, digest).unwrap_or_default();
         cache.key = Some(key);
     }
     cache.revisions.clone()
@@ -115,7 +124,7 @@ fn log(root: &Path) -> Option<Vec<Commit>> {
     Some(commits)
 }
 
-fn read(root: &Path, files: &[String]) -> Option<Revisions> {
+fn read(root: &Path, files: &[String], digest: Digest) -> Option<Revisions> {
     let commits = log(root)?;
     // Newest first, following each file back through renames.
     let mut wanted: Vec<(String, usize, String)> = Vec::new();
@@ -151,7 +160,7 @@ fn read(root: &Path, files: &[String]) -> Option<Revisions> {
             commit: c.id.clone(),
             date: c.date,
             subject: c.subject.clone(),
-            text: text.into(),
+            rules: digest(&text),
         });
     }
     Some(

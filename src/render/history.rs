@@ -7,8 +7,6 @@ use serde::Serialize;
 use super::view::{DateView, HistoryView};
 use crate::link::Page;
 use crate::load::Revision;
-use crate::parse::markdown::{self, MarkdownOptions};
-use crate::parse::{Kind, front_matter};
 
 /// How one rule changed between two revisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,14 +90,10 @@ pub fn of_page(page: &Page) -> Vec<HistoryView> {
 /// rules were adopted) unless the page declares its own history.
 fn git_history(revisions: &[Revision], declared: bool) -> Vec<HistoryView> {
     let mut out = Vec::with_capacity(revisions.len());
-    let mut previous: Option<Vec<String>> = None;
+    let mut previous: Option<&[String]> = None;
     for rev in revisions {
-        let rules = rules_of(&rev.text);
         // The first revision adds every rule; listing them all says nothing.
-        let changes = previous
-            .as_deref()
-            .map(|p| diff(p, &rules))
-            .unwrap_or_default();
+        let changes = previous.map(|p| diff(p, &rev.rules)).unwrap_or_default();
         // A revision that changed no rule (a typo in the intro, front matter) is not a rule change.
         let keep = if previous.is_none() {
             !declared
@@ -116,27 +110,9 @@ fn git_history(revisions: &[Revision], declared: bool) -> Vec<HistoryView> {
                 source: "git",
             });
         }
-        previous = Some(rules);
+        previous = Some(&rev.rules);
     }
     out
-}
-
-/// The rule texts of one revision of a rules file.
-fn rules_of(text: &str) -> Vec<String> {
-    let body = front_matter::split(text).map_or(text, |s| s.body);
-    let opts = MarkdownOptions {
-        raw_html: crate::config::RawHtml::Escape,
-        highlight: false,
-        kind: Kind::Rules,
-        take_title: false,
-        first_link: 0,
-        nested: false,
-    };
-    markdown::render(body, &opts)
-        .rules
-        .into_iter()
-        .map(|r| r.text)
-        .collect()
 }
 
 /// Rules added, removed and reworded between two lists of rule texts.

@@ -124,6 +124,24 @@ impl Rendered {
     }
 }
 
+/// The rule texts of a rules file (front matter and all), as numbered on its page.
+pub fn rule_texts(text: &str) -> Vec<String> {
+    let body = super::front_matter::split(text).map_or(text, |s| s.body);
+    let opts = MarkdownOptions {
+        raw_html: RawHtml::Escape,
+        highlight: false,
+        kind: Kind::Rules,
+        take_title: false,
+        first_link: 0,
+        nested: false,
+    };
+    render(body, &opts)
+        .rules
+        .into_iter()
+        .map(|r| r.text)
+        .collect()
+}
+
 /// Renders a Markdown body.
 pub fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
     let mut r = Renderer::new(opts);
