@@ -128,11 +128,11 @@ impl Fingerprints {
                 .map(|t| (&t.name, &t.slug, t.pages.len()))
                 .collect::<Vec<_>>(),
         );
-        let lists = hash_of(
-            site.home_lists()
-                .map(|p| summaries[p.0])
-                .collect::<Vec<_>>(),
-        );
+        let lists = hash_of({
+            let lists = site.home_lists();
+            let ids = lists.recent.iter().chain(&lists.upcoming);
+            ids.map(|p| summaries[p.0]).collect::<Vec<_>>()
+        });
         let latest = hash_of(site.latest());
         let sitemap = hash_of(
             site.routes

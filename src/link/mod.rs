@@ -204,6 +204,14 @@ pub struct Input {
     pub history: std::collections::HashMap<String, Arc<[crate::load::Revision]>>,
 }
 
+/// What the home page lists besides its sections.
+pub struct HomeLists {
+    /// The most recently changed pages, newest first.
+    pub recent: Vec<PageId>,
+    /// The next events, soonest first.
+    pub upcoming: Vec<PageId>,
+}
+
 /// `/events/2026/meetup/` → `/events/2026/meetup.ics`.
 pub fn ics_path(url: &str) -> String {
     format!("{}.ics", url.trim_end_matches('/'))
@@ -347,11 +355,14 @@ impl Site {
     }
 
     /// The pages the home page lists: recently changed and upcoming events.
-    pub fn home_lists(&self) -> impl Iterator<Item = PageId> {
-        let (upcoming, _) = self.split_events(&self.events().collect::<Vec<_>>());
-        let mut ids = self.newest(8);
-        ids.extend(upcoming.into_iter().take(5));
-        ids.into_iter()
+    /// Both lists hold the page ids in the order they are shown.
+    pub fn home_lists(&self) -> HomeLists {
+        let (mut upcoming, _) = self.split_events(&self.events().collect::<Vec<_>>());
+        upcoming.truncate(5);
+        HomeLists {
+            recent: self.newest(8),
+            upcoming,
+        }
     }
 
     /// The newest date of any page, for things that have no date of their own.

@@ -171,14 +171,9 @@ impl<'a> Views<'a> {
             });
             tags.truncate(24);
             popular_tags = tags.into_iter().map(|t| self.term(t)).collect();
-            recent = site
-                .newest(8)
-                .into_iter()
-                .map(|p| self.summary(p))
-                .collect();
-            let events: Vec<PageId> = site.events().collect();
-            upcoming = self.events(&events).upcoming;
-            upcoming.truncate(5);
+            let lists = site.home_lists();
+            recent = lists.recent.iter().map(|p| self.summary(*p)).collect();
+            upcoming = lists.upcoming.iter().map(|p| self.summary(*p)).collect();
         }
         SiteView {
             title: &site.config.title,
