@@ -173,11 +173,7 @@ fn statics(theme: &Theme, assets: Vec<load::Asset>) -> Vec<StaticFile> {
     });
     let themed = theme.static_files.iter().map(|a| StaticFile {
         out: a.out.clone(),
-        source: format!(
-            "themes/{}/static/{}",
-            theme.name.as_deref().unwrap_or_default(),
-            a.out
-        ),
+        source: a.source.clone(),
         layer: Layer::Theme,
         content: Content::Copy(a.path.clone()),
     });

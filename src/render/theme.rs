@@ -55,7 +55,7 @@ impl Theme {
                 &format!("{name}/"),
             )?);
             prefixes.push(format!("{name}/"));
-            static_files = read_assets(&dir.join("static"))?;
+            static_files = read_assets(&dir.join("static"), &format!("themes/{name}/static/"))?;
         }
         prefixes.push("default/".to_string());
         for file in embedded_files(&DEFAULT_THEME) {
@@ -125,14 +125,15 @@ fn embedded_files(
 
 fn read_dir_templates(dir: &Path, prefix: &str) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for asset in read_assets(dir)? {
+    for asset in read_assets(dir, "")? {
         let text = std::fs::read_to_string(&asset.path).map_err(|e| Error::io(&asset.path, e))?;
         out.push((format!("{prefix}{}", asset.out), text));
     }
     Ok(out)
 }
 
-fn read_assets(dir: &Path) -> Result<Vec<Asset>> {
+/// Every file under `dir`; `label` prefixes its path in messages.
+fn read_assets(dir: &Path, label: &str) -> Result<Vec<Asset>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
@@ -144,7 +145,7 @@ fn read_assets(dir: &Path) -> Result<Vec<Asset>> {
         {
             let rel = crate::load::rel_path(dir, entry.path());
             out.push(Asset {
-                source: entry.path().display().to_string(),
+                source: format!("{label}{rel}"),
                 out: rel,
                 path: entry.into_path(),
             });
