@@ -304,48 +304,42 @@ fn pages_in_year_folders_are_events_without_any_index_file() {
 /// Every pair of sources that would write one file is an error naming both.
 #[test]
 fn every_url_has_one_owner() {
-    let cases: [(&str, &str, &str, &str); 5] = [
+    let page = |title: &str, more: &str| format!("+++\ntitle = \"{title}\"\n{more}+++\n");
+    let cases: [(&[(&str, String)], &str); 5] = [
         (
-            "content/tags/_index.md",
-            "+++\ntitle = \"Tags\"\n+++\n",
-            "content/tags/_index.md and the generated tags index both make the URL /tags/",
-            "",
+            &[("content/tags/_index.md", page("Tags", ""))],
+            "content/tags/_index.md and the generated tags index both make the URL /tags/\n  --> content/tags/_index.md",
         ),
         (
-            "static/index.html",
-            "<p>mine</p>",
-            "content/_index.md and static/index.html both make the URL /index.html",
-            "",
+            &[("static/index.html", "<p>mine</p>".into())],
+            "content/_index.md and static/index.html both make the URL /index.html\n  --> static/index.html",
         ),
         (
-            "content/foo/index.html",
-            "<p>mine</p>",
+            &[
+                ("content/foo.md", page("Foo", "")),
+                ("content/foo/index.html", "<p>mine</p>".into()),
+            ],
             "content/foo.md and content/foo/index.html both make the URL /foo/index.html",
-            "content/foo.md",
         ),
         (
-            "content/b.md",
-            "+++\ntitle = \"B\"\naliases = [\"/old/\"]\n+++\n",
-            "content/a.md (alias `old`) and content/b.md (alias `/old/`) both make the URL /old/",
-            "content/a.md",
+            &[
+                ("content/a.md", page("A", "aliases = [\"old\"]\n")),
+                ("content/b.md", page("B", "aliases = [\"/old/\"]\n")),
+            ],
+            "content/a.md (alias `old`) and content/b.md (alias `/old/`) both make the URL /old/\n  --> content/b.md:3:1",
         ),
         (
-            "content/guides.md",
-            "+++\ntitle = \"G\"\nslug = \"notes\"\n+++\n",
-            "content/notes/_index.md and content/guides.md both make the URL /notes/",
-            "content/notes/_index.md",
+            &[
+                ("content/notes/_index.md", page("Notes", "")),
+                ("content/guides.md", page("G", "slug = \"notes\"\n")),
+            ],
+            "content/notes/_index.md and content/guides.md both make the URL /notes/\n  --> content/guides.md:3:1",
         ),
     ];
-    for (file, text, message, other) in cases {
-        let mut t = SiteTest::minimal().file(file, text);
-        match other {
-            "content/foo.md" => t = t.file(other, "+++\ntitle = \"Foo\"\n+++\n"),
-            "content/a.md" => {
-                t = t.file(other, "+++\ntitle = \"A\"\naliases = [\"old\"]\n+++\n");
-            }
-            "content/notes/_index.md" => t = t.file(other, "+++\ntitle = \"Notes\"\n+++\n"),
-            _ => {}
-        }
+    for (files, message) in cases {
+        let t = files
+            .iter()
+            .fold(SiteTest::minimal(), |t, (path, text)| t.file(path, text));
         t.build()
             .failure(1)
             .stderr_has(&format!("error: {message}"));

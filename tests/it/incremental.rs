@@ -259,23 +259,12 @@ fn a_git_commit_updates_rules_history() {
         "almanac.toml",
         "title = \"Kinds\"\nbase_url = \"https://kinds.example\"\n[rules]\nhistory_from_git = true\n",
     );
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
-            .args(args)
-            .current_dir(&t.root)
-            .env("GIT_AUTHOR_DATE", "2026-01-05T10:00:00+08:00")
-            .env("GIT_COMMITTER_DATE", "2026-01-05T10:00:00+08:00")
-            .output()
-            .expect("git");
-        assert!(out.status.success(), "git {args:?}");
-    };
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "Adopt house rules"]);
+    t.git(&["init", "-q"]);
+    t.git(&["add", "."]);
+    t.git(&["commit", "-q", "-m", "Adopt house rules"]);
     let n = rebuild_of(&t, |t| {
         t.replace("content/rules/house-rules.md", "1. ", "1. Always ");
-        git(&["commit", "-q", "-am", "Reword rule 1"]);
+        t.git(&["commit", "-q", "-am", "Reword rule 1"]);
     });
     assert!(
         n.contains(&"rules/house-rules/index.html".to_string()),

@@ -119,31 +119,19 @@ fn rule_changes_feed() {
 fn rules_history_from_git_shows_what_changed() {
     let t = SiteTest::fixture("kinds");
     t.write("almanac.toml", "title = \"Kinds\"\nbase_url = \"https://kinds.example\"\n[rules]\nhistory_from_git = true\n");
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
-            .args(args)
-            .current_dir(&t.root)
-            .env("GIT_AUTHOR_DATE", "2026-01-05T10:00:00+08:00")
-            .env("GIT_COMMITTER_DATE", "2026-01-05T10:00:00+08:00")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        assert!(ok, "git {args:?}");
-    };
     // Without a repository the option is harmless.
     t.build().success();
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "Adopt house rules"]);
+    t.git(&["init", "-q"]);
+    t.git(&["add", "."]);
+    t.git(&["commit", "-q", "-m", "Adopt house rules"]);
     let rules = "+++\ntitle = \"House rules\"\n+++\n1. Be kind to everyone.\n2. No spam.\n3. Clean up after yourself.\n4. Leave by ten.\n";
     t.write("content/rules/house-rules.md", rules);
-    git(&["commit", "-q", "-am", "Reword rule 1, add rule 4"]);
+    t.git(&["commit", "-q", "-am", "Reword rule 1, add rule 4"]);
     t.write(
         "content/rules/house-rules.md",
         &rules.replace("+++\n1.", "+++\nFor every space we use.\n\n1."),
     );
-    git(&["commit", "-q", "-am", "Add an intro line"]);
+    t.git(&["commit", "-q", "-am", "Add an intro line"]);
     t.build().success();
     let page = t.out("rules/house-rules/index.html");
     assert!(

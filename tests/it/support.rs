@@ -120,6 +120,25 @@ impl SiteTest {
         std::fs::write(path, old + text).expect("write");
     }
 
+    /// Runs git in the site folder as a fixed author at a fixed date;
+    /// a failing git command fails the test.
+    #[track_caller]
+    pub fn git(&self, args: &[&str]) {
+        let out = Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(&self.root)
+            .env("GIT_AUTHOR_DATE", "2026-01-05T10:00:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2026-01-05T10:00:00+08:00")
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Runs `almanac <args> --root <root>` in the site's parent folder.
     pub fn run(&self, args: &[&str]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_almanac"))
