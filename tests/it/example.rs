@@ -45,3 +45,25 @@ fn example_site_builds_cleanly() {
     assert!(!t.has("about/roadmap/index.html"), "drafts stay out");
     assert!(t.has("guides/welcome/index.html"), "aliases redirect");
 }
+
+#[test]
+fn the_events_listing_is_paginated_with_upcoming_events_first() {
+    let t = SiteTest::example();
+    t.build().success();
+    let first = main_of(&t.out("events/index.html")).to_string();
+    let second = main_of(&t.out("events/page/2/index.html")).to_string();
+    assert!(first.contains("id=\"upcoming-heading\""));
+    assert!(
+        first.contains("rel=\"next\" href=\"/events/page/2/\""),
+        "{first}"
+    );
+    assert!(
+        !second.contains("id=\"upcoming-heading\""),
+        "page 2 holds past events only and does not claim there are none upcoming"
+    );
+    assert!(
+        second.contains("rel=\"prev\" href=\"/events/\""),
+        "{second}"
+    );
+    assert_eq!(first.matches("class=\"page-link\"").count(), 6);
+}
