@@ -194,16 +194,11 @@ impl Session {
             known.retain(|path, _| site.routes.get(path).is_some());
             map.retain(|path, _| site.routes.get(path).is_some());
         }
-        // Kept compressed: a big site's pages would otherwise double serve's memory.
-        let outputs: Vec<(String, Content)> = sink
-            .into_outputs()
-            .into_par_iter()
-            .map(|o| (o.path, o.content.packed()))
-            .collect();
+        let outputs = sink.into_outputs();
         let mut rendered = Vec::with_capacity(outputs.len());
-        for (path, content) in outputs {
-            rendered.push(path.clone());
-            map.insert(path, content);
+        for o in outputs {
+            rendered.push(o.path.clone());
+            map.insert(o.path, o.content);
         }
         rendered.sort();
         timings.mark("files");

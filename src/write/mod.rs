@@ -24,7 +24,9 @@ pub struct WriteReport {
     pub unchanged: usize,
 }
 
-/// Keeps outputs in memory (the dev server, and `check`, which discards them).
+/// Keeps outputs in memory, compressed as they arrive (the dev server): a
+/// big site's pages held uncompressed until the end of a render would
+/// double serve's memory.
 #[derive(Default)]
 pub struct MemorySink {
     outputs: Mutex<Vec<Output>>,
@@ -38,7 +40,9 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn put(&self, output: Output) -> Result<()> {
+    fn put(&self, mut output: Output) -> Result<()> {
+        // Packed on the rendering thread, before the lock.
+        output.content = output.content.packed();
         self.outputs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
