@@ -7,7 +7,7 @@ save polls the page over loopback until the new text is served. Prints the
 median and p95 per kind of edit, serve's resident memory against a full
 `almanac build`'s peak, and the time of that full build.
 
-Usage: bench/edits.py [--pages 10000] [--runs 10] [--work /tmp/almanac-bench]
+Usage: bench/edits.py [--pages 10000] [--runs 10] [--work /tmp/almanac-bench] [--binary PATH]
 """
 
 import argparse
@@ -64,10 +64,13 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--work", default="/tmp/almanac-bench")
     ap.add_argument("--port", type=int, default=18111)
+    ap.add_argument("--binary", help="an almanac binary to measure instead of this checkout's")
     args = ap.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
-    almanac = os.path.join(REPO, "target/release/almanac")
+    almanac = args.binary
+    if almanac is None:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+        almanac = os.path.join(REPO, "target/release/almanac")
     shared = os.environ.get("SHARED", os.path.join(REPO, "../shared/bench"))
     os.makedirs(args.work, exist_ok=True)
     pristine = os.path.join(args.work, f"corpus-{args.pages}")
