@@ -160,6 +160,15 @@ pub enum Error {
     /// The site configuration or a command-line value is wrong.
     #[error("{0}")]
     Config(Diagnostic),
+    /// Doing as asked would overwrite something almanac did not make: a
+    /// file `new` would write, a site `init` would write over, an output
+    /// folder no build made.
+    #[error("{0}")]
+    Refused(Diagnostic),
+    /// The system would not give what the command needs: a port to listen
+    /// on, file watching.
+    #[error("{0}")]
+    Unavailable(Diagnostic),
     /// The content has problems; all of them are listed.
     #[error("{}", render_all(.0))]
     Build(Vec<Diagnostic>),

@@ -26,6 +26,7 @@ pub mod init;
 pub mod link;
 pub mod load;
 pub mod output;
+pub mod packed;
 pub mod parse;
 pub mod pipeline;
 pub mod render;

@@ -117,7 +117,7 @@ pub fn site(
     timings.mark("load");
     let mut diags = Diagnostics::default();
     diags.extend(sources.problems.iter().cloned());
-    let docs = parse::documents(&sources.sources, &config, &mut caches.parse, &mut diags);
+    let docs = parse::documents(sources.sources, &config, &mut caches.parse, &mut diags);
     timings.mark("parse");
     let statics = statics(&theme, sources.assets);
     let site = relink(opts, config, now, docs, statics, caches, &mut diags);

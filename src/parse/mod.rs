@@ -83,8 +83,10 @@ fn content_hash(text: &str) -> u64 {
 }
 
 /// One source after its front matter is read, or found unchanged in the cache.
-struct Fronted<'a> {
-    src: &'a SourceFile,
+struct Fronted {
+    /// Its text is dropped as soon as the document is made: a big site's
+    /// sources and documents are never all in memory at once.
+    src: SourceFile,
     hash: u64,
     /// The `kind` its front matter sets.
     declared: Option<Kind>,
@@ -98,7 +100,7 @@ struct Fronted<'a> {
 /// Parses every source; all problems of all files are reported together.
 /// Unchanged files come from `cache`, which is then updated.
 pub fn documents(
-    sources: &[SourceFile],
+    sources: Vec<SourceFile>,
     config: &SiteConfig,
     cache: &mut ParseCache,
     diags: &mut Diagnostics,
@@ -111,8 +113,9 @@ pub fn documents(
         };
     }
     let unknown = config.front_matter.unknown_keys;
-    let fronts: Vec<Result<Fronted<'_>, Diagnostic>> = sources
-        .par_iter()
+    let order: Vec<String> = sources.iter().map(|s| s.path.rel.clone()).collect();
+    let fronts: Vec<Result<Fronted, Diagnostic>> = sources
+        .into_par_iter()
         .map(|src| {
             let hash = content_hash(&src.text);
             if let Some(e) = cache.entries.get(&src.path.rel).filter(|e| e.hash == hash) {
@@ -126,7 +129,7 @@ pub fn documents(
                     cached: Some(e.doc.clone()),
                 });
             }
-            let (front, body_offset, warnings) = read_front(src, unknown)?;
+            let (front, body_offset, warnings) = read_front(&src, unknown)?;
             Ok(Fronted {
                 src,
                 hash,
@@ -138,7 +141,7 @@ pub fn documents(
             })
         })
         .collect();
-    let mut parsed = Vec::with_capacity(sources.len());
+    let mut parsed = Vec::with_capacity(fronts.len());
     for f in fronts {
         match f {
             Ok(f) => {
@@ -149,17 +152,21 @@ pub fn documents(
         }
     }
     let kinds = section_kinds(parsed.iter().map(|f| (&f.src.path, f.declared)));
-    let results: Vec<Result<(Fronted<'_>, Arc<Document>), Diagnostic>> = parsed
+    let results: Vec<Result<(Fronted, Arc<Document>), Diagnostic>> = parsed
         .into_par_iter()
         .map(|mut f| {
             let kind = kinds.get(f.src.path.dir()).copied().unwrap_or(Kind::Page);
             let front = match (f.front.take(), f.cached.take()) {
-                (_, Some(doc)) if doc.kind == kind => return Ok((f, doc)),
+                (_, Some(doc)) if doc.kind == kind => {
+                    f.src.text = Arc::from("");
+                    return Ok((f, doc));
+                }
                 (Some(front), _) => front,
                 // Unchanged, but its section's kind changed: render it again.
                 (None, cached) => cached.map(|d| d.front.clone()).unwrap_or_default(),
             };
-            let doc = document(f.src, f.hash, front, f.body_offset, kind, config)?;
+            let doc = document(&f.src, f.hash, front, f.body_offset, kind, config)?;
+            f.src.text = Arc::from("");
             Ok((f, Arc::new(doc)))
         })
         .collect();
@@ -183,7 +190,7 @@ pub fn documents(
         }
     }
     cache.entries = entries;
-    cache.order = sources.iter().map(|s| s.path.rel.clone()).collect();
+    cache.order = order;
     docs
 }
 
@@ -338,7 +345,8 @@ fn document(
     for p in &front.prerequisites {
         opts.first_link = links.len();
         let r = markdown::render(p, &opts);
-        let html = r.html.trim();
+        let html = r.html.unpack();
+        let html = html.trim();
         let html = html
             .strip_prefix("<p>")
             .and_then(|h| h.strip_suffix("</p>"))

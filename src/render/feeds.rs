@@ -97,7 +97,7 @@ fn page_entry(site: &Site, page: &Page, full_content: bool) -> Entry {
         .last_changed()
         .map_or_else(|| latest(site), |w| w.instant());
     let content = full_content.then(|| {
-        let html = super::fill_links(&page.doc.body.html, &page.xrefs, &site.config);
+        let html = super::fill_links(&page.doc.body.html.unpack(), &page.xrefs, &site.config);
         Content {
             value: Some(super::absolute_links(&html, &site.config)),
             content_type: Some("html".into()),

@@ -140,7 +140,7 @@ fn context(key: &'static str, value: &impl Serialize, current_url: &str) -> tera
 
 fn render_page(site: &Site, theme: &Theme, views: &Views<'_>, id: PageId) -> Result<String> {
     let page = site.page(id);
-    let content = fill_links(&page.doc.body.html, &page.xrefs, &site.config);
+    let content = fill_links(&page.doc.body.html.unpack(), &page.xrefs, &site.config);
     let history = if page.doc.kind == Kind::Rules {
         history::of_page(page)
     } else {
@@ -169,7 +169,7 @@ fn render_section(
     let content = s
         .index
         .as_ref()
-        .map(|d| fill_links(&d.body.html, &s.xrefs, &site.config))
+        .map(|d| fill_links(&d.body.html.unpack(), &s.xrefs, &site.config))
         .unwrap_or_default();
     let view = views.section(id, content, pager);
     let template = match s.index.as_ref().and_then(|d| d.front.template.clone()) {

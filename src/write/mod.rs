@@ -7,6 +7,8 @@
 //! leaves the previous output exactly as it was. The dev server keeps
 //! outputs in a [`MemorySink`].
 
+mod manifest;
+
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -65,14 +67,21 @@ impl Sink for Discard {
 /// the output folder. Writing into it changes only the files that differ,
 /// and swapping it in deletes nothing, so rebuilding a big site does not
 /// pay for creating and deleting every file again. Until [`Staging::commit`]
-/// the output folder is not touched.
+/// the output folder is not touched. Which files already have their bytes
+/// is told by the folder's manifest, not by reading them back.
 pub struct Staging {
     out_dir: PathBuf,
     /// Says the output folder was made by a build, so the next may replace it.
     marker: PathBuf,
     dir: PathBuf,
     parked: PathBuf,
-    paths: Mutex<HashSet<String>>,
+    /// Manifests of the output folder and of the staging folder.
+    out_manifest: PathBuf,
+    next_manifest: PathBuf,
+    /// What the staging folder holds, when its manifest can be trusted.
+    known: Option<manifest::Files>,
+    /// Every file put so far.
+    written: Mutex<manifest::Files>,
     unchanged: AtomicUsize,
 }
 
@@ -94,7 +103,7 @@ impl Staging {
         let marker = cache.join(format!("{name}.built"));
         let occupied = std::fs::read_dir(out_dir).is_ok_and(|mut d| d.next().is_some());
         if occupied && !marker.exists() && !force {
-            return Err(Error::Config(
+            return Err(Error::Refused(
                 Diagnostic::error(format!(
                     "refusing to replace {}: it has files that no almanac build made",
                     out_dir.display()
@@ -114,12 +123,16 @@ impl Staging {
             let _ = std::fs::remove_file(&dir);
             std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
+        let next_manifest = cache.join(format!("{name}.next.manifest"));
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
             marker,
             parked: cache.join(format!("{name}.parked")),
+            known: manifest::read(&next_manifest, &dir),
+            out_manifest: cache.join(format!("{name}.manifest")),
+            next_manifest,
             dir,
-            paths: Mutex::new(HashSet::new()),
+            written: Mutex::new(manifest::Files::new()),
             unchanged: AtomicUsize::new(0),
         })
     }
@@ -127,12 +140,19 @@ impl Staging {
     /// Removes what no output wrote, then swaps the staging folder in as the
     /// output folder; the old output becomes the next staging folder.
     pub fn commit(self) -> Result<WriteReport> {
-        let paths = self.paths.into_inner().unwrap_or_else(|p| p.into_inner());
+        let written = self.written.into_inner().unwrap_or_else(|p| p.into_inner());
+        let paths: HashSet<&str> = written.keys().map(String::as_str).collect();
         remove_stale(&self.dir, &paths)?;
         swap(&self.dir, &self.out_dir, &self.parked)?;
+        // The old output is the staging folder now, and so is its manifest.
+        // A crash between these steps leaves a manifest naming the other
+        // folder, which the next build ignores.
+        let _ = std::fs::rename(&self.out_manifest, &self.next_manifest);
+        manifest::write(&self.out_manifest, &self.out_dir, &written)
+            .map_err(|e| Error::io(&self.out_manifest, e))?;
         std::fs::write(&self.marker, "").map_err(|e| Error::io(&self.marker, e))?;
         Ok(WriteReport {
-            files: paths.len(),
+            files: written.len(),
             unchanged: self.unchanged.load(Ordering::Relaxed),
         })
     }
@@ -141,13 +161,14 @@ impl Staging {
 impl Sink for Staging {
     fn put(&self, output: Output) -> Result<()> {
         check_path(&output.path)?;
-        self.paths
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(output.path.clone());
-        if write_one(&self.dir, &output)? {
+        let (entry, unchanged) = write_one(&self.dir, &output, self.known.as_ref())?;
+        if unchanged {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
+        self.written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(output.path, entry);
         Ok(())
     }
 }
@@ -166,15 +187,31 @@ fn check_path(path: &str) -> Result<()> {
 }
 
 /// Writes one output into `root` unless the file there already has its
-/// bytes; says whether it did not need to.
-fn write_one(root: &Path, output: &Output) -> Result<bool> {
+/// bytes, as `known` (the folder's manifest) says or, without one, as
+/// reading it back shows; returns its manifest entry and whether it did not
+/// need writing.
+fn write_one(
+    root: &Path,
+    output: &Output,
+    known: Option<&manifest::Files>,
+) -> Result<(manifest::Entry, bool)> {
     let path = root.join(&output.path);
     let bytes = output.content.read().map_err(|e| match &output.content {
         Content::Copy(src) => Error::io(src, e),
         _ => Error::io(&path, e),
     })?;
-    if same_bytes(&path, &bytes) {
-        return Ok(true);
+    let hash = manifest::hash(&bytes);
+    let meta = std::fs::symlink_metadata(&path).ok();
+    if let Some(meta) = &meta {
+        let same = match known {
+            Some(files) => files
+                .get(&output.path)
+                .is_some_and(|e| e.hash == hash && e.matches(meta)),
+            None => meta.is_file() && same_bytes(&path, meta, &bytes),
+        };
+        if same {
+            return Ok((manifest::Entry::new(hash, meta), true));
+        }
     }
     make_parent(root, &path)?;
     if path.is_dir() {
@@ -182,7 +219,8 @@ fn write_one(root: &Path, output: &Output) -> Result<bool> {
         std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
     }
     std::fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
-    Ok(false)
+    let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+    Ok((manifest::Entry::new(hash, &meta), false))
 }
 
 /// Creates the folders above `path`, removing files that stand where a folder must be.
@@ -203,24 +241,19 @@ fn make_parent(root: &Path, path: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            std::fs::read(path).is_ok_and(|old| old == bytes)
-        }
-        _ => false,
-    }
+fn same_bytes(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> bool {
+    meta.len() == bytes.len() as u64 && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Deletes every file under `dir` that is not one of `keep`, and the folders left empty.
-fn remove_stale(dir: &Path, keep: &HashSet<String>) -> Result<()> {
+fn remove_stale(dir: &Path, keep: &HashSet<&str>) -> Result<()> {
     let mut emptied: Vec<PathBuf> = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
         if entry.file_type().is_dir() {
             continue;
         }
-        if !keep.contains(&crate::load::rel_path(dir, entry.path())) {
+        if !keep.contains(crate::load::rel_path(dir, entry.path()).as_str()) {
             std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             emptied.extend(entry.path().parent().map(Path::to_path_buf));
         }
@@ -358,6 +391,53 @@ mod tests {
         );
         put_all(&out, &[("index.html", "best")]);
         assert_eq!(tree(&out), [("index.html".to_string(), "best".to_string())]);
+    }
+
+    #[test]
+    fn a_manifest_never_hides_a_changed_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let cache = tmp.path().join(".almanac-cache");
+        let files: &[(&str, &str)] = &[("index.html", "home"), ("a.txt", "aaaa")];
+        put_all(&out, files);
+        put_all(&out, files);
+        // The staging folder now holds the first build, as its manifest says.
+        assert_eq!(put_all(&out, files).unchanged, 2);
+        // Same length, other bytes, behind the manifest's back.
+        let edited = cache.join("public.next/a.txt");
+        std::fs::write(&edited, "bbbb").unwrap();
+        // As an edit made later would be (this test runs within one clock tick).
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&edited)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_eq!(put_all(&out, files).unchanged, 1);
+        assert_eq!(
+            tree(&out),
+            [
+                ("a.txt".into(), "aaaa".into()),
+                ("index.html".into(), "home".into())
+            ]
+        );
+        // A crash that left the output's manifest as the staging folder's:
+        // it names the other folder and is not trusted.
+        std::fs::write(cache.join("public.next/index.html"), "emoh").unwrap();
+        std::fs::copy(
+            cache.join("public.manifest"),
+            cache.join("public.next.manifest"),
+        )
+        .unwrap();
+        put_all(&out, files);
+        assert_eq!(
+            tree(&out),
+            [
+                ("a.txt".into(), "aaaa".into()),
+                ("index.html".into(), "home".into())
+            ]
+        );
     }
 
     #[test]

@@ -92,8 +92,9 @@ pub struct Rule {
 /// The result of rendering one body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// HTML with `almanac-xref:N` placeholders for internal links.
-    pub html: String,
+    /// HTML with `almanac-xref:N` placeholders for internal links, packed:
+    /// it is held from PARSE until its page is rendered.
+    pub html: crate::packed::PackedText,
     /// Headings, nested.
     pub toc: Vec<TocEntry>,
     /// Internal links; a placeholder's N indexes this list.
@@ -686,7 +687,7 @@ impl<'a> Renderer<'a> {
         if self.opts.raw_html == RawHtml::Sanitize {
             html = sanitize(&html);
         }
-        self.result.html = html;
+        self.result.html = crate::packed::PackedText::new(&html);
         self.result.questions.retain(|q| !q.question.is_empty());
         for q in &mut self.result.questions {
             q.answer = collapse_ws(&q.answer);

@@ -19,30 +19,54 @@ fn chinese_anchors_and_duplicates() {
         "## 冲突处理\n\n## 冲突处理\n\n## Hello World\n",
         &opts(Kind::Page),
     );
-    assert!(r.html.contains("<h2 id=\"冲突处理\">"), "{}", r.html);
-    assert!(r.html.contains("<h2 id=\"冲突处理-1\">"), "{}", r.html);
-    assert!(r.html.contains("<h2 id=\"hello-world\">"), "{}", r.html);
+    assert!(
+        r.html.unpack().contains("<h2 id=\"冲突处理\">"),
+        "{}",
+        r.html.unpack()
+    );
+    assert!(
+        r.html.unpack().contains("<h2 id=\"冲突处理-1\">"),
+        "{}",
+        r.html.unpack()
+    );
+    assert!(
+        r.html.unpack().contains("<h2 id=\"hello-world\">"),
+        "{}",
+        r.html.unpack()
+    );
     assert_eq!(r.toc.len(), 3);
 }
 
 #[test]
 fn explicit_heading_id_wins() {
     let r = render("## Setup {#setup-steps}\n", &opts(Kind::Page));
-    assert!(r.html.contains("id=\"setup-steps\""), "{}", r.html);
+    assert!(
+        r.html.unpack().contains("id=\"setup-steps\""),
+        "{}",
+        r.html.unpack()
+    );
 }
 
 #[test]
 fn cjk_soft_break_is_dropped() {
     let r = render("第一行\n第二行\nand English\nwords\n", &opts(Kind::Page));
-    assert!(r.html.contains("第一行第二行"), "{}", r.html);
-    assert!(r.html.contains("and English\nwords"), "{}", r.html);
+    assert!(
+        r.html.unpack().contains("第一行第二行"),
+        "{}",
+        r.html.unpack()
+    );
+    assert!(
+        r.html.unpack().contains("and English\nwords"),
+        "{}",
+        r.html.unpack()
+    );
 }
 
 #[test]
 fn title_taken_from_leading_h1() {
     let r = render("# 欢迎\n\n正文。\n", &opts(Kind::Page));
     assert_eq!(r.title.as_deref(), Some("欢迎"));
-    assert!(!r.html.contains("<h1"), "{}", r.html);
+    assert!(!r.html.unpack().contains("<h1"), "{}", r.html.unpack());
     assert_eq!(r.summary, "正文。");
 }
 
@@ -53,10 +77,18 @@ fn internal_links_become_placeholders() {
         &opts(Kind::Page),
     );
     assert_eq!(r.links.len(), 3);
-    assert!(r.html.contains("href=\"almanac-xref:0\""), "{}", r.html);
-    assert!(r.html.contains("href=\"almanac-xref:1\""), "{}", r.html);
-    assert!(r.html.contains("href=\"#top\""));
-    assert!(r.html.contains("href=\"https://x.org/a.md\""));
+    assert!(
+        r.html.unpack().contains("href=\"almanac-xref:0\""),
+        "{}",
+        r.html.unpack()
+    );
+    assert!(
+        r.html.unpack().contains("href=\"almanac-xref:1\""),
+        "{}",
+        r.html.unpack()
+    );
+    assert!(r.html.unpack().contains("href=\"#top\""));
+    assert!(r.html.unpack().contains("href=\"https://x.org/a.md\""));
 }
 
 #[test]
@@ -79,14 +111,16 @@ fn rules_from_numbered_items() {
     assert_eq!(r.rules.len(), 3);
     assert_eq!(r.rules[2].text, "Third rule.");
     assert!(
-        r.html.contains("<ol class=\"rules\" start=\"3\">"),
+        r.html.unpack().contains("<ol class=\"rules\" start=\"3\">"),
         "{}",
-        r.html
+        r.html.unpack()
     );
     assert!(
-        r.html.contains("<li id=\"rule-2\" class=\"rule\">"),
-        "{}",
         r.html
+            .unpack()
+            .contains("<li id=\"rule-2\" class=\"rule\">"),
+        "{}",
+        r.html.unpack()
     );
 }
 
@@ -95,9 +129,11 @@ fn rules_from_headings_keep_text_anchor() {
     let r = render("## 友善\n\n内容\n\n## 禁止广告\n", &opts(Kind::Rules));
     assert_eq!(r.rules.len(), 2);
     assert!(
-        r.html.contains("<h2 id=\"rule-2\" class=\"rule\">"),
-        "{}",
         r.html
+            .unpack()
+            .contains("<h2 id=\"rule-2\" class=\"rule\">"),
+        "{}",
+        r.html.unpack()
     );
     assert!(r.anchors.contains(&"禁止广告".to_string()));
 }
@@ -123,14 +159,17 @@ fn playbook_checks() {
     assert_eq!(r.checks, 4);
     assert!(
         r.html
+            .unpack()
             .contains("<li id=\"step-1\" class=\"step\" data-check=\"1\">"),
         "{}",
-        r.html
+        r.html.unpack()
     );
     assert!(
-        r.html.contains("data-check=\"4\" disabled checked"),
-        "{}",
         r.html
+            .unpack()
+            .contains("data-check=\"4\" disabled checked"),
+        "{}",
+        r.html.unpack()
     );
 }
 
@@ -139,9 +178,9 @@ fn raw_html_policies() {
     let md = "<script>alert(1)</script>\n\nhi <b onclick=\"x()\">b</b>\n";
     let mut o = opts(Kind::Page);
     o.raw_html = RawHtml::Escape;
-    assert!(render(md, &o).html.contains("&lt;script&gt;"));
+    assert!(render(md, &o).html.unpack().contains("&lt;script&gt;"));
     o.raw_html = RawHtml::Sanitize;
-    let s = render(md, &o).html;
+    let s = render(md, &o).html.unpack();
     assert!(!s.contains("<script") && !s.contains("onclick"), "{s}");
     assert!(s.contains("<b>b</b>"), "{s}");
 }
@@ -163,5 +202,10 @@ fn a_heading_named_like_a_rule_does_not_take_its_anchor() {
         &opts(Kind::Rules),
     );
     assert_eq!(r.toc[0].id, "rule-1-1");
-    assert_eq!(r.html.matches("id=\"rule-1\"").count(), 1, "{}", r.html);
+    assert_eq!(
+        r.html.unpack().matches("id=\"rule-1\"").count(),
+        1,
+        "{}",
+        r.html.unpack()
+    );
 }
