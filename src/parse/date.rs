@@ -75,19 +75,23 @@ impl When {
     }
 }
 
+/// How a front matter error about a date starts, so the parser can name the key.
+pub(crate) const NOT_A_DATE: &str = "not a date: ";
+
 /// A date as it comes out of TOML (a native datetime) or YAML (a string).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Deserialize)]
 #[serde(untagged)]
-pub(crate) enum DateInput {
+enum DateInput {
     Toml(toml::value::Datetime),
     Text(String),
 }
 
-impl DateInput {
-    pub(crate) fn text(&self) -> String {
-        match self {
-            DateInput::Toml(d) => d.to_string(),
-            DateInput::Text(s) => s.clone(),
-        }
+impl<'de> Deserialize<'de> for When {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<When, D::Error> {
+        let text = match DateInput::deserialize(d)? {
+            DateInput::Toml(dt) => dt.to_string(),
+            DateInput::Text(s) => s,
+        };
+        When::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("{NOT_A_DATE}`{text}`")))
     }
 }

@@ -8,104 +8,30 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::date::{DateInput, When};
+use super::date::{NOT_A_DATE, When};
 use super::kind::{Kind, SortBy};
 use crate::config::UnknownKeys;
 use crate::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::load::SourceFile;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawHistory {
-    date: DateInput,
-    #[serde(default)]
-    version: Option<String>,
-    summary: String,
-}
-
-/// Every key a page or section may set.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFront {
-    title: Option<String>,
-    description: Option<String>,
-    date: Option<DateInput>,
-    updated: Option<DateInput>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    draft: bool,
-    slug: Option<String>,
-    #[serde(default)]
-    aliases: Vec<String>,
-    weight: Option<i64>,
-    template: Option<String>,
-    #[serde(default)]
-    extra: serde_json::Map<String, serde_json::Value>,
-    kind: Option<Kind>,
-    sort_by: Option<SortBy>,
-    paginate_by: Option<usize>,
-    duration: Option<String>,
-    #[serde(default)]
-    roles: Vec<String>,
-    #[serde(default)]
-    prerequisites: Vec<String>,
-    effective: Option<DateInput>,
-    version: Option<String>,
-    #[serde(default)]
-    history: Vec<RawHistory>,
-    start: Option<DateInput>,
-    end: Option<DateInput>,
-    location: Option<String>,
-    online: Option<String>,
-    #[serde(default)]
-    organizers: Vec<String>,
-    #[serde(default)]
-    recap: bool,
-}
-
-const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "date",
-    "updated",
-    "tags",
-    "draft",
-    "slug",
-    "aliases",
-    "weight",
-    "template",
-    "extra",
-    "kind",
-    "sort_by",
-    "paginate_by",
-    "duration",
-    "roles",
-    "prerequisites",
-    "effective",
-    "version",
-    "history",
-    "start",
-    "end",
-    "location",
-    "online",
-    "organizers",
-    "recap",
-];
-
 /// One `[[history]]` entry of a rules page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     /// When the change took effect.
     pub date: When,
     /// Version after the change.
+    #[serde(default)]
     pub version: Option<String>,
     /// What changed.
     pub summary: String,
 }
 
-/// A page's or section's front matter, typed and validated.
-#[derive(Debug, Clone, Default)]
+/// A page's or section's front matter, typed and validated. Every key a
+/// page or section may set is a field here and nowhere else: the list of
+/// known keys is read from this struct.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct FrontMatter {
     /// `title`.
     pub title: Option<String>,
@@ -160,6 +86,7 @@ pub struct FrontMatter {
     /// `recap` (events): the body is a write-up of a past event.
     pub recap: bool,
     /// Line of each top-level key in the file, for later diagnostics.
+    #[serde(skip)]
     pub key_lines: BTreeMap<String, usize>,
 }
 
@@ -171,6 +98,11 @@ impl FrontMatter {
             line: self.key_lines.get(key).copied().unwrap_or(1),
             col: 1,
         }
+    }
+
+    /// Every key front matter may set, as written in files.
+    pub fn known_keys() -> &'static [&'static str] {
+        serde_aux::serde_introspection::serde_introspect::<FrontMatter>()
     }
 }
 
@@ -261,11 +193,11 @@ pub fn parse(
         fm_line,
     };
     let key_lines = key_lines(split.front, split.yaml, fm_line);
-    let raw = match unknown {
-        UnknownKeys::Error => strict(split, &at)?,
+    let mut fm = match unknown {
+        UnknownKeys::Error => strict(split, &at, &key_lines)?,
         _ => lenient(split, unknown, &at, &key_lines, warnings)?,
     };
-    let mut fm = convert(raw, &at.path, &key_lines)?;
+    fm.title = fm.title.filter(|t| !t.trim().is_empty());
     fm.key_lines = key_lines;
     Ok(fm)
 }
@@ -283,6 +215,15 @@ impl Locator<'_> {
     fn offset(&self, offset: usize) -> Location {
         self.index
             .locate(&self.path, self.text, self.split.front_offset + offset)
+    }
+
+    /// Line `line` of the whole file.
+    fn line_of_file(&self, line: usize) -> Location {
+        Location {
+            path: self.path.clone(),
+            line,
+            col: 1,
+        }
     }
 
     fn line(&self, line: usize, col: usize) -> Location {
@@ -304,14 +245,47 @@ impl Locator<'_> {
         let msg = e.to_string();
         front_error(msg.split(" at line ").next().unwrap_or(&msg), loc)
     }
+
+    /// A bad value of a known key: at the key's line, naming the key.
+    fn value(
+        &self,
+        path: &serde_path_to_error::Path,
+        message: &str,
+        key_lines: &BTreeMap<String, usize>,
+    ) -> Option<Diagnostic> {
+        let text = message.strip_prefix(NOT_A_DATE)?;
+        let top = path.iter().next()?.to_string();
+        let line = key_lines.get(&top).copied().unwrap_or(1);
+        Some(
+            Diagnostic::error(format!("`{path}` is not a date: {text}"))
+                .at(Location {
+                    path: self.path.clone(),
+                    line,
+                    col: 1,
+                })
+                .help("write 2026-05-01, or 2026-05-01T19:00:00+08:00 with a time"),
+        )
+    }
 }
 
 /// Typed parsing straight from the text: every error, unknown keys included, is located.
-fn strict(split: &Split<'_>, at: &Locator<'_>) -> Result<RawFront, Diagnostic> {
+fn strict(
+    split: &Split<'_>,
+    at: &Locator<'_>,
+    key_lines: &BTreeMap<String, usize>,
+) -> Result<FrontMatter, Diagnostic> {
     if split.yaml {
-        serde_norway::from_str(split.front).map_err(|e| at.yaml(&e))
+        let de = serde_norway::Deserializer::from_str(split.front);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let d = at.value(e.path(), &e.inner().to_string(), key_lines);
+            d.unwrap_or_else(|| at.yaml(e.inner()))
+        })
     } else {
-        toml::from_str(split.front).map_err(|e| at.toml(&e))
+        let de = toml::de::Deserializer::parse(split.front).map_err(|e| at.toml(&e))?;
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let d = at.value(e.path(), e.inner().message(), key_lines);
+            d.unwrap_or_else(|| at.toml(e.inner()))
+        })
     }
 }
 
@@ -322,7 +296,7 @@ fn lenient(
     at: &Locator<'_>,
     key_lines: &BTreeMap<String, usize>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<RawFront, Diagnostic> {
+) -> Result<FrontMatter, Diagnostic> {
     let mut value: serde_json::Map<String, serde_json::Value> = if split.yaml {
         match serde_norway::from_str(split.front).map_err(|e| at.yaml(&e))? {
             serde_json::Value::Object(m) => m,
@@ -339,7 +313,7 @@ fn lenient(
     };
     let unknown_keys: Vec<String> = value
         .keys()
-        .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+        .filter(|k| !FrontMatter::known_keys().contains(&k.as_str()))
         .cloned()
         .collect();
     let mut moved = serde_json::Map::new();
@@ -362,21 +336,29 @@ fn lenient(
             moved.insert(key, v);
         }
     }
-    let mut raw: RawFront = serde_json::from_value(serde_json::Value::Object(value))
-        .map_err(|e| front_error(&e.to_string(), at.line(1, 1)))?;
+    let mut fm: FrontMatter = serde_path_to_error::deserialize(serde_json::Value::Object(value))
+        .map_err(|e| {
+            let message = e.inner().to_string();
+            at.value(e.path(), &message, key_lines).unwrap_or_else(|| {
+                // No position in a value; the key's line is the best there is.
+                let top = e.path().iter().next().map(|s| s.to_string());
+                let line = top.and_then(|k| key_lines.get(&k).copied()).unwrap_or(1);
+                front_error(&message, at.line_of_file(line))
+            })
+        })?;
     for (k, v) in moved {
-        raw.extra.entry(k).or_insert(v);
+        fm.extra.entry(k).or_insert(v);
     }
-    Ok(raw)
+    Ok(fm)
 }
 
 fn front_error(message: &str, loc: Location) -> Diagnostic {
     // serde names our internal types; say what the user wrote instead.
     let message = message
         .trim()
-        .replace("struct RawFront", "a table of keys")
+        .replace("struct FrontMatter", "a table of keys")
         .replace(
-            "struct RawHistory",
+            "struct HistoryEntry",
             "a [[history]] entry with date and summary",
         );
     let message = message.as_str();
@@ -411,64 +393,6 @@ fn key_lines(front: &str, yaml: bool, first_line: usize) -> BTreeMap<String, usi
         }
     }
     out
-}
-
-fn convert(
-    raw: RawFront,
-    path: &str,
-    lines: &BTreeMap<String, usize>,
-) -> Result<FrontMatter, Diagnostic> {
-    let date = |key: &str, v: Option<DateInput>| -> Result<Option<When>, Diagnostic> {
-        let Some(v) = v else { return Ok(None) };
-        let text = v.text();
-        When::parse(&text).map(Some).ok_or_else(|| {
-            let line = lines.get(key).copied().unwrap_or(1);
-            Diagnostic::error(format!("`{key}` is not a date: `{text}`"))
-                .at(Location {
-                    path: path.to_string(),
-                    line,
-                    col: 1,
-                })
-                .help("write 2026-05-01, or 2026-05-01T19:00:00+08:00 with a time")
-        })
-    };
-    let mut history = Vec::with_capacity(raw.history.len());
-    for h in raw.history {
-        history.push(HistoryEntry {
-            date: date("history", Some(h.date))?.expect("some in, some out"),
-            version: h.version,
-            summary: h.summary,
-        });
-    }
-    Ok(FrontMatter {
-        title: raw.title.filter(|t| !t.trim().is_empty()),
-        description: raw.description,
-        date: date("date", raw.date)?,
-        updated: date("updated", raw.updated)?,
-        tags: raw.tags,
-        draft: raw.draft,
-        slug: raw.slug,
-        aliases: raw.aliases,
-        weight: raw.weight,
-        template: raw.template,
-        extra: raw.extra,
-        kind: raw.kind,
-        sort_by: raw.sort_by,
-        paginate_by: raw.paginate_by,
-        duration: raw.duration,
-        roles: raw.roles,
-        prerequisites: raw.prerequisites,
-        effective: date("effective", raw.effective)?,
-        version: raw.version,
-        history,
-        start: date("start", raw.start)?,
-        end: date("end", raw.end)?,
-        location: raw.location,
-        online: raw.online,
-        organizers: raw.organizers,
-        recap: raw.recap,
-        key_lines: BTreeMap::new(),
-    })
 }
 
 #[cfg(test)]
@@ -531,6 +455,43 @@ mod tests {
         let (r, w) = parse_text(text, UnknownKeys::Extra);
         assert_eq!(r.unwrap().extra["author"], "me");
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn known_keys_come_from_the_struct() {
+        let keys = FrontMatter::known_keys();
+        for key in ["title", "paginate_by", "history", "recap", "extra"] {
+            assert!(keys.contains(&key), "{key} missing from {keys:?}");
+        }
+        assert!(!keys.contains(&"key_lines"));
+    }
+
+    #[test]
+    fn bad_dates_name_the_key_in_every_mode() {
+        let cases = [
+            (
+                "+++\ntitle = \"x\"\ndate = \"soon\"\n+++\n",
+                "`date` is not a date: `soon`",
+                3,
+            ),
+            (
+                "---\ntitle: x\n\nstart: soon\n---\n",
+                "`start` is not a date: `soon`",
+                4,
+            ),
+            (
+                "+++\n[[history]]\ndate = \"later\"\nsummary = \"s\"\n+++\n",
+                "`history[0].date` is not a date: `later`",
+                2,
+            ),
+        ];
+        for (text, message, line) in cases {
+            for mode in [UnknownKeys::Error, UnknownKeys::Warn, UnknownKeys::Extra] {
+                let d = parse_text(text, mode).0.unwrap_err();
+                assert_eq!(d.message, message, "{mode:?}");
+                assert_eq!(d.location.unwrap().line, line, "{text:?} {mode:?}");
+            }
+        }
     }
 
     #[test]
