@@ -53,7 +53,7 @@ raw_html = "sanitize"
 /// Writes a new site into `dir`; refuses to touch an existing site.
 pub fn site(dir: &Path) -> Result<()> {
     if dir.join(CONFIG_FILE).exists() {
-        return Err(Error::Config(
+        return Err(Error::Refused(
             Diagnostic::error(format!("{} already has an {CONFIG_FILE}", dir.display()))
                 .help("init creates a new site; pick an empty folder"),
         ));
@@ -86,7 +86,7 @@ pub fn new_page(root: &Path, kind: Kind, title: &str) -> Result<PathBuf> {
     }
     let path = config.content_dir().join(folder).join(format!("{slug}.md"));
     if path.exists() {
-        return Err(Error::Config(
+        return Err(Error::Refused(
             Diagnostic::error(format!("{} already exists", path.display()))
                 .help("choose another title"),
         ));

@@ -189,24 +189,74 @@ pub fn template_error(e: &tera::Error, rendering: Option<&str>, theme: Option<&s
             );
             Error::Build(vec![d])
         }
-        _ => {
-            let mut msg = e.to_string();
-            let mut src = std::error::Error::source(e);
-            while let Some(s) = src {
-                msg.push_str(": ");
-                msg.push_str(&s.to_string());
-                src = s.source();
-            }
-            let diags = parse_reports(&msg, &located);
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => Error::Build(vec![located(
+            &format!(
+                "templates extend each other in a loop: {} → {tpl}",
+                inheritance_chain.join(" → ")
+            ),
+            tpl,
+            1,
+            1,
+        )]),
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => Error::Build(vec![located(
+            &format!(
+                "templates include each other in a loop: {}",
+                include_chain.join(" → ")
+            ),
+            tpl,
+            1,
+            1,
+        )]),
+        tera::ErrorKind::MissingParent { current, parent } => Error::Build(vec![
+            located(
+                &format!("it extends `{parent}`, and there is no such template"),
+                current,
+                1,
+                1,
+            )
+            .help(format!(
+                "add templates/{parent}, or extend one of the theme's templates"
+            )),
+        ]),
+        tera::ErrorKind::TemplateNotFound(name) => Error::Build(vec![help(
+            Diagnostic::error(format!("template error: no template `{name}`")).help(format!(
+                "add templates/{name}, or use one of the theme's templates"
+            )),
+        )]),
+        // Tera checks every template's filters, tests, functions and
+        // includes at once and returns what it found as one message of
+        // reports; that text is all there is to read.
+        tera::ErrorKind::Msg(text) => {
+            let diags = parse_reports(text, &located);
             if diags.is_empty() {
                 Error::Build(vec![help(Diagnostic::error(format!(
-                    "template error: {msg}"
+                    "template error: {}",
+                    with_causes(e)
                 )))])
             } else {
                 Error::Build(diags)
             }
         }
+        _ => Error::Build(vec![help(Diagnostic::error(format!(
+            "template error: {}",
+            with_causes(e)
+        )))]),
     }
+}
+
+/// The error's message followed by those of its causes.
+fn with_causes(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
 }
 
 /// Tera reports several template problems at once as text (`error: …` then

@@ -53,15 +53,16 @@ impl DevServer {
     /// site with that address as its base URL, and starts serving.
     pub fn start(mut opts: BuildOptions, bind: &str) -> Result<DevServer> {
         let http = tiny_http::Server::http(bind).map_err(|e| {
-            Error::Config(
+            Error::Unavailable(
                 Diagnostic::error(format!("cannot listen on {bind}: {e}"))
                     .help("pick another port with --port, or stop the program using this one"),
             )
         })?;
-        let addr = http
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Error::Config(Diagnostic::error("not an IP address")))?;
+        let addr = http.server_addr().to_ip().ok_or_else(|| {
+            Error::Unavailable(Diagnostic::error(format!(
+                "cannot listen on {bind}: not an IP address"
+            )))
+        })?;
         let host = if addr.ip().is_unspecified() {
             "127.0.0.1".to_string()
         } else {

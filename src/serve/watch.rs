@@ -66,15 +66,16 @@ pub(super) fn start(root: &Path) -> Result<Watch> {
             }
         }
     })
-    .map_err(|e| Error::Config(Diagnostic::error(format!("cannot watch files: {e}"))))?;
+    .map_err(|e| Error::Unavailable(Diagnostic::error(format!("cannot watch files: {e}"))))?;
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     watcher
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| {
-            Error::Config(Diagnostic::error(format!(
-                "cannot watch {}: {e}",
-                root.display()
-            )))
+            Error::Unavailable(
+                Diagnostic::error(format!("cannot watch {}: {e}", root.display())).help(
+                    "the system's limit on watched files may be reached; on Linux, raise fs.inotify.max_user_watches",
+                ),
+            )
         })?;
     Ok(Watch {
         _watcher: watcher,

@@ -128,6 +128,32 @@ fn template_error_names_template_line_and_page() {
 }
 
 #[test]
+fn template_errors_of_every_kind_are_located() {
+    let t = SiteTest::minimal()
+        .file("content/x.md", "+++\ntitle = \"x\"\n+++\n")
+        .file("templates/page.html", "{% extends \"nope.html\" %}\n");
+    t.build()
+        .failure(1)
+        .stderr_has("template error: it extends `nope.html`, and there is no such template\n  --> templates/page.html:1:1");
+    // Problems in two templates are two located errors, not one blob.
+    let t = SiteTest::minimal()
+        .file("content/x.md", "+++\ntitle = \"x\"\n+++\n")
+        .file(
+            "templates/page.html",
+            "<p>\n{{ page.title | nope_one }}\n</p>\n",
+        )
+        .file(
+            "templates/section.html",
+            "\n\n{{ section.title | nope_two }}\n",
+        );
+    t.build()
+        .failure(1)
+        .stderr_has("template error: Unknown filter `nope_one`\n  --> templates/page.html:2:")
+        .stderr_has("template error: Unknown filter `nope_two`\n  --> templates/section.html:3:")
+        .stderr_has("build failed: 2 errors");
+}
+
+#[test]
 fn config_errors() {
     let t = SiteTest::empty().file(
         "almanac.toml",
