@@ -42,7 +42,7 @@ pub enum Command {
     },
     /// Build the site into its output folder.
     Build {
-        /// Output folder (default: <root>/public).
+        /// Output folder (default: public/ in the site folder).
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Override base_url from almanac.toml.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Error, LineIndex, Result};
 
 /// The config file name at the site root.
-pub const CONFIG_FILE: &str = "almanac.toml";
+pub(crate) const CONFIG_FILE: &str = "almanac.toml";
 
 /// `almanac.toml` exactly as written.
 #[derive(Debug, Deserialize)]
@@ -231,7 +231,7 @@ impl SiteConfig {
 }
 
 /// Reads and validates `almanac.toml` under `root`; `base_url` overrides the file.
-pub fn load(root: &Path, base_url: Option<&str>) -> Result<SiteConfig> {
+pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<SiteConfig> {
     let path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {

@@ -51,7 +51,7 @@ raw_html = "sanitize"
 ];
 
 /// Writes a new site into `dir`; refuses to touch an existing site.
-pub fn site(dir: &Path) -> Result<()> {
+pub(crate) fn site(dir: &Path) -> Result<()> {
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::Refused(
             Diagnostic::error(format!("{} already has an {CONFIG_FILE}", dir.display()))
@@ -69,7 +69,7 @@ pub fn site(dir: &Path) -> Result<()> {
 }
 
 /// Creates `content/<kind's folder>/<slug>.md` with the kind's front matter.
-pub fn new_page(root: &Path, kind: Kind, title: &str) -> Result<PathBuf> {
+pub(crate) fn new_page(root: &Path, kind: Kind, title: &str) -> Result<PathBuf> {
     let config = config::load(root, None)?;
     let folder = match kind {
         Kind::Page => "pages",

@@ -17,20 +17,24 @@
 //! *term* is a tag; an *output* is one file of the built site.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
+// The stages are private; read these docs with `cargo doc --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 
+// The binary needs `cli`; the tests drive `pipeline` and `serve`. The
+// stages are the crate's own.
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod diagnostic;
-pub mod init;
-pub mod link;
-pub mod load;
-pub mod output;
-pub mod packed;
-pub mod parse;
+pub(crate) mod init;
+pub(crate) mod link;
+pub(crate) mod load;
+pub(crate) mod output;
+pub(crate) mod packed;
+pub(crate) mod parse;
 pub mod pipeline;
-pub mod render;
+pub(crate) mod render;
 pub mod serve;
-pub mod session;
-pub mod slug;
-pub mod write;
+pub(crate) mod session;
+pub(crate) mod slug;
+pub(crate) mod write;

@@ -50,7 +50,7 @@ impl Content {
 
 /// One file of the built site.
 #[derive(Debug, Clone)]
-pub struct Output {
+pub(crate) struct Output {
     /// Path under the output folder, `/`-separated, e.g. `rules/index.html`.
     pub path: String,
     /// Its content.
@@ -59,7 +59,7 @@ pub struct Output {
 
 impl Output {
     /// Generated text at `path`.
-    pub fn text(path: impl Into<String>, text: String) -> Output {
+    pub(crate) fn text(path: impl Into<String>, text: String) -> Output {
         Output {
             path: path.into(),
             content: Content::Bytes(text.into_bytes().into()),
@@ -68,13 +68,13 @@ impl Output {
 }
 
 /// Where RENDER puts outputs as it makes them.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     /// Stores one output.
     fn put(&self, output: Output) -> Result<()>;
 }
 
 /// `/rules/x/` → `rules/x/index.html`; `/old.html` stays a file.
-pub fn url_to_file(url: &str) -> String {
+pub(crate) fn url_to_file(url: &str) -> String {
     let trimmed = url.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') {
         format!("{trimmed}index.html")

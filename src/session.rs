@@ -25,7 +25,7 @@ use crate::render::{self, Theme};
 use crate::write::MemorySink;
 
 /// Rendered files by their path under the output folder.
-pub type Files = HashMap<String, Content>;
+pub(crate) type Files = HashMap<String, Content>;
 
 /// A site rendered in memory: its files and what went into them.
 pub struct RenderedSite {

@@ -8,7 +8,7 @@ use crate::config::SlugStyle;
 
 /// Slugifies `text`: lowercase, letters and digits kept, every other run of
 /// characters one `-`, no `-` at either end.
-pub fn slugify(text: &str, style: SlugStyle) -> String {
+pub(crate) fn slugify(text: &str, style: SlugStyle) -> String {
     match style {
         SlugStyle::Unicode => collapse(text.chars(), |c| c.is_alphanumeric() || c == '_'),
         SlugStyle::Ascii => {
@@ -37,7 +37,7 @@ fn collapse(chars: impl Iterator<Item = char>, keep: impl Fn(char) -> bool) -> S
 
 /// Whether `c` is a CJK ideograph, kana, hangul or CJK punctuation: text
 /// in which words are not separated by spaces.
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x11FF       // Hangul Jamo
         | 0x2E80..=0x2FDF     // CJK radicals

@@ -49,14 +49,14 @@ fn hasher() -> rustc_hash::FxHasher {
 }
 
 /// A fingerprint of any hashable value.
-pub fn hash_of(value: impl Hash) -> u64 {
+pub(crate) fn hash_of(value: impl Hash) -> u64 {
     let mut h = hasher();
     value.hash(&mut h);
     h.finish()
 }
 
 /// The fingerprint of every input of one build.
-pub struct Fingerprints {
+pub(crate) struct Fingerprints {
     global: u64,
     menu: u64,
     lists: u64,
@@ -73,7 +73,7 @@ pub struct Fingerprints {
 impl Fingerprints {
     /// Fingerprints of `site`'s inputs; `global` covers what is not in the
     /// site (templates and theme files).
-    pub fn new(site: &Site, global: u64) -> Fingerprints {
+    pub(crate) fn new(site: &Site, global: u64) -> Fingerprints {
         let summaries: Vec<u64> = site.pages.par_iter().map(|p| summary(site, p)).collect();
         let docs = site
             .pages
@@ -158,7 +158,7 @@ impl Fingerprints {
     }
 
     /// The fingerprint of one input.
-    pub fn of(&self, dep: Dep) -> u64 {
+    pub(crate) fn of(&self, dep: Dep) -> u64 {
         match dep {
             Dep::Global => self.global,
             Dep::Doc(p) => self.docs[p.0],
@@ -175,7 +175,7 @@ impl Fingerprints {
     }
 
     /// The fingerprint of a route: equal fingerprints render equal bytes.
-    pub fn route(&self, site: &Site, route: &Route) -> u64 {
+    pub(crate) fn route(&self, site: &Site, route: &Route) -> u64 {
         let mut h = hasher();
         route.path.hash(&mut h);
         match &route.kind {

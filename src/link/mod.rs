@@ -6,8 +6,8 @@
 //! simple. Vocabulary: a *page* is a Markdown file other than `_index.md`; a
 //! *section* is a folder (its `_index.md` optional); a *term* is one tag.
 
-pub mod deps;
-pub mod routes;
+pub(crate) mod deps;
+pub(crate) mod routes;
 mod taxonomy;
 mod tree;
 mod xref;
@@ -19,7 +19,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostics;
 use crate::parse::{Document, Kind, When};
-pub use routes::{Layer, Pager, Route, RouteKind, RouteTable, StaticFile};
+pub(crate) use routes::{Layer, Pager, Route, RouteKind, RouteTable, StaticFile};
 
 /// Index of a page in [`Site::pages`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -157,7 +157,7 @@ impl Site {
 }
 
 /// Builds the site from parsed documents; problems go to `diags`.
-pub fn site(
+pub(crate) fn site(
     docs: Vec<Arc<Document>>,
     config: Arc<SiteConfig>,
     now: DateTime<FixedOffset>,
@@ -195,7 +195,7 @@ pub fn site(
 
 /// What LINK takes besides the documents.
 #[derive(Default)]
-pub struct Input {
+pub(crate) struct Input {
     /// Build drafts too.
     pub drafts: bool,
     /// Static files of every layer.
@@ -213,7 +213,7 @@ pub struct HomeLists {
 }
 
 /// `/events/2026/meetup/` → `/events/2026/meetup.ics`.
-pub fn ics_path(url: &str) -> String {
+pub(crate) fn ics_path(url: &str) -> String {
     format!("{}.ics", url.trim_end_matches('/'))
 }
 

@@ -27,10 +27,10 @@ pub struct Revision {
 
 /// What a revision keeps of the file's text (its rules), worked out once
 /// per revision and cached with it.
-pub type Digest = fn(&str) -> Vec<String>;
+pub(crate) type Digest = fn(&str) -> Vec<String>;
 
 /// Revisions per file (path under `content/`), oldest first.
-pub type Revisions = HashMap<String, Arc<[Revision]>>;
+pub(crate) type Revisions = HashMap<String, Arc<[Revision]>>;
 
 /// Revisions read before, reused while `HEAD` and the wanted files stay the same.
 #[derive(Default)]
@@ -54,7 +54,7 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
 
 /// The revisions of `files` (paths under `content/`), from the cache when
 /// `HEAD` has not moved.
-pub fn revisions(
+pub(crate) fn revisions(
     root: &Path,
     files: &[String],
     digest: Digest,

@@ -4,9 +4,9 @@
 //! `content/`; an *asset* is any other file there or under `static/`, copied
 //! to the output unchanged.
 
-pub mod git;
+pub(crate) mod git;
 
-pub use git::{HistoryCache, Revision, Revisions};
+pub(crate) use git::{HistoryCache, Revision, Revisions};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,7 +64,7 @@ pub struct Asset {
 
 /// Everything LOAD found.
 #[derive(Debug, Default)]
-pub struct SourceSet {
+pub(crate) struct SourceSet {
     /// Markdown files, sorted by path.
     pub sources: Vec<SourceFile>,
     /// Non-Markdown files from `content/` and `static/`.
@@ -74,7 +74,7 @@ pub struct SourceSet {
 }
 
 /// Reads `content/` and lists `static/`.
-pub fn sources(config: &SiteConfig) -> Result<SourceSet> {
+pub(crate) fn sources(config: &SiteConfig) -> Result<SourceSet> {
     let mut set = SourceSet::default();
     let content = config.content_dir();
     if !content.is_dir() {
@@ -155,7 +155,7 @@ fn files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 }
 
 /// `path` relative to `base`, with `/` separators on every platform.
-pub fn rel_path(base: &Path, path: &Path) -> String {
+pub(crate) fn rel_path(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -164,7 +164,7 @@ pub fn rel_path(base: &Path, path: &Path) -> String {
 }
 
 /// Hidden files, editor swap and backup files are never content.
-pub fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")

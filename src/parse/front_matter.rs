@@ -108,7 +108,7 @@ impl FrontMatter {
 
 /// A source split into front matter and body.
 #[derive(Debug)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     /// The front matter text, without delimiters.
     pub front: &'a str,
     /// Byte offset of `front` in the file.
@@ -122,7 +122,7 @@ pub struct Split<'a> {
 }
 
 /// Splits `text` at its front matter delimiters; a file without front matter is all body.
-pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
+pub(crate) fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[bom..];
     let (delim, yaml) = if rest.starts_with("+++") {
@@ -177,7 +177,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
 }
 
 /// Parses the front matter of `source`. Warnings (dropped keys) go to `warnings`.
-pub fn parse(
+pub(crate) fn parse(
     source: &SourceFile,
     split: &Split<'_>,
     unknown: UnknownKeys,

@@ -17,7 +17,7 @@ const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
 
 /// HTML for a fenced code block in `lang` (a token such as `rust` or `toml`).
-pub fn code_block(code: &str, lang: Option<&str>) -> String {
+pub(crate) fn code_block(code: &str, lang: Option<&str>) -> String {
     let lang_attr = lang
         .map(|l| format!(" data-lang=\"{}\"", escape_html(l)))
         .unwrap_or_default();
@@ -47,7 +47,7 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
 }
 
 /// The light and the dark stylesheet for highlighted code.
-pub fn stylesheets() -> (String, String) {
+pub(crate) fn stylesheets() -> (String, String) {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css = |name: &str| {
         themes

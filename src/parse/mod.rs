@@ -5,11 +5,11 @@
 //! (set in its `_index.md`, or implied by its folder name) decides how the
 //! bodies of its pages render.
 
-pub mod date;
-pub mod front_matter;
-pub mod highlight;
-pub mod kind;
-pub mod markdown;
+pub(crate) mod date;
+pub(crate) mod front_matter;
+pub(crate) mod highlight;
+pub(crate) mod kind;
+pub(crate) mod markdown;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -17,10 +17,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use date::When;
-pub use front_matter::{FrontMatter, HistoryEntry};
-pub use kind::{Kind, SortBy};
-pub use markdown::{Question, Rendered, Rule, TocEntry};
+pub(crate) use date::When;
+pub(crate) use front_matter::FrontMatter;
+pub(crate) use kind::{Kind, SortBy};
+pub(crate) use markdown::{Question, Rendered, Rule, TocEntry};
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Location};
@@ -99,7 +99,7 @@ struct Fronted {
 
 /// Parses every source; all problems of all files are reported together.
 /// Unchanged files come from `cache`, which is then updated.
-pub fn documents(
+pub(crate) fn documents(
     sources: Vec<SourceFile>,
     config: &SiteConfig,
     cache: &mut ParseCache,
@@ -276,7 +276,7 @@ impl ParseCache {
 /// The kind of every folder holding a source, and of every folder above
 /// one: its `_index.md`'s `kind`, else its name's (top level only), else its
 /// parent's. LINK reads the same map for its sections.
-pub fn section_kinds<'a>(
+pub(crate) fn section_kinds<'a>(
     items: impl Iterator<Item = (&'a SourcePath, Option<Kind>)>,
 ) -> HashMap<String, Kind> {
     let mut explicit = HashMap::new();

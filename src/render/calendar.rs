@@ -11,7 +11,7 @@ use crate::link::{Page, Site};
 use crate::parse::When;
 
 /// One VEVENT for an event page; `None` for a page without `start`.
-pub fn event(site: &Site, page: &Page) -> Option<Event> {
+pub(crate) fn event(site: &Site, page: &Page) -> Option<Event> {
     let fm = &page.doc.front;
     let start = fm.start?;
     let mut ev = Event::new();
@@ -56,7 +56,7 @@ pub fn event(site: &Site, page: &Page) -> Option<Event> {
 }
 
 /// A calendar of the given events, named after the site.
-pub fn calendar<'a>(site: &Site, pages: impl Iterator<Item = &'a Page>) -> String {
+pub(crate) fn calendar<'a>(site: &Site, pages: impl Iterator<Item = &'a Page>) -> String {
     let mut cal = Calendar::empty();
     let prodid = format!("-//almanac//almanac {}//EN", env!("CARGO_PKG_VERSION"));
     cal.append_property(("VERSION", "2.0"))

@@ -6,7 +6,7 @@ use super::view::HistoryView;
 use crate::link::{Page, PageId, Site};
 
 /// Which pages a feed holds and how much of each.
-pub struct FeedSpec<'a> {
+pub(crate) struct FeedSpec<'a> {
     /// Feed title.
     pub title: &'a str,
     /// The feed's own URL path.
@@ -19,7 +19,7 @@ pub struct FeedSpec<'a> {
 }
 
 /// An Atom feed of pages, newest first, at most `feeds.limit` entries.
-pub fn pages_feed(site: &Site, spec: &FeedSpec<'_>, pages: &[PageId]) -> String {
+pub(crate) fn pages_feed(site: &Site, spec: &FeedSpec<'_>, pages: &[PageId]) -> String {
     let FeedSpec {
         title,
         self_path,
@@ -131,7 +131,7 @@ fn page_entry(site: &Site, page: &Page, full_content: bool) -> Entry {
 }
 
 /// `/rules/changes.xml`: one entry per history entry of every rules page.
-pub fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> String {
+pub(crate) fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> String {
     let mut items: Vec<(FixedDateTime, Entry)> = Vec::new();
     for (id, history) in histories {
         let page = site.page(*id);
@@ -192,7 +192,7 @@ pub fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> St
 }
 
 /// `/sitemap.xml`: every route a reader lands on, from the route table.
-pub fn sitemap(site: &Site) -> String {
+pub(crate) fn sitemap(site: &Site) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -213,7 +213,7 @@ pub fn sitemap(site: &Site) -> String {
 }
 
 /// `/robots.txt` pointing at the sitemap.
-pub fn robots(site: &Site) -> String {
+pub(crate) fn robots(site: &Site) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         site.config.permalink("/sitemap.xml")

@@ -10,7 +10,7 @@ use crate::load::Revision;
 
 /// How one rule changed between two revisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleChange {
+pub(crate) struct RuleChange {
     /// `added`, `removed` or `reworded`.
     pub kind: &'static str,
     /// Rule number in the newer revision (in the older one for `removed`).
@@ -25,7 +25,7 @@ pub struct RuleChange {
 
 /// A run of text in a rewording: `equal`, `delete` or `insert`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DiffRun {
+pub(crate) struct DiffRun {
     /// `equal`, `delete` or `insert`.
     pub op: &'static str,
     /// The text.
@@ -61,7 +61,7 @@ fn inline_diff(old: &str, new: &str) -> Vec<DiffRun> {
 
 /// The history of a rules page, newest first: its `[[history]]` entries
 /// and the revisions from git that LOAD read for it.
-pub fn of_page(page: &Page) -> Vec<HistoryView> {
+pub(crate) fn of_page(page: &Page) -> Vec<HistoryView> {
     let mut out: Vec<HistoryView> = page
         .doc
         .front
@@ -118,7 +118,7 @@ fn git_history(revisions: &[Revision], declared: bool) -> Vec<HistoryView> {
 /// Rules added, removed and reworded between two lists of rule texts.
 /// A replaced run pairs old and new rules one to one as rewordings; the
 /// rest of the longer side are additions or removals.
-pub fn diff(old: &[String], new: &[String]) -> Vec<RuleChange> {
+pub(crate) fn diff(old: &[String], new: &[String]) -> Vec<RuleChange> {
     use similar::{Algorithm, DiffTag, capture_diff_slices};
     let mut out = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, old, new) {

@@ -173,7 +173,7 @@ const ZH_HANT: &[(&str, &str)] = &[
 ];
 
 /// The labels for a language tag, with `[extra.labels]` overrides applied.
-pub fn for_language(language: &str, extra: &toml::Table) -> BTreeMap<String, String> {
+pub(crate) fn for_language(language: &str, extra: &toml::Table) -> BTreeMap<String, String> {
     let lang = language.to_ascii_lowercase();
     let table = if lang.starts_with("zh") {
         if ["zh-tw", "zh-hk", "zh-mo", "zh-hant"]

@@ -6,18 +6,18 @@
 //! does no I/O of its own. Where outputs end up is the sink's business, so
 //! a failed render is undone by dropping it.
 
-pub mod calendar;
-pub mod feeds;
-pub mod history;
-pub mod labels;
-pub mod structured;
-pub mod theme;
-pub mod view;
+pub(crate) mod calendar;
+pub(crate) mod feeds;
+pub(crate) mod history;
+pub(crate) mod labels;
+pub(crate) mod structured;
+pub(crate) mod theme;
+pub(crate) mod view;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use theme::Theme;
+pub(crate) use theme::Theme;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::Result;
@@ -29,7 +29,12 @@ use view::Views;
 
 /// Renders the routes of `site` at the given indices of its route table
 /// into `sink`, in parallel, each as soon as it is made.
-pub fn routes(site: &Site, theme: &mut Theme, which: &[usize], sink: &dyn Sink) -> Result<()> {
+pub(crate) fn routes(
+    site: &Site,
+    theme: &mut Theme,
+    which: &[usize],
+    sink: &dyn Sink,
+) -> Result<()> {
     let views = Views::new(site);
     theme
         .tera
@@ -43,7 +48,7 @@ pub fn routes(site: &Site, theme: &mut Theme, which: &[usize], sink: &dyn Sink) 
 }
 
 /// Renders every route of the site into `sink`.
-pub fn all(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<()> {
+pub(crate) fn all(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<()> {
     let which: Vec<usize> = (0..site.routes.routes.len()).collect();
     routes(site, theme, &which, sink)
 }
@@ -230,7 +235,7 @@ fn redirect(config: &SiteConfig, to: &str) -> String {
 /// Replaces `href="almanac-xref:N"` placeholders with the resolved URLs.
 /// Only inside an `href` attribute: the same text in a code block is
 /// escaped (`&quot;`) and stays as written.
-pub fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> String {
+pub(crate) fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> String {
     let key = format!("href=\"{XREF_PREFIX}");
     if !html.contains(&key) {
         return html.to_string();
@@ -260,7 +265,7 @@ pub fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> String {
 }
 
 /// Makes root-relative links absolute, for feed readers.
-pub fn absolute_links(html: &str, config: &SiteConfig) -> String {
+pub(crate) fn absolute_links(html: &str, config: &SiteConfig) -> String {
     let origin = config.origin();
     html.replace("href=\"/", &format!("href=\"{origin}/"))
         .replace("src=\"/", &format!("src=\"{origin}/"))

@@ -7,7 +7,7 @@ use crate::link::{Page, Site};
 use crate::parse::Kind;
 
 /// JSON-LD for a page, ready to sit inside `<script type="application/ld+json">`.
-pub fn json_ld(site: &Site, page: &Page, summary: &PageSummary<'_>) -> Option<String> {
+pub(crate) fn json_ld(site: &Site, page: &Page, summary: &PageSummary<'_>) -> Option<String> {
     let value = match page.doc.kind {
         Kind::Faq if !page.doc.body.questions.is_empty() => faq(page),
         Kind::Event if page.doc.front.start.is_some() => event(site, page, summary),

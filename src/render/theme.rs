@@ -166,7 +166,11 @@ fn template_path(name: &str, theme: Option<&str>) -> String {
 }
 
 /// A template error as diagnostics: template, line, and the page being rendered.
-pub fn template_error(e: &tera::Error, rendering: Option<&str>, theme: Option<&str>) -> Error {
+pub(crate) fn template_error(
+    e: &tera::Error,
+    rendering: Option<&str>,
+    theme: Option<&str>,
+) -> Error {
     let help = |d: Diagnostic| match rendering {
         Some(page) => d.help(format!("while rendering {page}")),
         None => d,

@@ -19,7 +19,7 @@ use crate::output::{Content, Output, Sink};
 
 /// What was written.
 #[derive(Debug, Clone, Copy)]
-pub struct WriteReport {
+pub(crate) struct WriteReport {
     /// Files in the output.
     pub files: usize,
     /// Files that already had their bytes and were not written.
@@ -30,13 +30,13 @@ pub struct WriteReport {
 /// big site's pages held uncompressed until the end of a render would
 /// double serve's memory.
 #[derive(Default)]
-pub struct MemorySink {
+pub(crate) struct MemorySink {
     outputs: Mutex<Vec<Output>>,
 }
 
 impl MemorySink {
     /// Everything put so far, in order.
-    pub fn into_outputs(self) -> Vec<Output> {
+    pub(crate) fn into_outputs(self) -> Vec<Output> {
         self.outputs.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -54,7 +54,7 @@ impl Sink for MemorySink {
 }
 
 /// Drops every output: rendering only to find errors (`check`).
-pub struct Discard;
+pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn put(&self, _: Output) -> Result<()> {
@@ -69,7 +69,7 @@ impl Sink for Discard {
 /// pay for creating and deleting every file again. Until [`Staging::commit`]
 /// the output folder is not touched. Which files already have their bytes
 /// is told by the folder's manifest, not by reading them back.
-pub struct Staging {
+pub(crate) struct Staging {
     out_dir: PathBuf,
     /// Says the output folder was made by a build, so the next may replace it.
     marker: PathBuf,
@@ -91,7 +91,7 @@ const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# alman
 impl Staging {
     /// Prepares the staging folder for `out_dir`. An existing, non-empty
     /// `out_dir` that no build made is not replaced unless `force` is set.
-    pub fn new(out_dir: &Path, force: bool) -> Result<Staging> {
+    pub(crate) fn new(out_dir: &Path, force: bool) -> Result<Staging> {
         let name = out_dir
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
@@ -139,7 +139,7 @@ impl Staging {
 
     /// Removes what no output wrote, then swaps the staging folder in as the
     /// output folder; the old output becomes the next staging folder.
-    pub fn commit(self) -> Result<WriteReport> {
+    pub(crate) fn commit(self) -> Result<WriteReport> {
         let written = self.written.into_inner().unwrap_or_else(|p| p.into_inner());
         let paths: HashSet<&str> = written.keys().map(String::as_str).collect();
         remove_stale(&self.dir, &paths)?;

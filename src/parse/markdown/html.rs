@@ -79,12 +79,12 @@ pub(super) fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
 }
 
 /// Collapses whitespace runs to one space and trims.
-pub fn collapse_ws(s: &str) -> String {
+pub(crate) fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String cannot fail");
     out

@@ -18,15 +18,15 @@ use crate::config::{RawHtml, SlugStyle};
 use crate::slug::{is_cjk, slugify};
 
 mod html;
-pub use html::{collapse_ws, escape_html};
+pub(crate) use html::{collapse_ws, escape_html};
 use html::{internal_link, is_block, is_block_end, nest, sanitize};
 
 /// The prefix of an internal link's placeholder `href`.
-pub const XREF_PREFIX: &str = "almanac-xref:";
+pub(crate) const XREF_PREFIX: &str = "almanac-xref:";
 
 /// How to render one body.
 #[derive(Debug, Clone, Copy)]
-pub struct MarkdownOptions {
+pub(crate) struct MarkdownOptions {
     /// Raw HTML policy.
     pub raw_html: RawHtml,
     /// Highlight code blocks.
@@ -126,7 +126,7 @@ impl Rendered {
 }
 
 /// The rule texts of a rules file (front matter and all), as numbered on its page.
-pub fn rule_texts(text: &str) -> Vec<String> {
+pub(crate) fn rule_texts(text: &str) -> Vec<String> {
     let body = super::front_matter::split(text).map_or(text, |s| s.body);
     let opts = MarkdownOptions {
         raw_html: RawHtml::Escape,
@@ -144,7 +144,7 @@ pub fn rule_texts(text: &str) -> Vec<String> {
 }
 
 /// Renders a Markdown body.
-pub fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
+pub(crate) fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
     let mut r = Renderer::new(opts);
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, parser_options())
         .into_offset_iter()

@@ -7,7 +7,7 @@ use crate::parse::{Kind, Question, Rule, TocEntry, When};
 
 /// A date as templates see it.
 #[derive(Debug, Clone, Serialize)]
-pub struct DateView {
+pub(crate) struct DateView {
     /// RFC 3339 (or `YYYY-MM-DD` for a day), for `datetime` attributes.
     pub iso: String,
     /// `YYYY-MM-DD` as written.
@@ -22,7 +22,7 @@ pub struct DateView {
 
 impl DateView {
     /// The view of a date.
-    pub fn new(w: &When) -> DateView {
+    pub(crate) fn new(w: &When) -> DateView {
         let (time, offset) = match w {
             When::Day(_) => (None, None),
             When::Local(dt) => (Some(dt.format("%H:%M").to_string()), None),
@@ -44,7 +44,7 @@ impl DateView {
 
 /// A link to a tag, with its page count.
 #[derive(Debug, Clone, Serialize)]
-pub struct TermLink<'a> {
+pub(crate) struct TermLink<'a> {
     /// Name as written.
     pub name: &'a str,
     /// URL slug.
@@ -57,7 +57,7 @@ pub struct TermLink<'a> {
 
 /// A link to a section.
 #[derive(Debug, Clone, Serialize)]
-pub struct SectionLink<'a> {
+pub(crate) struct SectionLink<'a> {
     /// Title.
     pub title: std::borrow::Cow<'a, str>,
     /// Link.
@@ -72,7 +72,7 @@ pub struct SectionLink<'a> {
 
 /// One step of the breadcrumb trail.
 #[derive(Debug, Clone, Serialize)]
-pub struct Crumb<'a> {
+pub(crate) struct Crumb<'a> {
     /// Title.
     pub title: &'a str,
     /// Link.
@@ -81,7 +81,7 @@ pub struct Crumb<'a> {
 
 /// Event details.
 #[derive(Debug, Clone, Serialize)]
-pub struct EventView<'a> {
+pub(crate) struct EventView<'a> {
     /// Start.
     pub start: DateView,
     /// End.
@@ -104,7 +104,7 @@ pub struct EventView<'a> {
 
 /// A page in a listing: everything but its body.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageSummary<'a> {
+pub(crate) struct PageSummary<'a> {
     /// Title.
     pub title: &'a str,
     /// Link.
@@ -131,7 +131,7 @@ pub struct PageSummary<'a> {
 
 /// Playbook details.
 #[derive(Debug, Clone, Serialize)]
-pub struct PlaybookView<'a> {
+pub(crate) struct PlaybookView<'a> {
     /// How long it takes.
     pub duration: Option<&'a str>,
     /// Who takes part.
@@ -144,7 +144,7 @@ pub struct PlaybookView<'a> {
 
 /// One history entry of a rules page.
 #[derive(Debug, Clone, Serialize)]
-pub struct HistoryView {
+pub(crate) struct HistoryView {
     /// When.
     pub date: DateView,
     /// The same, as an instant, for ordering and feeds (not in the template context).
@@ -162,7 +162,7 @@ pub struct HistoryView {
 
 /// Rules details.
 #[derive(Debug, Clone, Serialize)]
-pub struct RulesView<'a> {
+pub(crate) struct RulesView<'a> {
     /// Version in force.
     pub version: Option<&'a str>,
     /// In force since.
@@ -175,7 +175,7 @@ pub struct RulesView<'a> {
 
 /// A page with its body.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageView<'a> {
+pub(crate) struct PageView<'a> {
     /// Everything a listing shows.
     #[serde(flatten)]
     pub summary: PageSummary<'a>,
@@ -209,7 +209,7 @@ pub struct PageView<'a> {
 
 /// Upcoming events before past ones, past ones by year.
 #[derive(Debug, Clone, Serialize)]
-pub struct EventsView<'a> {
+pub(crate) struct EventsView<'a> {
     /// Soonest first.
     pub upcoming: Vec<PageSummary<'a>>,
     /// Newest year first, newest event first.
@@ -218,7 +218,7 @@ pub struct EventsView<'a> {
 
 /// Past events of one year.
 #[derive(Debug, Clone, Serialize)]
-pub struct YearGroup<'a> {
+pub(crate) struct YearGroup<'a> {
     /// Year.
     pub year: i32,
     /// Events.
@@ -227,7 +227,7 @@ pub struct YearGroup<'a> {
 
 /// A section with its listing.
 #[derive(Debug, Clone, Serialize)]
-pub struct SectionView<'a> {
+pub(crate) struct SectionView<'a> {
     /// Title.
     pub title: String,
     /// Link.
@@ -260,7 +260,7 @@ pub struct SectionView<'a> {
 
 /// One page of a paginated listing: where it is, and links to the others.
 #[derive(Debug, Clone, Serialize)]
-pub struct PagerView {
+pub(crate) struct PagerView {
     /// This page's number, from 1.
     pub number: usize,
     /// Number of pages.
@@ -284,7 +284,7 @@ pub struct PagerView {
 
 /// A numbered link of a pager, or a gap.
 #[derive(Debug, Clone, Serialize)]
-pub struct PagerLink {
+pub(crate) struct PagerLink {
     /// Page number (0 for a gap).
     pub number: usize,
     /// Link (empty for a gap).
@@ -297,7 +297,7 @@ pub struct PagerLink {
 
 /// Site-wide values, available to every template as `site`.
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteView<'a> {
+pub(crate) struct SiteView<'a> {
     /// Title.
     pub title: &'a str,
     /// Description.

@@ -4,9 +4,9 @@
 //! that reads `Site` for templates, so what a template can read is exactly
 //! what these modules expose.
 
-pub mod context;
+pub(crate) mod context;
 
-pub use context::*;
+pub(crate) use context::*;
 
 use std::sync::OnceLock;
 
@@ -14,7 +14,7 @@ use crate::link::{Page, PageId, Pager, Section, SectionId, Site, TermId};
 use crate::parse::Kind;
 
 /// Builds views of one site.
-pub struct Views<'a> {
+pub(crate) struct Views<'a> {
     site: &'a Site,
     /// Per section: pages in it and all its sub-sections.
     counts: Vec<usize>,
@@ -25,7 +25,7 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// Views of `site`. Counts and positions every page render asks for are
     /// worked out once here, not once per page.
-    pub fn new(site: &'a Site) -> Self {
+    pub(crate) fn new(site: &'a Site) -> Self {
         Views {
             site,
             counts: site.descendant_counts(),
@@ -34,7 +34,7 @@ impl<'a> Views<'a> {
     }
 
     /// A page's place in its section's listing.
-    pub fn position(&self, id: PageId) -> usize {
+    pub(crate) fn position(&self, id: PageId) -> usize {
         self.site.page(id).position
     }
 
@@ -43,7 +43,7 @@ impl<'a> Views<'a> {
     }
 
     /// A tag link.
-    pub fn term(&self, id: TermId) -> TermLink<'a> {
+    pub(crate) fn term(&self, id: TermId) -> TermLink<'a> {
         let t = &self.site.tags[id.0];
         TermLink {
             name: &t.name,
@@ -54,7 +54,7 @@ impl<'a> Views<'a> {
     }
 
     /// A section link.
-    pub fn section_link(&self, id: SectionId) -> SectionLink<'a> {
+    pub(crate) fn section_link(&self, id: SectionId) -> SectionLink<'a> {
         let s = self.site.section(id);
         SectionLink {
             title: s.title.as_str().into(),
@@ -69,7 +69,7 @@ impl<'a> Views<'a> {
     }
 
     /// A page as listings show it; made once per page however many lists show it.
-    pub fn summary(&self, id: PageId) -> PageSummary<'a> {
+    pub(crate) fn summary(&self, id: PageId) -> PageSummary<'a> {
         self.summaries[id.0]
             .get_or_init(|| self.make_summary(id))
             .clone()
@@ -113,7 +113,7 @@ impl<'a> Views<'a> {
     }
 
     /// Home → … → the section `id`.
-    pub fn breadcrumbs(&self, id: SectionId) -> Vec<Crumb<'a>> {
+    pub(crate) fn breadcrumbs(&self, id: SectionId) -> Vec<Crumb<'a>> {
         let mut out = Vec::new();
         let mut cur = Some(id);
         while let Some(s) = cur {
@@ -129,7 +129,7 @@ impl<'a> Views<'a> {
     }
 
     /// Events among `ids`, split into upcoming and past-by-year.
-    pub fn events(&self, ids: &[PageId]) -> EventsView<'a> {
+    pub(crate) fn events(&self, ids: &[PageId]) -> EventsView<'a> {
         let (upcoming, past) = self.site.split_events(ids);
         let mut groups: Vec<YearGroup<'a>> = Vec::new();
         for i in past {
@@ -157,7 +157,7 @@ impl<'a> Views<'a> {
 
     /// The `site` variable. The lists (recent pages, upcoming events,
     /// popular tags) are filled in only `with_lists`, for the home page.
-    pub fn site(&self, with_lists: bool) -> SiteView<'a> {
+    pub(crate) fn site(&self, with_lists: bool) -> SiteView<'a> {
         let site = self.site;
         let (mut popular_tags, mut recent, mut upcoming) = (Vec::new(), Vec::new(), Vec::new());
         if with_lists {
@@ -201,7 +201,7 @@ impl<'a> Views<'a> {
 
     /// Previous, next and numbered links of one page of the list at `base`;
     /// `None` when the list fits on one page.
-    pub fn pager(&self, base: &str, pager: &Pager) -> Option<PagerView> {
+    pub(crate) fn pager(&self, base: &str, pager: &Pager) -> Option<PagerView> {
         if pager.count <= 1 {
             return None;
         }
@@ -240,7 +240,7 @@ impl<'a> Views<'a> {
     }
 
     /// One page of a section's listing; `content` is its resolved body.
-    pub fn section(&self, id: SectionId, content: String, pager: &Pager) -> SectionView<'a> {
+    pub(crate) fn section(&self, id: SectionId, content: String, pager: &Pager) -> SectionView<'a> {
         let s: &'a Section = self.site.section(id);
         let listed = &self.site.listing(id)[pager.range()];
         let events = (s.kind == Kind::Event).then(|| self.events(listed));
@@ -279,7 +279,7 @@ impl<'a> Views<'a> {
     }
 
     /// The archive page of one year of an event section.
-    pub fn year_archive(&self, id: SectionId, year: i32) -> SectionView<'a> {
+    pub(crate) fn year_archive(&self, id: SectionId, year: i32) -> SectionView<'a> {
         let s: &'a Section = self.site.section(id);
         let url = format!("{}{year}/", s.url);
         SectionView {
@@ -301,7 +301,12 @@ impl<'a> Views<'a> {
     }
 
     /// A page with its body; `content` is its resolved body.
-    pub fn page(&self, id: PageId, content: String, history: Vec<HistoryView>) -> PageView<'a> {
+    pub(crate) fn page(
+        &self,
+        id: PageId,
+        content: String,
+        history: Vec<HistoryView>,
+    ) -> PageView<'a> {
         let p: &'a Page = self.site.page(id);
         let fm = &p.doc.front;
         let crumb = |i: &PageId| {
