@@ -23,26 +23,42 @@ fn built() -> SiteTest {
 #[test]
 fn playbook_header_steps_and_tasks() {
     let t = built();
-    let html = t.out("playbooks/setup/index.html");
-    assert!(html.contains("<div><dt>Duration</dt><dd>2 hours</dd></div>"));
-    assert!(html.contains("<div><dt>Roles</dt><dd>host · greeter</dd></div>"));
-    assert!(
-        html.contains(r#"<li>Read <a href="/rules/house-rules/#rule-2">rule 2</a></li>"#),
+    let page = t.page("playbooks/setup/index.html");
+    let terms = page.texts("dl div dt");
+    let values = page.texts("dl div dd");
+    let facts: Vec<(&str, &str)> = terms
+        .iter()
+        .map(String::as_str)
+        .zip(values.iter().map(String::as_str))
+        .collect();
+    assert!(facts.contains(&("Duration", "2 hours")), "{facts:?}");
+    assert!(facts.contains(&("Roles", "host · greeter")), "{facts:?}");
+    assert_eq!(
+        page.attrs("a[href*='house-rules']", "href"),
+        ["/rules/house-rules/#rule-2"],
         "prerequisite links resolve"
     );
-    assert!(html.contains(
-        r#"<ol class="steps">
-<li id="step-1" class="step" data-check="1">Open the room.</li>
-<li id="step-2" class="step" data-check="2">Set out chairs.</li>
-<li id="step-3" class="step" data-check="3">Greet people.</li>
-</ol>"#
-    ));
-    assert!(html.contains(
-        r#"<li><input type="checkbox" class="check" data-check="4" disabled> Buy snacks</li>"#
-    ));
-    assert!(html.contains(r#"<li><input type="checkbox" class="check" data-check="5" disabled checked> Book the room</li>"#));
-    assert!(
-        html.contains(r#"data-checklist="/playbooks/setup/" data-total="5" hidden"#),
+    assert_eq!(
+        page.texts("ol.steps > li.step"),
+        ["Open the room.", "Set out chairs.", "Greet people."]
+    );
+    assert_eq!(
+        page.attrs("ol.steps > li", "id"),
+        ["step-1", "step-2", "step-3"]
+    );
+    assert_eq!(
+        page.attrs("[data-check]", "data-check"),
+        ["1", "2", "3", "4", "5"]
+    );
+    assert_eq!(page.count("input.check[type=checkbox]"), 2);
+    assert_eq!(
+        page.count("input.check[checked]"),
+        1,
+        "a done task starts ticked"
+    );
+    assert_eq!(
+        page.attrs("[data-checklist='/playbooks/setup/'][hidden]", "data-total"),
+        ["5"],
         "progress bar stays hidden without JavaScript"
     );
     assert!(t.out("style.css").contains("@media print"));
@@ -64,29 +80,48 @@ fn broken_prerequisite_link_is_an_error() {
 #[test]
 fn rules_get_stable_numbered_anchors() {
     let t = built();
-    let html = t.out("rules/house-rules/index.html");
-    assert!(html.contains(r##"<li id="rule-1" class="rule"><a class="rule-num" href="#rule-1" title="Link to rule 1">1</a>Be kind.</li>"##));
-    assert!(
-        html.contains(r#"<ol class="rules" start="3">"#),
+    let page = t.page("rules/house-rules/index.html");
+    assert_eq!(page.attrs("li.rule", "id"), ["rule-1", "rule-2", "rule-3"]);
+    assert_eq!(
+        page.attrs("li.rule a.rule-num", "href"),
+        ["#rule-1", "#rule-2", "#rule-3"]
+    );
+    assert_eq!(page.texts("li#rule-1 a.rule-num"), ["1"]);
+    assert_eq!(
+        page.attrs("ol.rules", "start"),
+        ["1", "3"],
         "numbering continues across lists"
     );
-    assert!(html.contains(r#"<li id="rule-3" class="rule">"#));
-    assert!(!html.contains("rule-4"), "nested items are not rules");
-    let headings = t.out("rules/heading-rules/index.html");
-    assert!(headings.contains(r##"<span id="respect" class="alias-anchor"></span><h2 id="rule-1" class="rule"><a class="rule-num" href="#rule-1" title="Link to rule 1">1</a> Respect"##));
-    assert!(headings.contains(r#"<h2 id="rule-2" class="rule">"#));
+    assert!(
+        !page.source().contains("rule-4"),
+        "nested items are not rules"
+    );
+    let headings = t.page("rules/heading-rules/index.html");
+    assert_eq!(headings.attrs("h2.rule", "id"), ["rule-1", "rule-2"]);
+    assert!(headings.text("h2#rule-1").starts_with("1 Respect"));
+    assert_eq!(
+        headings.count("span#respect + h2#rule-1"),
+        1,
+        "the heading's own anchor still leads to it"
+    );
 }
 
 #[test]
 fn rules_show_version_and_history_newest_first() {
     let t = built();
-    let html = t.out("rules/house-rules/index.html");
-    assert!(html.contains(r#"<span class="version">Version 2.0</span>"#));
-    assert!(
-        html.contains(
-            r#"<span>In force since <time datetime="2026-03-01">2026-03-01</time></span>"#
-        )
+    let page = t.page("rules/house-rules/index.html");
+    assert_eq!(
+        page.texts(".version"),
+        ["Version 2.0", "v2.0", "v1.0"],
+        "the current version, then each history entry's"
     );
+    assert!(
+        page.texts("span")
+            .contains(&"In force since 2026-03-01".to_string()),
+        "{:?}",
+        page.texts("span")
+    );
+    let html = page.source();
     let newer = html.find("Added rule 3").expect("newer entry");
     let older = html.find("First version").expect("older entry");
     assert!(newer < older, "newest first");
@@ -182,10 +217,17 @@ fn rules_history_from_git_shows_what_changed() {
 #[test]
 fn faq_questions_anchors_and_json_ld() {
     let t = built();
-    let html = t.out("faq/general/index.html");
-    assert!(html.contains(r##"<ol><li><a href="#how-do-i-join">How do I join?</a></li><li><a href="#活动收费吗">活动收费吗？</a></li></ol>"##));
-    assert!(html.contains(r#"<h2 id="活动收费吗">活动收费吗？"#));
-    let value = json_ld(&html);
+    let page = t.page("faq/general/index.html");
+    assert_eq!(
+        page.attrs("a[href^='#']", "href")
+            .into_iter()
+            .filter(|h| h != "#main" && h != "#top")
+            .collect::<Vec<_>>()[..2],
+        ["#how-do-i-join", "#活动收费吗"],
+        "the question list links each question"
+    );
+    assert_eq!(page.attrs("h2", "id")[..2], ["how-do-i-join", "活动收费吗"]);
+    let value = json_ld(page.source());
     assert_eq!(
         value,
         serde_json::json!({

@@ -236,3 +236,74 @@ pub fn main_of(html: &str) -> &str {
 pub fn xml(text: &str) -> roxmltree::Document<'_> {
     roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("invalid XML: {e}\n{text}"))
 }
+
+/// A built HTML page, parsed, so a test can say what it means ("the
+/// third step's anchor", "the version shown") without the theme's exact
+/// markup and whitespace.
+pub struct Page {
+    html: scraper::Html,
+    source: String,
+}
+
+impl Page {
+    pub fn parse(source: String) -> Page {
+        Page {
+            html: scraper::Html::parse_document(&source),
+            source,
+        }
+    }
+
+    fn all(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let selector =
+            scraper::Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css:?}: {e}"));
+        self.html.select(&selector).collect()
+    }
+
+    /// Text of each element matching `css`, whitespace collapsed.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.all(css)
+            .iter()
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join("")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// The one element matching `css`: its text.
+    #[track_caller]
+    pub fn text(&self, css: &str) -> String {
+        let texts = self.texts(css);
+        assert_eq!(texts.len(), 1, "{css:?} matches {texts:?}\n{}", self.source);
+        texts.into_iter().next().unwrap_or_default()
+    }
+
+    /// Attribute `attr` of each element matching `css` that has it.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.all(css)
+            .iter()
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    /// How many elements match `css`.
+    pub fn count(&self, css: &str) -> usize {
+        self.all(css).len()
+    }
+
+    /// The page as written.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+impl SiteTest {
+    /// A built page, parsed.
+    pub fn page(&self, rel: &str) -> Page {
+        Page::parse(self.out(rel))
+    }
+}
