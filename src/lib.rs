@@ -29,7 +29,7 @@ pub mod diagnostic;
 pub(crate) mod init;
 pub(crate) mod link;
 pub(crate) mod load;
-pub(crate) mod output;
+pub mod output;
 pub(crate) mod packed;
 pub(crate) mod parse;
 pub mod pipeline;

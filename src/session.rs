@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Result};
 use crate::link::Site;
 use crate::link::deps::{Fingerprints, hash_of};
 use crate::load::{SourceFile, SourcePath};
-use crate::output::Content;
+use crate::output::{Content, Dictionary, Output};
 use crate::parse::{Document, ParseCache};
 use crate::pipeline::{self, BuildOptions, Caches, Timings};
 use crate::render::{self, Theme};
@@ -46,6 +46,8 @@ pub struct Session {
     opts: BuildOptions,
     caches: Caches,
     previous: Option<Previous>,
+    /// What outputs are packed against: made from the first pages rendered.
+    dict: Option<Arc<Dictionary>>,
 }
 
 /// What the last successful build made: each route's fingerprint, and the files.
@@ -68,6 +70,7 @@ impl Session {
             opts,
             caches: Caches::default(),
             previous: None,
+            dict: None,
         }
     }
 
@@ -88,6 +91,14 @@ impl Session {
     /// [`Session::render`].
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<RenderedSite> {
         let mut timings = Timings::start();
+        if self.only_templates(changed)
+            && let Some((site, _, warnings)) = self.previous.as_mut().and_then(|p| p.linked.take())
+        {
+            // Nothing LINK reads changed: the same site with the new templates.
+            let theme = crate::render::Theme::load(&site.config)?;
+            timings.mark("templates");
+            return self.finish(site, theme, warnings, timings);
+        }
         let Some(sources) = self.changed_pages(changed) else {
             return self.render();
         };
@@ -111,6 +122,9 @@ impl Session {
             diags.extend(errors);
             let docs = parse.in_order(&mut diags);
             let (config, now, statics) = (site.config.clone(), site.now, site.statics.clone());
+            // Not kept alongside its successor: two linked sites at once
+            // would be serve's peak.
+            drop(site);
             let site = pipeline::relink(
                 &self.opts,
                 config,
@@ -124,6 +138,30 @@ impl Session {
         };
         timings.mark("link");
         self.finish(site, theme, warnings, timings)
+    }
+
+    /// Whether every changed file is a template (edited or added, not deleted):
+    /// the site's routes stay the same and only the theme is reloaded.
+    fn only_templates(&self, changed: &[PathBuf]) -> bool {
+        let Ok(root) = self.opts.root.canonicalize() else {
+            return false;
+        };
+        !changed.is_empty()
+            && changed.iter().all(|path| {
+                let Ok(path) = path.canonicalize() else {
+                    return false;
+                };
+                let Ok(rel) = path.strip_prefix(&root) else {
+                    return false;
+                };
+                let parts: Vec<_> = rel.components().map(|c| c.as_os_str()).collect();
+                let in_templates = match parts.as_slice() {
+                    [first, ..] if *first == "templates" => true,
+                    [first, _, third, ..] => *first == "themes" && *third == "templates",
+                    _ => false,
+                };
+                in_templates && path.is_file()
+            })
     }
 
     /// The changed files as sources, when every one is a page the last
@@ -171,7 +209,15 @@ impl Session {
             None => (0..routes.len()).collect(),
         };
         timings.mark("diff");
-        let sink = MemorySink::default();
+        let dict = match &self.dict {
+            Some(d) => d.clone(),
+            None => {
+                let d = dictionary(&site, &mut theme, &dirty)?;
+                self.dict = Some(d.clone());
+                d
+            }
+        };
+        let sink = MemorySink::new(dict);
         if let Err(e) = render::routes(&site, &mut theme, &dirty, &sink) {
             // The files no longer match this site; the next rebuild starts over.
             if let Some(p) = &mut self.previous {
@@ -216,6 +262,42 @@ impl Session {
             timings,
         })
     }
+}
+
+/// A dictionary to compress this site's outputs with, trained on a few
+/// of each kind of route as the theme renders them: they hold the markup
+/// every page repeats.
+fn dictionary(site: &Site, theme: &mut Theme, dirty: &[usize]) -> Result<Arc<Dictionary>> {
+    const PER_KIND: usize = 8;
+    let routes = &site.routes.routes;
+    let mut taken: HashMap<std::mem::Discriminant<crate::link::RouteKind>, usize> = HashMap::new();
+    let samples: Vec<usize> = dirty
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let n = taken
+                .entry(std::mem::discriminant(&routes[i].kind))
+                .or_default();
+            *n += 1;
+            *n <= PER_KIND
+        })
+        .collect();
+    struct Collect(std::sync::Mutex<Vec<Vec<u8>>>);
+    impl crate::output::Sink for Collect {
+        fn put(&self, output: Output) -> Result<()> {
+            if let Content::Bytes(b) = output.content {
+                self.0
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(b.to_vec());
+            }
+            Ok(())
+        }
+    }
+    let sink = Collect(Default::default());
+    render::routes(site, theme, &samples, &sink)?;
+    let samples = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
+    Ok(Arc::new(Dictionary::from_samples(&samples)))
 }
 
 /// What every output may read besides the site: config, templates, "now".

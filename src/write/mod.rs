@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostic::{Diagnostic, Error, Result};
-use crate::output::{Content, Output, Sink};
+use crate::output::{Content, Dictionary, Output, Sink};
 
 /// What was written.
 #[derive(Debug, Clone, Copy)]
@@ -29,12 +29,20 @@ pub(crate) struct WriteReport {
 /// Keeps outputs in memory, compressed as they arrive (the dev server): a
 /// big site's pages held uncompressed until the end of a render would
 /// double serve's memory.
-#[derive(Default)]
 pub(crate) struct MemorySink {
+    dict: std::sync::Arc<Dictionary>,
     outputs: Mutex<Vec<Output>>,
 }
 
 impl MemorySink {
+    /// A sink that packs generated outputs against `dict`.
+    pub(crate) fn new(dict: std::sync::Arc<Dictionary>) -> MemorySink {
+        MemorySink {
+            dict,
+            outputs: Mutex::default(),
+        }
+    }
+
     /// Everything put so far, in order.
     pub(crate) fn into_outputs(self) -> Vec<Output> {
         self.outputs.into_inner().unwrap_or_else(|p| p.into_inner())
@@ -44,7 +52,7 @@ impl MemorySink {
 impl Sink for MemorySink {
     fn put(&self, mut output: Output) -> Result<()> {
         // Packed on the rendering thread, before the lock.
-        output.content = output.content.packed();
+        output.content = output.content.packed(&self.dict);
         self.outputs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
