@@ -35,6 +35,8 @@ struct RawConfig {
     feeds: FeedConfig,
     #[serde(default)]
     rules: RulesConfig,
+    #[serde(default)]
+    search: SearchConfig,
     #[serde(default = "default_paginate_by")]
     paginate_by: usize,
     #[serde(default)]
@@ -151,6 +153,21 @@ pub struct RulesConfig {
     pub history_from_git: bool,
 }
 
+/// `[search]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Write the search index and show the search box (on by default).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
 /// The validated configuration every stage reads.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -176,6 +193,8 @@ pub struct SiteConfig {
     pub feeds: FeedConfig,
     /// `[rules]`.
     pub rules: RulesConfig,
+    /// `[search]`.
+    pub search: SearchConfig,
     /// Pages per listing page (sections and tags); 0 lists all on one page.
     pub paginate_by: usize,
     /// `[extra]`, free for templates.
@@ -277,6 +296,7 @@ fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> 
         markdown: raw.markdown,
         feeds: raw.feeds,
         rules: raw.rules,
+        search: raw.search,
         paginate_by: raw.paginate_by,
         extra: raw.extra,
     })

@@ -34,6 +34,7 @@ pub(crate) mod packed;
 pub(crate) mod parse;
 pub mod pipeline;
 pub(crate) mod render;
+pub(crate) mod search;
 pub mod serve;
 pub(crate) mod session;
 pub(crate) mod slug;

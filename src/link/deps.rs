@@ -40,6 +40,8 @@ pub enum Dep {
     Latest,
     /// The URLs the sitemap lists.
     Sitemap,
+    /// Every page's text and summary: what the search index reads.
+    Corpus,
 }
 
 /// Fingerprints hash every page's text on every rebuild, so the hasher is
@@ -63,6 +65,7 @@ pub(crate) struct Fingerprints {
     terms: u64,
     latest: u64,
     sitemap: u64,
+    corpus: u64,
     docs: Vec<u64>,
     summaries: Vec<u64>,
     sections: Vec<u64>,
@@ -75,7 +78,7 @@ impl Fingerprints {
     /// site (templates and theme files).
     pub(crate) fn new(site: &Site, global: u64) -> Fingerprints {
         let summaries: Vec<u64> = site.pages.par_iter().map(|p| summary(site, p)).collect();
-        let docs = site
+        let docs: Vec<u64> = site
             .pages
             .par_iter()
             .map(|p| hash_of((&p.doc.source.rel, p.doc.hash, p.doc.kind, &p.xrefs)))
@@ -142,8 +145,10 @@ impl Fingerprints {
                 .map(|r| (&r.url, site.lastmod(r)))
                 .collect::<Vec<_>>(),
         );
+        let corpus = hash_of((&docs, &summaries));
         Fingerprints {
             global,
+            corpus,
             menu,
             lists: hash_of((lists, terms)),
             terms,
@@ -171,6 +176,7 @@ impl Fingerprints {
             Dep::History(p) => self.history[p.0],
             Dep::Latest => self.latest,
             Dep::Sitemap => self.sitemap,
+            Dep::Corpus => self.corpus,
         }
     }
 
@@ -180,7 +186,9 @@ impl Fingerprints {
         route.path.hash(&mut h);
         match &route.kind {
             // Ids differ between builds; the dependencies name the page.
-            RouteKind::Page(_) | RouteKind::EventCalendar(_) => 0.hash(&mut h),
+            RouteKind::Page(_) | RouteKind::EventCalendar(_) | RouteKind::SearchPage(_) => {
+                0.hash(&mut h)
+            }
             RouteKind::Section { pager, .. } | RouteKind::Tag { pager, .. } => pager.hash(&mut h),
             // The file is read when written or served; where it comes from is what renders.
             RouteKind::Static(i) => (&site.statics[*i].source, site.statics[*i].layer).hash(&mut h),

@@ -147,6 +147,12 @@ pub enum RouteKind {
     },
     /// A static file, by index in [`Site::statics`].
     Static(usize),
+    /// `search/meta.json`.
+    SearchMeta,
+    /// One shard of the search index, `search/s/N.json`.
+    SearchShard(u32),
+    /// One page's searchable parts, `search/p/N.json`.
+    SearchPage(PageId),
 }
 
 /// One file the site writes.
@@ -263,6 +269,12 @@ impl Route {
             RouteKind::SiteCalendar => d.extend(site.events().map(Dep::Summary)),
             RouteKind::NotFound => d.push(Dep::Menu),
             RouteKind::Sitemap => d.push(Dep::Sitemap),
+            // Every page's text and tags; the whole index is remade at once.
+            RouteKind::SearchMeta | RouteKind::SearchShard(_) => d.push(Dep::Corpus),
+            RouteKind::SearchPage(p) => {
+                let section = Dep::Section(site.page(*p).section);
+                d.extend([Dep::Doc(*p), Dep::Summary(*p), section, Dep::Corpus]);
+            }
             RouteKind::Alias { .. }
             | RouteKind::Robots
             | RouteKind::Highlight { .. }
@@ -477,6 +489,9 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
         Claim::generated("404 page"),
         diags,
     );
+    if site.config.search.enabled {
+        search_routes(site, t, diags);
+    }
     t.claim(
         "/sitemap.xml".into(),
         RouteKind::Sitemap,
@@ -495,6 +510,34 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
             format!("/{name}"),
             RouteKind::Highlight { dark },
             label,
+            diags,
+        );
+    }
+}
+
+/// The search index's routes: its metadata, its shards, a file per page.
+fn search_routes(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
+    let dir = crate::search::DIR;
+    let label = || Claim::generated("search index");
+    t.claim(
+        format!("/{dir}/meta.json"),
+        RouteKind::SearchMeta,
+        label(),
+        diags,
+    );
+    for n in 0..crate::search::shard_count(site) {
+        t.claim(
+            format!("/{dir}/s/{n}.json"),
+            RouteKind::SearchShard(n),
+            label(),
+            diags,
+        );
+    }
+    for (n, p) in crate::search::order(site).into_iter().enumerate() {
+        t.claim(
+            format!("/{dir}/p/{n}.json"),
+            RouteKind::SearchPage(p),
+            label(),
             diags,
         );
     }

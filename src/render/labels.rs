@@ -62,6 +62,17 @@ const EN: &[(&str, &str)] = &[
     ("tagged", "Tagged"),
     ("subsections", "In this section"),
     ("rules", "Rules"),
+    ("search", "Search"),
+    ("search_placeholder", "Search  ( / )"),
+    ("results", "{n} results"),
+    ("no_results", "No results"),
+    ("all_kinds", "All kinds"),
+    ("kind_page", "Page"),
+    ("kind_playbook", "Playbook"),
+    ("kind_rules", "Rules"),
+    ("kind_faq", "FAQ"),
+    ("kind_event", "Event"),
+    ("search_page", "Every page"),
 ];
 
 const ZH_HANS: &[(&str, &str)] = &[
@@ -116,6 +127,17 @@ const ZH_HANS: &[(&str, &str)] = &[
     ("tagged", "标签"),
     ("subsections", "本栏目"),
     ("rules", "规则"),
+    ("search", "搜索"),
+    ("search_placeholder", "搜索 ( / )"),
+    ("results", "{n} 条结果"),
+    ("no_results", "没有结果"),
+    ("all_kinds", "全部类型"),
+    ("kind_page", "页面"),
+    ("kind_playbook", "操作手册"),
+    ("kind_rules", "规则"),
+    ("kind_faq", "常见问题"),
+    ("kind_event", "活动"),
+    ("search_page", "全部页面"),
 ];
 
 const ZH_HANT: &[(&str, &str)] = &[
@@ -170,6 +192,17 @@ const ZH_HANT: &[(&str, &str)] = &[
     ("tagged", "標籤"),
     ("subsections", "本欄目"),
     ("rules", "規則"),
+    ("search", "搜尋"),
+    ("search_placeholder", "搜尋 ( / )"),
+    ("results", "{n} 筆結果"),
+    ("no_results", "沒有結果"),
+    ("all_kinds", "全部類型"),
+    ("kind_page", "頁面"),
+    ("kind_playbook", "操作手冊"),
+    ("kind_rules", "規則"),
+    ("kind_faq", "常見問題"),
+    ("kind_event", "活動"),
+    ("search_page", "全部頁面"),
 ];
 
 /// The labels for a language tag, with `[extra.labels]` overrides applied.

@@ -35,13 +35,22 @@ pub(crate) fn routes(
     which: &[usize],
     sink: &dyn Sink,
 ) -> Result<()> {
-    let views = Views::new(site);
+    let all = &site.routes.routes;
+    let mut views = Views::new(site);
+    let needs_index = which.iter().any(|&i| {
+        matches!(
+            all[i].kind,
+            RouteKind::SearchMeta | RouteKind::SearchShard(_)
+        )
+    });
+    if needs_index {
+        views = views.with_search();
+    }
     theme
         .tera
         .global_context()
         .insert("site", &views.site(false));
     let theme = &*theme;
-    let all = &site.routes.routes;
     which
         .par_iter()
         .try_for_each(|&i| sink.put(route(site, theme, &views, &all[i])?))
@@ -122,6 +131,16 @@ fn route(site: &Site, theme: &Theme, views: &Views<'_>, r: &Route) -> Result<Out
             let (light, dark_css) = crate::parse::highlight::stylesheets();
             text(if *dark { dark_css } else { light })
         }
+        RouteKind::SearchMeta => text(views.search().meta.clone()),
+        RouteKind::SearchShard(n) => text(
+            views
+                .search()
+                .shards
+                .get(*n as usize)
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        RouteKind::SearchPage(p) => text(crate::search::page_json(site, *p)),
         RouteKind::Static(i) => Ok(Output {
             path: r.path.clone(),
             content: site.statics[*i].content.clone(),

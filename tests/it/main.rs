@@ -6,6 +6,7 @@
 //! - `kinds`: playbooks, rules, FAQs, events and calendars
 //! - `cli`: `init`, `new`, `check`, usage errors
 //! - `example`: the example site builds cleanly
+//! - `search`: the search index, and the theme's script run in Node against it
 //! - `serve`: the dev server over loopback
 //!
 //! Fixtures live in `tests/fixtures/<name>/`; each has a README saying what it covers.
@@ -16,5 +17,6 @@ mod errors;
 mod example;
 mod incremental;
 mod kinds;
+mod search;
 mod serve;
 mod support;

@@ -20,6 +20,8 @@ pub(crate) struct Views<'a> {
     counts: Vec<usize>,
     /// Per page: its summary, made the first time a list shows it.
     summaries: Vec<OnceLock<PageSummary<'a>>>,
+    /// The search index, when this render writes any of it.
+    search: Option<crate::search::Index>,
 }
 
 impl<'a> Views<'a> {
@@ -30,7 +32,23 @@ impl<'a> Views<'a> {
             site,
             counts: site.descendant_counts(),
             summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            search: None,
         }
+    }
+
+    /// Makes the search index now, before routes render in parallel.
+    pub(crate) fn with_search(mut self) -> Self {
+        self.search = Some(crate::search::index(self.site));
+        self
+    }
+
+    /// The search index; empty unless made with [`Views::with_search`].
+    pub(crate) fn search(&self) -> &crate::search::Index {
+        static EMPTY: crate::search::Index = crate::search::Index {
+            shards: Vec::new(),
+            meta: String::new(),
+        };
+        self.search.as_ref().unwrap_or(&EMPTY)
     }
 
     /// A page's place in its section's listing.
@@ -159,6 +177,7 @@ impl<'a> Views<'a> {
     /// popular tags) are filled in only `with_lists`, for the home page.
     pub(crate) fn site(&self, with_lists: bool) -> SiteView<'a> {
         let site = self.site;
+        let labels = super::labels::for_language(&site.config.language, &site.config.extra);
         let (mut popular_tags, mut recent, mut upcoming) = (Vec::new(), Vec::new(), Vec::new());
         if with_lists {
             let mut tags: Vec<TermId> = (0..site.tags.len()).map(TermId).collect();
@@ -194,8 +213,22 @@ impl<'a> Views<'a> {
             now: site.now.to_rfc3339(),
             tags_url: self.url("/tags/"),
             static_url: self.url("/"),
-            labels: super::labels::for_language(&site.config.language, &site.config.extra),
+            search_labels: {
+                let words: std::collections::BTreeMap<&String, &String> = labels
+                    .iter()
+                    .filter(|(k, _)| {
+                        k.starts_with("kind_") || ["results", "no_results"].contains(&k.as_str())
+                    })
+                    .collect();
+                serde_json::to_string(&words).unwrap_or_default()
+            },
+            labels,
             has_events: site.events().next().is_some(),
+            search_index: site
+                .config
+                .search
+                .enabled
+                .then(|| self.url(&format!("/{}/", crate::search::DIR))),
         }
     }
 

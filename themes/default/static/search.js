@@ -1,0 +1,367 @@
+// almanac search: queries the static index under search/ in the browser.
+// The tokenizer below is the one in src/search/tokenize.rs, step for step;
+// tests/search/vectors.json holds cases both must pass.
+(function (root) {
+  "use strict";
+
+  // --- Tokenizer -----------------------------------------------------------
+
+  function isCjk(cp) {
+    return cp === 0x3007 || (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+      (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
+      (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f);
+  }
+
+  var WORD = /[\p{Alphabetic}\p{N}\p{M}]/u;
+
+  // The Traditional -> Simplified pairs of meta.json ("TSTS..."), as a map.
+  function makeFold(pairs) {
+    var map = new Map();
+    var chars = Array.from(pairs || "");
+    for (var i = 0; i + 1 < chars.length; i += 2) map.set(chars[i], chars[i + 1]);
+    return map;
+  }
+
+  function foldChars(s, fold) {
+    if (!fold || fold.size === 0) return s;
+    var out = "";
+    for (var ch of s) out += fold.get(ch) || ch;
+    return out;
+  }
+
+  function normalize(text, fold) {
+    return foldChars(text.normalize("NFKC").toLowerCase(), fold);
+  }
+
+  // [token, position] pairs; mode "index" adds single CJK characters.
+  function tokenize(text, fold, mode) {
+    var s = normalize(text, fold);
+    var out = [];
+    var pos = 0;
+    var word = "";
+    var run = [];
+    function flushWord() {
+      if (word) { out.push([word, pos]); pos += 1; word = ""; }
+    }
+    function flushRun() {
+      var n = run.length;
+      for (var i = 0; i < n; i++) {
+        if (mode === "index" || n === 1) out.push([run[i], pos + i]);
+        if (i + 1 < n) out.push([run[i] + run[i + 1], pos + i]);
+      }
+      pos += n;
+      run = [];
+    }
+    for (var ch of s) {
+      var cp = ch.codePointAt(0);
+      if (isCjk(cp)) { flushWord(); run.push(ch); }
+      else if (WORD.test(ch)) { flushRun(); word += ch; }
+      else { flushWord(); flushRun(); }
+    }
+    flushWord();
+    flushRun();
+    return out;
+  }
+
+  // FNV-1a over UTF-8, as src/search/mod.rs computes it.
+  function shardOf(token, shards) {
+    var bytes = new TextEncoder().encode(token);
+    var h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) {
+      h ^= bytes[i];
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h % shards;
+  }
+
+  // --- Index ---------------------------------------------------------------
+
+  function Index(base, fetchJson) {
+    this.base = base;
+    this.fetchJson = fetchJson;
+    this.shards = new Map();
+    this.pages = new Map();
+    this.meta = null;
+  }
+
+  Index.prototype.load = function () {
+    var self = this;
+    if (!this.metaPromise) {
+      this.metaPromise = this.fetchJson(this.base + "meta.json").then(function (m) {
+        self.meta = m;
+        self.fold = makeFold(m.fold);
+        return m;
+      });
+    }
+    return this.metaPromise;
+  };
+
+  Index.prototype.shard = function (n) {
+    if (!this.shards.has(n)) this.shards.set(n, this.fetchJson(this.base + "s/" + n + ".json"));
+    return this.shards.get(n);
+  };
+
+  Index.prototype.page = function (n) {
+    if (!this.pages.has(n)) this.pages.set(n, this.fetchJson(this.base + "p/" + n + ".json"));
+    return this.pages.get(n);
+  };
+
+  Index.prototype.postings = function (token) {
+    var self = this;
+    return this.shard(shardOf(token, this.meta.shards)).then(function (s) {
+      return Object.prototype.hasOwnProperty.call(s, token) ? s[token] : [];
+    });
+  };
+
+  // Pages a filter allows, or null for no filter.
+  Index.prototype.allowed = function (filters) {
+    var self = this;
+    var tokens = [];
+    if (filters && filters.kind) tokens.push("\u0001k:" + filters.kind);
+    if (filters && filters.tag) tokens.push("\u0001t:" + filters.tag);
+    if (!tokens.length) return Promise.resolve(null);
+    return Promise.all(tokens.map(function (t) { return self.postings(t); })).then(function (lists) {
+      var sets = lists.map(function (l) { return new Set(l); });
+      return sets.reduce(function (a, b) {
+        return new Set(Array.from(a).filter(function (x) { return b.has(x); }));
+      });
+    });
+  };
+
+  var FIELD_WEIGHT = [8, 4, 1];
+
+  // Smallest span of positions holding one position of each list.
+  function span(lists) {
+    var events = [];
+    lists.forEach(function (l, i) { l.forEach(function (p) { events.push([p, i]); }); });
+    events.sort(function (a, b) { return a[0] - b[0]; });
+    var need = lists.length, have = 0, counts = new Array(need).fill(0), best = Infinity, lo = 0;
+    for (var hi = 0; hi < events.length; hi++) {
+      if (counts[events[hi][1]]++ === 0) have++;
+      while (have === need) {
+        best = Math.min(best, events[hi][0] - events[lo][0]);
+        if (--counts[events[lo][1]] === 0) have--;
+        lo++;
+      }
+    }
+    return best;
+  }
+
+  // Ranked results: [{page, part, matched, score}], best first.
+  Index.prototype.query = function (text, filters, limit) {
+    var self = this;
+    return this.load().then(function () {
+      var seen = new Set();
+      var terms = tokenize(text, self.fold, "query").map(function (t) { return t[0]; })
+        .filter(function (t) { if (seen.has(t)) return false; seen.add(t); return true; })
+        .slice(0, 30);
+      if (!terms.length) return [];
+      return Promise.all([Promise.all(terms.map(function (t) { return self.postings(t); })), self.allowed(filters)])
+        .then(function (got) { return rank(self.meta, terms, got[0], got[1], limit || 10); });
+    });
+  };
+
+  function rank(meta, terms, lists, allowed, limit) {
+    var records = new Map();
+    var titles = new Map();
+    var k = terms.length;
+    lists.forEach(function (flat, t) {
+      var pagesWithTerm = new Set();
+      for (var i = 0; i < flat.length; i += 4 + flat[i + 3]) pagesWithTerm.add(flat[i]);
+      var idf = Math.log(1 + meta.pages / Math.max(1, pagesWithTerm.size));
+      for (var j = 0; j < flat.length; j += 4 + flat[j + 3]) {
+        var page = flat[j], part = flat[j + 1], field = flat[j + 2], n = flat[j + 3];
+        if (allowed && !allowed.has(page)) continue;
+        if (field === 0) {
+          var tm = titles.get(page) || { mask: 0, score: 0 };
+          if (!(tm.mask & (1 << t))) { tm.mask |= 1 << t; tm.score += FIELD_WEIGHT[0] * idf; }
+          titles.set(page, tm);
+          continue;
+        }
+        var key = page * 65536 + part;
+        var r = records.get(key);
+        if (!r) { r = { page: page, part: part, mask: 0, score: 0, pos: new Array(k) }; records.set(key, r); }
+        var gain = FIELD_WEIGHT[field] * idf;
+        if (!(r.mask & (1 << t))) { r.mask |= 1 << t; r.score += gain; }
+        else r.score += gain * 0.1;
+        r.pos[t] = (r.pos[t] || []).concat(flat.slice(j + 4, j + 4 + n));
+      }
+    });
+    // A title match lifts the page's top part, and any part of it that matched.
+    titles.forEach(function (tm, page) {
+      var key = page * 65536;
+      if (!records.has(key)) records.set(key, { page: page, part: 0, mask: 0, score: 0, pos: new Array(k) });
+    });
+    var out = [];
+    records.forEach(function (r) {
+      var tm = titles.get(r.page);
+      var mask = r.mask | (tm ? tm.mask : 0);
+      var score = r.score + (tm ? tm.score * (r.part === 0 ? 1 : 0.5) : 0);
+      var lists = r.pos.filter(function (p) { return p; });
+      if (lists.length === k && k > 1) score += 4 / (1 + Math.max(0, span(lists) - (k - 1)));
+      var matched = 0;
+      for (var m = mask; m; m &= m - 1) matched++;
+      out.push({ page: r.page, part: r.part, matched: matched, score: score });
+    });
+    out.sort(function (a, b) {
+      return b.matched - a.matched || b.score - a.score || b.page - a.page || a.part - b.part;
+    });
+    // Every term first; a query's scattered matches only when nothing has them all.
+    var full = out.filter(function (r) { return r.matched === k; });
+    var ranked = full.length ? full : out;
+    var perPage = new Map();
+    return ranked.filter(function (r) {
+      var n = (perPage.get(r.page) || 0) + 1;
+      perPage.set(r.page, n);
+      return n <= 3;
+    }).slice(0, limit);
+  }
+
+  // --- Snippets ------------------------------------------------------------
+
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // The best window of `text` for the query, with matches marked.
+  function snippet(text, query, fold, width) {
+    width = width || 90;
+    var chars = Array.from(text);
+    var norm = [];
+    var map = [];
+    chars.forEach(function (ch, i) {
+      var n = normalize(ch, fold);
+      for (var c of n) { norm.push(c); map.push(i); }
+    });
+    var normText = norm.join("");
+    var normIdx = [];
+    var units = 0;
+    norm.forEach(function (c) { normIdx.push(units); units += c.length; });
+    var hits = [];
+    var terms = tokenize(query, fold, "query").map(function (t) { return t[0]; });
+    terms.forEach(function (term, t) {
+      var from = 0, at;
+      while ((at = normText.indexOf(term, from)) >= 0) {
+        var start = normIdx.indexOf(at), len = Array.from(term).length;
+        var before = norm[start - 1], after = norm[start + len];
+        var latin = !isCjk(term.codePointAt(0));
+        if (start >= 0 && (!latin || ((!before || !WORD.test(before)) && (!after || !WORD.test(after))))) {
+          hits.push([map[start], map[start + len - 1] + 1, t]);
+        }
+        from = at + term.length;
+      }
+    });
+    hits.sort(function (a, b) { return a[0] - b[0]; });
+    var bestStart = 0, bestScore = -1;
+    for (var i = 0; i < hits.length; i++) {
+      var distinct = new Set(), count = 0;
+      for (var j = i; j < hits.length && hits[j][1] - hits[i][0] <= width; j++) { distinct.add(hits[j][2]); count++; }
+      var score = distinct.size * 100 + count;
+      if (score > bestScore) { bestScore = score; bestStart = hits[i][0]; }
+    }
+    var start = Math.max(0, bestStart - Math.floor(width / 4));
+    var end = Math.min(chars.length, start + width);
+    var html = start > 0 ? "…" : "";
+    var cursor = start;
+    hits.forEach(function (h) {
+      if (h[0] < cursor || h[1] > end) return;
+      html += escapeHtml(chars.slice(cursor, h[0]).join("")) + "<mark>" + escapeHtml(chars.slice(h[0], h[1]).join("")) + "</mark>";
+      cursor = h[1];
+    });
+    html += escapeHtml(chars.slice(cursor, end).join("")) + (end < chars.length ? "…" : "");
+    return html;
+  }
+
+  var api = { tokenize: tokenize, normalize: normalize, makeFold: makeFold, shardOf: shardOf, Index: Index, snippet: snippet };
+  if (typeof module === "object" && module.exports) { module.exports = api; return; }
+
+  // --- The search box ------------------------------------------------------
+
+  var form = document.querySelector("form.site-search");
+  if (!form) return;
+  var input = form.querySelector("input[type=search]");
+  var list = form.querySelector(".search-results");
+  var status = form.querySelector(".search-status");
+  var kindSelect = form.querySelector("select[data-filter=kind]");
+  var tagSelect = form.querySelector("select[data-filter=tag]");
+  var labels = JSON.parse(form.getAttribute("data-labels") || "{}");
+  var index = new Index(form.getAttribute("data-index"), function (url) {
+    return fetch(url).then(function (r) { if (!r.ok) throw new Error(url + ": " + r.status); return r.json(); });
+  });
+  form.classList.add("enhanced");
+  var active = -1;
+  var ticket = 0;
+
+  function fillFilters() {
+    index.load().then(function (meta) {
+      meta.kinds.forEach(function (k) { kindSelect.add(new Option(labels["kind_" + k] || k, k)); });
+      meta.tags.forEach(function (t) { tagSelect.add(new Option(t, t)); });
+      kindSelect.hidden = meta.kinds.length < 2;
+      tagSelect.hidden = meta.tags.length === 0;
+    });
+  }
+
+  function select(i) {
+    var items = list.querySelectorAll("[role=option]");
+    items.forEach(function (el, j) { el.setAttribute("aria-selected", j === i ? "true" : "false"); });
+    active = i;
+    if (items[i]) { input.setAttribute("aria-activedescendant", items[i].id); items[i].scrollIntoView({ block: "nearest" }); }
+    else input.removeAttribute("aria-activedescendant");
+  }
+
+  function run() {
+    var q = input.value.trim();
+    var mine = ++ticket;
+    if (!q) { list.hidden = true; list.innerHTML = ""; status.textContent = ""; return; }
+    var filters = { kind: kindSelect.value, tag: tagSelect.value };
+    index.query(q, filters, 10).then(function (results) {
+      return Promise.all(results.map(function (r) { return index.page(r.page); })).then(function (pages) {
+        if (mine !== ticket) return;
+        list.innerHTML = "";
+        results.forEach(function (r, i) {
+          var page = pages[i];
+          var part = page.p[r.part] || ["", "", ""];
+          var a = document.createElement("a");
+          a.href = page.u + (part[0] ? "#" + part[0] : "");
+          a.id = "search-result-" + i;
+          a.setAttribute("role", "option");
+          var title = page.t + (part[1] ? " › " + part[1] : "");
+          var meta = (labels["kind_" + page.k] || page.s) + (page.g.length ? " · " + page.g.join(", ") : "") + (page.d ? " · " + page.d : "");
+          a.innerHTML = '<span class="result-title">' + snippet(title, q, index.fold, 200) + "</span>" +
+            '<span class="result-meta">' + escapeHtml(meta) + "</span>" +
+            '<span class="result-snippet">' + snippet(part[2] || "", q, index.fold) + "</span>";
+          list.appendChild(a);
+        });
+        list.hidden = false;
+        status.textContent = results.length ? (labels.results || "{n} results").replace("{n}", results.length) : (labels.no_results || "No results");
+        select(results.length ? 0 : -1);
+      });
+    }).catch(function () { status.textContent = labels.no_results || "No results"; });
+  }
+
+  var timer;
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 80); });
+  input.addEventListener("focus", fillFiltersOnce);
+  kindSelect.addEventListener("change", run);
+  tagSelect.addEventListener("change", run);
+  var filled = false;
+  function fillFiltersOnce() { if (!filled) { filled = true; fillFilters(); } }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var items = list.querySelectorAll("[role=option]");
+    if (items[Math.max(0, active)]) location.href = items[Math.max(0, active)].href;
+  });
+  input.addEventListener("keydown", function (e) {
+    var n = list.querySelectorAll("[role=option]").length;
+    if (e.key === "ArrowDown" && n) { e.preventDefault(); select((active + 1) % n); }
+    else if (e.key === "ArrowUp" && n) { e.preventDefault(); select((active - 1 + n) % n); }
+    else if (e.key === "Escape") { input.value = ""; run(); }
+  });
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); }
+  });
+})(this);
