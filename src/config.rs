@@ -154,18 +154,12 @@ pub struct RulesConfig {
 }
 
 /// `[search]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
-    /// Write the search index and show the search box (on by default).
-    #[serde(default = "yes")]
+    /// Write the search index and show the search box.
+    #[serde(default)]
     pub enabled: bool,
-}
-
-impl Default for SearchConfig {
-    fn default() -> Self {
-        SearchConfig { enabled: true }
-    }
 }
 
 /// The validated configuration every stage reads.

@@ -140,7 +140,10 @@ fn route(site: &Site, theme: &Theme, views: &Views<'_>, r: &Route) -> Result<Out
                 .cloned()
                 .unwrap_or_default(),
         ),
-        RouteKind::SearchPage(p) => text(crate::search::page_json(site, *p)),
+        RouteKind::SearchPage(p) => text(match views.search().pages.get(p.0) {
+            Some(json) if !json.is_empty() => json.clone(),
+            _ => crate::search::page_json(site, *p),
+        }),
         RouteKind::Static(i) => Ok(Output {
             path: r.path.clone(),
             content: site.statics[*i].content.clone(),

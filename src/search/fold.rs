@@ -14,7 +14,12 @@ use super::tokenize::is_cjk;
 /// Traditional → Simplified, for the characters that differ.
 pub(crate) struct Fold {
     map: FxHashMap<char, char>,
+    /// The same for U+3400..=U+9FFF, by offset: most CJK text is there, and
+    /// indexing looks up every character.
+    dense: Vec<char>,
 }
+
+const DENSE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
 
 impl Fold {
     /// OpenCC's table, made on first use.
@@ -28,9 +33,7 @@ impl Fold {
             ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s)
         else {
             // The table is compiled into the crate; without it nothing folds.
-            return Fold {
-                map: FxHashMap::default(),
-            };
+            return Fold::from_map(FxHashMap::default());
         };
         let chars: Vec<char> = (0x3400u32..=0x9FFF)
             .chain(0xF900..=0xFAFF)
@@ -53,13 +56,27 @@ impl Fold {
                 map.insert(*from, t);
             }
         }
-        Fold { map }
+        Fold::from_map(map)
+    }
+
+    fn from_map(map: FxHashMap<char, char>) -> Fold {
+        let dense = DENSE
+            .map(|u| {
+                let c = char::from_u32(u).unwrap_or('\0');
+                map.get(&c).copied().unwrap_or(c)
+            })
+            .collect();
+        Fold { map, dense }
     }
 
     /// `c` folded.
     pub(crate) fn char(&self, c: char) -> char {
-        if (c as u32) < 0x3400 {
+        let u = c as u32;
+        if u < *DENSE.start() {
             return c;
+        }
+        if u <= *DENSE.end() {
+            return self.dense[(u - DENSE.start()) as usize];
         }
         self.map.get(&c).copied().unwrap_or(c)
     }

@@ -11,27 +11,26 @@
 //!   fetched for the results shown, to make their snippets.
 //!
 //! Pages are numbered from oldest to newest, so a higher number is the
-//! newer page when scores tie. A posting is `page, part, field, n,
-//! positions…` with field 0 the title, 1 a heading, 2 the text.
+//! newer page when scores tie. A token's postings are one number per page
+//! that has it, in page order: `(page - previous page) * 8 + where`, with
+//! `where` 1 for the title, 2 for a heading, 4 for the text. The index says
+//! which pages; the browser then reads the few best pages' parts to pick
+//! the part, measure how near the terms are, and cut the snippet, so the
+//! index holds no positions and stays small.
 
 pub(crate) mod extract;
 pub(crate) mod fold;
 pub(crate) mod tokenize;
-
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::link::{PageId, Site};
 use fold::Fold;
-use tokenize::{Mode, tokenize};
+use tokenize::Mode;
 
 /// Folder of the index under the output folder.
 pub(crate) const DIR: &str = "search";
-
-/// Positions kept per token in one part: enough to measure nearness.
-const MAX_POSITIONS: usize = 4;
 
 /// Tokens a shard holds, about: small enough to fetch per query.
 const TOKENS_PER_SHARD: usize = 2_000;
@@ -54,8 +53,12 @@ pub(crate) fn shard_count(site: &Site) -> u32 {
 
 /// The shard a token lives in: FNV-1a over its UTF-8 bytes, as the browser computes it.
 pub(crate) fn shard_of(token: &str, shards: u32) -> u32 {
+    shard_of_bytes(token.as_bytes(), shards)
+}
+
+fn shard_of_bytes(token: &[u8], shards: u32) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
-    for b in token.as_bytes() {
+    for b in token {
         h ^= u32::from(*b);
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -75,41 +78,72 @@ pub(crate) struct Index {
     pub(crate) shards: Vec<String>,
     /// `meta.json`.
     pub(crate) meta: String,
+    /// Each page's `p/N.json`, by page id, made from the same reading of its parts.
+    pub(crate) pages: Vec<String>,
 }
 
+const IN_TITLE: u8 = 1;
+const IN_HEADING: u8 = 2;
+const IN_TEXT: u8 = 4;
+
+/// A CJK token (one or two characters) as a number: most tokens of a
+/// Chinese site are, and numbers hash and compare without allocating.
+fn cjk_key(token: &str) -> Option<u64> {
+    let mut chars = token.chars();
+    let first = chars.next().filter(|c| tokenize::is_cjk(*c))?;
+    let second = chars.next().map_or(0, u64::from);
+    chars
+        .next()
+        .is_none()
+        .then_some(u64::from(first) << 32 | second)
+}
+
+fn cjk_text(key: u64) -> String {
+    [key >> 32, key & 0xffff_ffff]
+        .into_iter()
+        .filter(|&u| u != 0)
+        .filter_map(|u| char::from_u32(u as u32))
+        .collect()
+}
+
+/// Where each token of one page is.
 #[derive(Default)]
-struct Hits {
-    /// `(part, field, positions)`.
-    parts: Vec<(u16, u8, Vec<u32>)>,
+struct PageTokens {
+    cjk: FxHashMap<u64, u8>,
+    words: FxHashMap<Box<str>, u8>,
 }
 
-/// Tokens of one page, with where each is found.
-fn page_tokens(site: &Site, id: PageId, fold: &Fold) -> FxHashMap<String, Hits> {
+/// Each token of one page, with where on the page it is, and its `p/N.json`.
+fn page_tokens(site: &Site, id: PageId, fold: &Fold) -> (PageTokens, String) {
     let page = site.page(id);
-    let mut tokens: FxHashMap<String, Hits> = FxHashMap::default();
-    let mut add = |text: &str, part: u16, field: u8| {
-        for t in tokenize(text, fold, Mode::Index) {
-            let hits = tokens.entry(t.text).or_default();
-            match hits.parts.last_mut() {
-                Some((p, f, pos)) if *p == part && *f == field => {
-                    if pos.len() < MAX_POSITIONS {
-                        pos.push(t.pos);
-                    }
-                }
-                _ => hits.parts.push((part, field, vec![t.pos])),
+    let parts = extract::parts(&page.doc.body.html.unpack());
+    let mut tokens = PageTokens::default();
+    let mut add = |text: &str, bit: u8| {
+        tokenize::for_each_token(text, fold, Mode::Index, |t, _| {
+            if let Some(key) = cjk_key(t) {
+                *tokens.cjk.entry(key).or_default() |= bit;
+            } else if let Some(bits) = tokens.words.get_mut(t) {
+                *bits |= bit;
+            } else {
+                tokens.words.insert(t.into(), bit);
             }
-        }
+        });
     };
-    add(&page.doc.title, 0, 0);
-    for (i, part) in extract::parts(&page.doc.body.html.unpack())
-        .iter()
-        .enumerate()
-    {
-        let i = u16::try_from(i).unwrap_or(u16::MAX);
-        add(&part.heading, i, 1);
-        add(&part.text, i, 2);
+    add(&page.doc.title, IN_TITLE);
+    for part in &parts {
+        add(&part.heading, IN_HEADING);
+        add(&part.text, IN_TEXT);
     }
+    // Filters are tokens no text makes.
     tokens
+        .words
+        .insert(filter_token('k', page.doc.kind.name()).into(), IN_TEXT);
+    for t in &page.tags {
+        tokens
+            .words
+            .insert(filter_token('t', &site.tags[t.0].name).into(), IN_TEXT);
+    }
+    (tokens, fragment(site, id, parts))
 }
 
 /// A filter's token: no text tokenizes to it.
@@ -117,71 +151,71 @@ fn filter_token(kind: char, value: &str) -> String {
     format!("\u{1}{kind}:{value}")
 }
 
+/// `(page, where)` in page order.
+type Pages = Vec<(u32, u8)>;
+
+/// The postings of one shard.
+#[derive(Default)]
+struct Shard {
+    cjk: FxHashMap<u64, Pages>,
+    words: FxHashMap<Box<str>, Pages>,
+}
+
 /// Tokenizes every page and lays the postings out by shard.
 pub(crate) fn index(site: &Site) -> Index {
     let fold = Fold::opencc();
-    let shards = shard_count(site);
+    let count = shard_count(site);
     let order = order(site);
-    let per_page: Vec<FxHashMap<String, Hits>> = order
-        .par_iter()
-        .map(|&id| page_tokens(site, id, fold))
-        .collect();
-    // Each shard's tokens, with their postings as JSON numbers.
-    let mut postings: Vec<FxHashMap<String, String>> =
-        (0..shards).map(|_| FxHashMap::default()).collect();
-    let mut push = |token: String, numbers: &str| {
-        let shard = &mut postings[shard_of(&token, shards) as usize];
-        let list = shard.entry(token).or_default();
-        if !list.is_empty() {
-            list.push(',');
-        }
-        list.push_str(numbers);
+    let empty = || -> (Vec<Shard>, Vec<(PageId, String)>) {
+        ((0..count).map(|_| Shard::default()).collect(), Vec::new())
     };
-    let mut used = String::new();
-    let mut numbers = String::new();
-    for (n, tokens) in per_page.into_iter().enumerate() {
-        for (token, hits) in tokens {
-            numbers.clear();
-            for (i, (part, field, pos)) in hits.parts.iter().enumerate() {
-                if i > 0 {
-                    numbers.push(',');
+    // Folded in page order and reduced left to right, so every list stays
+    // sorted. Few, long runs: merging two runs costs as much as making one.
+    let run = order.len() / (2 * rayon::current_num_threads()) + 1;
+    let (shards, fragments) = order
+        .par_iter()
+        .enumerate()
+        .with_min_len(run)
+        .fold(empty, |(mut shards, mut fragments), (n, &id)| {
+            let (tokens, json) = page_tokens(site, id, fold);
+            fragments.push((id, json));
+            let mut utf8 = [0u8; 8];
+            for (key, bits) in tokens.cjk {
+                let text = cjk_bytes(key, &mut utf8);
+                let shard = &mut shards[shard_of_bytes(text, count) as usize];
+                shard.cjk.entry(key).or_default().push((n as u32, bits));
+            }
+            for (token, bits) in tokens.words {
+                let shard = &mut shards[shard_of(&token, count) as usize];
+                shard.words.entry(token).or_default().push((n as u32, bits));
+            }
+            (shards, fragments)
+        })
+        .reduce(empty, |(mut left, mut fragments), (right, more)| {
+            fragments.extend(more);
+            for (l, r) in left.iter_mut().zip(right) {
+                for (key, list) in r.cjk {
+                    l.cjk.entry(key).or_default().extend(list);
                 }
-                let _ = write!(numbers, "{n},{part},{field},{}", pos.len());
-                for p in pos {
-                    let _ = write!(numbers, ",{p}");
+                for (token, list) in r.words {
+                    l.words.entry(token).or_default().extend(list);
                 }
             }
-            if token.chars().count() == 1 {
-                used.push_str(&token);
+            (left, fragments)
+        });
+    let mut pages = vec![String::new(); site.pages.len()];
+    for (id, json) in fragments {
+        pages[id.0] = json;
+    }
+    let mut used: std::collections::HashSet<char> = std::collections::HashSet::new();
+    for shard in &shards {
+        for key in shard.cjk.keys() {
+            if key & 0xffff_ffff == 0 {
+                used.extend(char::from_u32((key >> 32) as u32));
             }
-            push(token, &numbers);
-        }
-        let page = site.page(order[n]);
-        push(filter_token('k', page.doc.kind.name()), &n.to_string());
-        for t in &page.tags {
-            push(filter_token('t', &site.tags[t.0].name), &n.to_string());
         }
     }
-    let shards_json: Vec<String> = postings
-        .into_par_iter()
-        .map(|tokens| {
-            let mut keys: Vec<(String, String)> = tokens.into_iter().collect();
-            keys.sort_unstable();
-            let mut out = String::from("{");
-            for (i, (token, list)) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&json(token));
-                out.push_str(":[");
-                out.push_str(list);
-                out.push(']');
-            }
-            out.push('}');
-            out
-        })
-        .collect();
-    let used: std::collections::HashSet<char> = used.chars().collect();
+    let shards_json: Vec<String> = shards.into_par_iter().map(shard_json).collect();
     let pairs = fold.pairs_for(|c| used.contains(&c));
     let fold_text: String = pairs.iter().flat_map(|(t, s)| [*t, *s]).collect();
     let mut kinds: Vec<&str> = site.pages.iter().map(|p| p.doc.kind.name()).collect();
@@ -191,7 +225,7 @@ pub(crate) fn index(site: &Site) -> Index {
     tags.sort_unstable();
     let meta = serde_json::json!({
         "v": 1,
-        "shards": shards,
+        "shards": count,
         "pages": site.pages.len(),
         "fold": fold_text,
         "kinds": kinds,
@@ -201,13 +235,62 @@ pub(crate) fn index(site: &Site) -> Index {
     Index {
         shards: shards_json,
         meta,
+        pages,
     }
 }
 
-/// `search/p/N.json` for the page numbered `n`.
+/// The UTF-8 of a CJK key, in `buf`.
+fn cjk_bytes(key: u64, buf: &mut [u8; 8]) -> &[u8] {
+    let mut len = 0;
+    for u in [key >> 32, key & 0xffff_ffff] {
+        if let Some(c) = char::from_u32(u as u32).filter(|_| u != 0) {
+            len += c.encode_utf8(&mut buf[len..]).len();
+        }
+    }
+    &buf[..len]
+}
+
+/// One shard as JSON: tokens in order, each with its delta-coded pages.
+fn shard_json(shard: Shard) -> String {
+    let mut tokens: Vec<(String, Pages)> = shard
+        .cjk
+        .into_iter()
+        .map(|(k, v)| (cjk_text(k), v))
+        .chain(shard.words.into_iter().map(|(k, v)| (k.into_string(), v)))
+        .collect();
+    tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::from("{");
+    let mut number = itoa::Buffer::new();
+    for (i, (token, list)) in tokens.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&json(token));
+        out.push_str(":[");
+        let mut previous = 0;
+        for (j, (page, bits)) in list.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            let code = u64::from(page - previous) * 8 + u64::from(*bits);
+            out.push_str(number.format(code));
+            previous = *page;
+        }
+        out.push(']');
+    }
+    out.push('}');
+    out
+}
+
+/// A page's `search/p/N.json`.
 pub(crate) fn page_json(site: &Site, id: PageId) -> String {
+    let parts = extract::parts(&site.page(id).doc.body.html.unpack());
+    fragment(site, id, parts)
+}
+
+fn fragment(site: &Site, id: PageId, parts: Vec<extract::Part>) -> String {
     let page = site.page(id);
-    let parts: Vec<serde_json::Value> = extract::parts(&page.doc.body.html.unpack())
+    let parts: Vec<serde_json::Value> = parts
         .into_iter()
         .map(|p| serde_json::json!([p.anchor, p.heading, p.text]))
         .collect();
@@ -250,7 +333,7 @@ mod vectors {
     //! The shared vectors: the browser's tokenizer is tested against the
     //! same file (tests/search/tokenize.test.js).
     use super::*;
-    use tokenize::normalize;
+    use tokenize::{normalize, tokenize};
 
     fn path() -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/vectors.json")

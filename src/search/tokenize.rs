@@ -49,14 +49,61 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
-/// Steps 1 and 2: the text as the index sees it.
-pub(crate) fn normalize(text: &str, fold: &Fold) -> String {
-    let nfkc: String = if text.is_ascii() {
-        text.to_string()
+/// Whether `c` is never changed by NFKC and never composes with what is
+/// around it: text may be cut into NFKC segments before such a character.
+fn is_stable(c: char) -> bool {
+    c.is_ascii() || matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+}
+
+/// NFKC of `text`, fast for what knowledge bases are made of: runs of ASCII
+/// and CJK ideographs are copied; only the pieces between them (accents,
+/// full-width punctuation, other scripts) go through the normalizer. Each
+/// piece is cut where [`is_stable`] says composition cannot reach across,
+/// so the result equals NFKC of the whole text.
+fn nfkc(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut piece_start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_stable = chars.peek().is_none_or(|&(_, n)| is_stable(n));
+        let simple = is_stable(c) && next_stable;
+        match (simple, piece_start) {
+            (true, None) => out.push(c),
+            (true, Some(start)) => {
+                push_nfkc(&text[start..i], &mut out);
+                piece_start = None;
+                out.push(c);
+            }
+            (false, None) => piece_start = Some(i),
+            (false, Some(_)) => {}
+        }
+        // A piece ends before a stable character.
+        if let (Some(start), true) = (piece_start, next_stable) {
+            let end = chars.peek().map_or(text.len(), |&(n, _)| n);
+            push_nfkc(&text[start..end], &mut out);
+            piece_start = None;
+        }
+    }
+    out
+}
+
+fn push_nfkc(piece: &str, out: &mut String) {
+    if unicode_normalization::is_nfkc_quick(piece.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        out.push_str(piece);
     } else {
-        text.nfkc().collect()
-    };
-    let lower = nfkc.to_lowercase();
+        out.extend(piece.nfkc());
+    }
+}
+
+/// Steps 1 and 2: the text as the index sees it.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn normalize(text: &str, fold: &Fold) -> String {
+    let lower = nfkc(text).to_lowercase();
     if lower.is_ascii() {
         return lower;
     }
@@ -64,54 +111,68 @@ pub(crate) fn normalize(text: &str, fold: &Fold) -> String {
 }
 
 /// The tokens of `text`.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn tokenize(text: &str, fold: &Fold, mode: Mode) -> Vec<Token> {
-    let text = normalize(text, fold);
     let mut out = Vec::new();
+    for_each_token(text, fold, mode, |t, pos| {
+        out.push(Token {
+            text: t.to_string(),
+            pos,
+        })
+    });
+    out
+}
+
+/// Calls `f` with each token of `text` and its position, without
+/// allocating per token: indexing a big site makes tens of millions.
+pub(crate) fn for_each_token(text: &str, fold: &Fold, mode: Mode, mut f: impl FnMut(&str, u32)) {
+    // Folding happens character by character below (CJK runs are the only
+    // characters it changes), not as a pass of its own.
+    let text = nfkc(text).to_lowercase();
     let mut pos: u32 = 0;
-    let mut word = String::new();
+    let mut word_start: Option<usize> = None;
     let mut run: Vec<char> = Vec::new();
-    let flush_word = |word: &mut String, out: &mut Vec<Token>, pos: &mut u32| {
-        if !word.is_empty() {
-            out.push(Token {
-                text: std::mem::take(word),
-                pos: *pos,
-            });
-            *pos += 1;
-        }
-    };
-    let flush_run = |run: &mut Vec<char>, out: &mut Vec<Token>, pos: &mut u32| {
-        let n = run.len();
-        for i in 0..n {
-            let at = *pos + i as u32;
-            if mode == Mode::Index || n == 1 {
-                out.push(Token {
-                    text: run[i].to_string(),
-                    pos: at,
-                });
+    let mut buf = String::new();
+    let flush_run =
+        |run: &mut Vec<char>, pos: &mut u32, f: &mut dyn FnMut(&str, u32), buf: &mut String| {
+            let n = run.len();
+            for i in 0..n {
+                let at = *pos + i as u32;
+                if mode == Mode::Index || n == 1 {
+                    buf.clear();
+                    buf.push(run[i]);
+                    f(buf, at);
+                }
+                if i + 1 < n {
+                    buf.clear();
+                    buf.push(run[i]);
+                    buf.push(run[i + 1]);
+                    f(buf, at);
+                }
             }
-            if i + 1 < n {
-                out.push(Token {
-                    text: [run[i], run[i + 1]].iter().collect(),
-                    pos: at,
-                });
-            }
-        }
-        *pos += n as u32;
-        run.clear();
-    };
-    for c in text.chars() {
+            *pos += n as u32;
+            run.clear();
+        };
+    for (i, c) in text.char_indices() {
         if is_cjk(c) {
-            flush_word(&mut word, &mut out, &mut pos);
-            run.push(c);
+            if let Some(start) = word_start.take() {
+                f(&text[start..i], pos);
+                pos += 1;
+            }
+            run.push(fold.char(c));
         } else if is_word(c) {
-            flush_run(&mut run, &mut out, &mut pos);
-            word.push(c);
+            flush_run(&mut run, &mut pos, &mut f, &mut buf);
+            word_start.get_or_insert(i);
         } else {
-            flush_word(&mut word, &mut out, &mut pos);
-            flush_run(&mut run, &mut out, &mut pos);
+            if let Some(start) = word_start.take() {
+                f(&text[start..i], pos);
+                pos += 1;
+            }
+            flush_run(&mut run, &mut pos, &mut f, &mut buf);
         }
     }
-    flush_word(&mut word, &mut out, &mut pos);
-    flush_run(&mut run, &mut out, &mut pos);
-    out
+    if let Some(start) = word_start.take() {
+        f(&text[start..], pos);
+    }
+    flush_run(&mut run, &mut pos, &mut f, &mut buf);
 }

@@ -47,6 +47,7 @@ impl<'a> Views<'a> {
         static EMPTY: crate::search::Index = crate::search::Index {
             shards: Vec::new(),
             meta: String::new(),
+            pages: Vec::new(),
         };
         self.search.as_ref().unwrap_or(&EMPTY)
     }

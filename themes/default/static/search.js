@@ -113,6 +113,16 @@
     });
   };
 
+  // A token's postings: page -> where (1 title, 2 heading, 4 text).
+  function decode(codes) {
+    var pages = new Map(), page = 0;
+    for (var i = 0; i < codes.length; i++) {
+      page += Math.floor(codes[i] / 8);
+      pages.set(page, codes[i] % 8);
+    }
+    return pages;
+  }
+
   // Pages a filter allows, or null for no filter.
   Index.prototype.allowed = function (filters) {
     var self = this;
@@ -121,14 +131,12 @@
     if (filters && filters.tag) tokens.push("\u0001t:" + filters.tag);
     if (!tokens.length) return Promise.resolve(null);
     return Promise.all(tokens.map(function (t) { return self.postings(t); })).then(function (lists) {
-      var sets = lists.map(function (l) { return new Set(l); });
+      var sets = lists.map(function (l) { return new Set(decode(l).keys()); });
       return sets.reduce(function (a, b) {
         return new Set(Array.from(a).filter(function (x) { return b.has(x); }));
       });
     });
   };
-
-  var FIELD_WEIGHT = [8, 4, 1];
 
   // Smallest span of positions holding one position of each list.
   function span(lists) {
@@ -147,9 +155,14 @@
     return best;
   }
 
-  // Ranked results: [{page, part, matched, score}], best first.
+  function popcount(m) { var n = 0; for (; m; m &= m - 1) n++; return n; }
+
+  // Ranked results: [{page, part, matched, score}], best first. The index
+  // ranks pages; the best pages' parts are then read to choose the part,
+  // and to reward terms that stand near each other.
   Index.prototype.query = function (text, filters, limit) {
     var self = this;
+    limit = limit || 10;
     return this.load().then(function () {
       var seen = new Set();
       var terms = tokenize(text, self.fold, "query").map(function (t) { return t[0]; })
@@ -157,64 +170,72 @@
         .slice(0, 30);
       if (!terms.length) return [];
       return Promise.all([Promise.all(terms.map(function (t) { return self.postings(t); })), self.allowed(filters)])
-        .then(function (got) { return rank(self.meta, terms, got[0], got[1], limit || 10); });
+        .then(function (got) {
+          var pages = rankPages(self.meta, got[0].map(decode), got[1]);
+          var top = pages.slice(0, limit);
+          return Promise.all(top.map(function (p) { return self.page(p.page); })).then(function (docs) {
+            return chooseParts(top, docs, terms, self.fold, limit);
+          });
+        });
     });
   };
 
-  function rank(meta, terms, lists, allowed, limit) {
-    var records = new Map();
-    var titles = new Map();
+  var WEIGHT = { 1: 8, 2: 4, 4: 1 };
+
+  function rankPages(meta, lists, allowed) {
+    var pages = new Map();
+    lists.forEach(function (list, t) {
+      var idf = Math.log(1 + meta.pages / Math.max(1, list.size));
+      list.forEach(function (where, page) {
+        if (allowed && !allowed.has(page)) return;
+        var p = pages.get(page) || { page: page, mask: 0, score: 0, title: 0 };
+        p.mask |= 1 << t;
+        p.score += idf * (where & 1 ? WEIGHT[1] : where & 2 ? WEIGHT[2] : WEIGHT[4]);
+        if (where & 1) p.title |= 1 << t;
+        pages.set(page, p);
+      });
+    });
+    var out = Array.from(pages.values());
+    out.forEach(function (p) { p.matched = popcount(p.mask); });
+    out.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || b.page - a.page; });
+    var k = lists.length;
+    var full = out.filter(function (p) { return p.matched === k; });
+    return full.length ? full : out;
+  }
+
+  function chooseParts(top, docs, terms, fold, limit) {
     var k = terms.length;
-    lists.forEach(function (flat, t) {
-      var pagesWithTerm = new Set();
-      for (var i = 0; i < flat.length; i += 4 + flat[i + 3]) pagesWithTerm.add(flat[i]);
-      var idf = Math.log(1 + meta.pages / Math.max(1, pagesWithTerm.size));
-      for (var j = 0; j < flat.length; j += 4 + flat[j + 3]) {
-        var page = flat[j], part = flat[j + 1], field = flat[j + 2], n = flat[j + 3];
-        if (allowed && !allowed.has(page)) continue;
-        if (field === 0) {
-          var tm = titles.get(page) || { mask: 0, score: 0 };
-          if (!(tm.mask & (1 << t))) { tm.mask |= 1 << t; tm.score += FIELD_WEIGHT[0] * idf; }
-          titles.set(page, tm);
-          continue;
-        }
-        var key = page * 65536 + part;
-        var r = records.get(key);
-        if (!r) { r = { page: page, part: part, mask: 0, score: 0, pos: new Array(k) }; records.set(key, r); }
-        var gain = FIELD_WEIGHT[field] * idf;
-        if (!(r.mask & (1 << t))) { r.mask |= 1 << t; r.score += gain; }
-        else r.score += gain * 0.1;
-        r.pos[t] = (r.pos[t] || []).concat(flat.slice(j + 4, j + 4 + n));
-      }
+    var ranked = [];
+    top.forEach(function (p, i) {
+      var doc = docs[i];
+      var parts = [];
+      doc.p.forEach(function (part, n) {
+        var inHeading = 0, inText = 0, lists = new Array(k);
+        tokenize(part[1], fold, "index").forEach(function (t) {
+          var j = terms.indexOf(t[0]);
+          if (j >= 0) inHeading |= 1 << j;
+        });
+        tokenize(part[2], fold, "index").forEach(function (t) {
+          var j = terms.indexOf(t[0]);
+          if (j >= 0) { inText |= 1 << j; (lists[j] = lists[j] || []).push(t[1]); }
+        });
+        var mask = inHeading | inText | (n === 0 ? p.title : 0);
+        if (!mask) return;
+        var score = popcount(inHeading) * 4 + popcount(inText) + (n === 0 ? popcount(p.title) * 8 : 0);
+        var present = lists.filter(function (l) { return l; });
+        if (k > 1 && present.length === k) score += 4 / (1 + Math.max(0, span(present) - (k - 1)));
+        parts.push({ page: p.page, part: n, matched: popcount(mask), score: score });
+      });
+      parts.sort(function (a, b) { return b.matched - a.matched || b.score - a.score || a.part - b.part; });
+      if (!parts.length) parts.push({ page: p.page, part: 0, matched: p.matched, score: 0 });
+      // A page's parts follow its best one; the page's rank decides where.
+      parts.slice(0, 3).forEach(function (r, j) { r.rank = [i, j]; ranked.push(r); });
     });
-    // A title match lifts the page's top part, and any part of it that matched.
-    titles.forEach(function (tm, page) {
-      var key = page * 65536;
-      if (!records.has(key)) records.set(key, { page: page, part: 0, mask: 0, score: 0, pos: new Array(k) });
+    // Every term in one part comes before terms scattered over a page.
+    ranked.sort(function (a, b) {
+      return (b.matched === k) - (a.matched === k) || a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1];
     });
-    var out = [];
-    records.forEach(function (r) {
-      var tm = titles.get(r.page);
-      var mask = r.mask | (tm ? tm.mask : 0);
-      var score = r.score + (tm ? tm.score * (r.part === 0 ? 1 : 0.5) : 0);
-      var lists = r.pos.filter(function (p) { return p; });
-      if (lists.length === k && k > 1) score += 4 / (1 + Math.max(0, span(lists) - (k - 1)));
-      var matched = 0;
-      for (var m = mask; m; m &= m - 1) matched++;
-      out.push({ page: r.page, part: r.part, matched: matched, score: score });
-    });
-    out.sort(function (a, b) {
-      return b.matched - a.matched || b.score - a.score || b.page - a.page || a.part - b.part;
-    });
-    // Every term first; a query's scattered matches only when nothing has them all.
-    var full = out.filter(function (r) { return r.matched === k; });
-    var ranked = full.length ? full : out;
-    var perPage = new Map();
-    return ranked.filter(function (r) {
-      var n = (perPage.get(r.page) || 0) + 1;
-      perPage.set(r.page, n);
-      return n <= 3;
-    }).slice(0, limit);
+    return ranked.slice(0, limit);
   }
 
   // --- Snippets ------------------------------------------------------------
