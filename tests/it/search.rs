@@ -73,3 +73,98 @@ fn the_index_holds_content_not_chrome() {
         .collect();
     assert_eq!(anchors, ["", "rule-1", "rule-2", "rule-3"]);
 }
+
+/// Headless Chromium, installed from the system's packages when missing.
+fn chromium() -> std::path::PathBuf {
+    for name in ["chromium", "chromium-browser"] {
+        if let Ok(out) = Command::new("which").arg(name).output()
+            && out.status.success()
+        {
+            return String::from_utf8_lossy(&out.stdout).trim().into();
+        }
+    }
+    let installed = Command::new("apt-get")
+        .args(["install", "-y", "-q", "chromium", "fonts-wqy-microhei"])
+        .status();
+    assert!(
+        installed.is_ok_and(|s| s.success()),
+        "the browser test needs Chromium: apt-get install chromium"
+    );
+    "chromium".into()
+}
+
+/// Serves `dir` on loopback until the process ends: a static host, as
+/// the built site will have (the dev server's reload poll would keep a
+/// headless browser from ever going idle).
+fn static_host(dir: std::path::PathBuf) -> std::net::SocketAddr {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+    let addr = server.server_addr().to_ip().expect("ip");
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let path = request.url().split('?').next().unwrap_or("/").to_string();
+            let path = percent_encoding::percent_decode_str(&path)
+                .decode_utf8_lossy()
+                .into_owned();
+            let mut file = dir.join(path.trim_start_matches('/'));
+            if file.is_dir() {
+                file = file.join("index.html");
+            }
+            let response = match std::fs::read(&file) {
+                Ok(bytes) => {
+                    let mime = mime_guess::from_path(&file)
+                        .first_or_octet_stream()
+                        .to_string();
+                    let header =
+                        tiny_http::Header::from_bytes("Content-Type", mime).expect("header");
+                    tiny_http::Response::from_data(bytes).with_header(header)
+                }
+                Err(_) => tiny_http::Response::from_data(Vec::new()).with_status_code(404),
+            };
+            let _ = request.respond(response);
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_traditional_query_finds_simplified_pages_in_a_browser() {
+    let t = SiteTest::example();
+    t.build().success();
+    let addr = static_host(t.root.join("public"));
+    // 群規 (Traditional) typed into the box, as the form sends it.
+    let url = format!("http://{addr}/?q=%E7%BE%A4%E8%A6%8F");
+    let profile = tempfile::tempdir().expect("profile");
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=5000",
+            "--timeout=20000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let page = crate::support::Page::parse(dom.to_string());
+    let hrefs = page.attrs(".search-results a[role=option]", "href");
+    assert!(
+        hrefs
+            .first()
+            .is_some_and(|h| h.starts_with("/rules/group-rules/")),
+        "the group rules page (written 群规) comes first: {hrefs:?}"
+    );
+    let marks = page.texts(".search-results mark");
+    assert!(marks.iter().any(|m| m == "群规"), "{marks:?}");
+    assert!(
+        page.text(".search-status")
+            .contains(&hrefs.len().to_string()),
+        "the result count is announced"
+    );
+}

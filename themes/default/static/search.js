@@ -380,6 +380,9 @@
     else if (e.key === "ArrowUp" && n) { e.preventDefault(); select((active - 1 + n) % n); }
     else if (e.key === "Escape") { input.value = ""; run(); }
   });
+  // A query in the address (?q=…), as the form sends it: run it at once.
+  var asked = new URLSearchParams(location.search).get("q");
+  if (asked) { input.value = asked; fillFiltersOnce(); run(); }
   document.addEventListener("keydown", function (e) {
     var t = e.target;
     var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
