@@ -23,12 +23,54 @@ pub(super) fn accept(server: &tiny_http::Server, shared: &std::sync::Arc<Shared>
 fn respond(request: Request, shared: &Shared) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let response = if path == "/__almanac/livereload" {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    let response = if !host.as_deref().is_none_or(allowed_host) {
+        // A page elsewhere that made its name point here (DNS rebinding)
+        // must not read the site or its sources.
+        reply(
+            403,
+            "text/plain; charset=utf-8",
+            b"403 Forbidden: this Host is not served here; open the address almanac printed"
+                .to_vec(),
+        )
+    } else if !matches!(
+        request.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
+        reply(
+            405,
+            "text/plain; charset=utf-8",
+            b"405 Method Not Allowed".to_vec(),
+        )
+        .with_header(header("Allow", "GET, HEAD"))
+    } else if path == "/__almanac/livereload" {
         livereload(shared, query)
     } else {
         file(shared, path)
     };
     let _ = request.respond(response);
+}
+
+/// Whether a request's `Host` names this machine: an IP address (which no
+/// other site can make a browser send), or `localhost`.
+fn allowed_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        // [::1]:1111
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || name.parse::<std::net::IpAddr>().is_ok()
 }
 
 type Reply = Response<Cursor<Vec<u8>>>;
@@ -37,11 +79,17 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names are valid")
 }
 
+/// Scripts and styles of the site itself (and the inline reload script),
+/// images from anywhere a page links them; no framing, no plugins.
+const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; font-src 'self' data: https:; img-src 'self' data: https:; media-src 'self' https:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
 fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
     Response::from_data(body)
         .with_status_code(StatusCode(status))
         .with_header(header("Content-Type", content_type))
         .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+        .with_header(header("Content-Security-Policy", CSP))
 }
 
 fn livereload(shared: &Shared, query: &str) -> Reply {

@@ -200,6 +200,12 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     }
     let url = format!("http://{}", server.addr());
     println!("Serving {} at {url} — press Ctrl+C to stop", root.display());
+    if !server.addr().ip().is_loopback() {
+        eprintln!(
+            "warning: bound to {}: the site and its drafts are now reachable from the network; use --bind 127.0.0.1 to keep it on this machine",
+            server.addr().ip()
+        );
+    }
     if opts.open {
         open_browser(&url);
     }

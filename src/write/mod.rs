@@ -88,6 +88,8 @@ pub(crate) struct Staging {
     next_manifest: PathBuf,
     /// What the staging folder holds, when its manifest can be trusted.
     known: Option<manifest::Files>,
+    /// Held until the build ends: one build at a time writes this output.
+    _lock: std::fs::File,
     /// Every file put so far.
     written: Mutex<manifest::Files>,
     unchanged: AtomicUsize,
@@ -107,6 +109,15 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if out_dir.exists() && !out_dir.is_dir() {
+            return Err(Error::Refused(
+                Diagnostic::error(format!(
+                    "refusing to build into {}: it is a file, not a folder",
+                    out_dir.display()
+                ))
+                .help("the output is a folder that each build replaces; pick one with -o, such as public/"),
+            ));
+        }
         let cache = parent.join(".almanac-cache");
         let marker = cache.join(format!("{name}.built"));
         let occupied = std::fs::read_dir(out_dir).is_ok_and(|mut d| d.next().is_some());
@@ -120,6 +131,7 @@ impl Staging {
             ));
         }
         std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
+        let lock = lock(&cache.join(format!("{name}.lock")), out_dir)?;
         for (file, text) in [(".gitignore", "*\n"), ("CACHEDIR.TAG", CACHEDIR_TAG)] {
             let path = cache.join(file);
             if !path.exists() {
@@ -140,6 +152,7 @@ impl Staging {
             out_manifest: cache.join(format!("{name}.manifest")),
             next_manifest,
             dir,
+            _lock: lock,
             written: Mutex::new(manifest::Files::new()),
             unchanged: AtomicUsize::new(0),
         })
@@ -151,6 +164,9 @@ impl Staging {
         let written = self.written.into_inner().unwrap_or_else(|p| p.into_inner());
         let paths: HashSet<&str> = written.keys().map(String::as_str).collect();
         remove_stale(&self.dir, &paths)?;
+        // Marked before the swap: killed between the swap and the mark, the
+        // next build would otherwise take its own output for somebody's files.
+        std::fs::write(&self.marker, "").map_err(|e| Error::io(&self.marker, e))?;
         swap(&self.dir, &self.out_dir, &self.parked)?;
         // The old output is the staging folder now, and so is its manifest.
         // A crash between these steps leaves a manifest naming the other
@@ -158,7 +174,6 @@ impl Staging {
         let _ = std::fs::rename(&self.out_manifest, &self.next_manifest);
         manifest::write(&self.out_manifest, &self.out_dir, &written)
             .map_err(|e| Error::io(&self.out_manifest, e))?;
-        std::fs::write(&self.marker, "").map_err(|e| Error::io(&self.marker, e))?;
         Ok(WriteReport {
             files: written.len(),
             unchanged: self.unchanged.load(Ordering::Relaxed),
@@ -178,6 +193,28 @@ impl Sink for Staging {
             .unwrap_or_else(|p| p.into_inner())
             .insert(output.path, entry);
         Ok(())
+    }
+}
+
+/// Takes the output's lock, or says which build holds it. The operating
+/// system releases it when a build ends, however it ends.
+fn lock(path: &Path, out_dir: &Path) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Refused(
+            Diagnostic::error(format!(
+                "another almanac build is writing {} right now",
+                out_dir.display()
+            ))
+            .help("wait for it to finish, or build into another folder with -o"),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(path, e)),
     }
 }
 
@@ -446,6 +483,36 @@ mod tests {
                 ("index.html".into(), "home".into())
             ]
         );
+    }
+
+    #[test]
+    fn one_build_at_a_time_and_never_over_a_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::new(&out, false).unwrap();
+        let second = Staging::new(&out, false)
+            .err()
+            .expect("the output is locked");
+        assert!(
+            second
+                .to_string()
+                .contains("another almanac build is writing"),
+            "{second}"
+        );
+        drop(first);
+        assert!(
+            Staging::new(&out, false).is_ok(),
+            "the lock ends with the build"
+        );
+        let notes = tmp.path().join("notes.txt");
+        std::fs::write(&notes, "precious").unwrap();
+        for force in [false, true] {
+            let e = Staging::new(&notes, force)
+                .err()
+                .expect("a file is never replaced");
+            assert!(e.to_string().contains("it is a file, not a folder"), "{e}");
+        }
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "precious");
     }
 
     #[test]

@@ -394,3 +394,20 @@ fn empty_slugs_and_full_url_aliases_are_errors() {
         .failure(1)
         .stderr_has("error: alias `https://old.example/a/` of content/a.md is a full URL\n  --> content/a.md:3:1");
 }
+
+#[test]
+fn a_file_named_as_the_output_is_never_replaced() {
+    let t = SiteTest::minimal().file("notes.txt", "precious\n");
+    let out = t.root.join("notes.txt");
+    let out = out.to_str().expect("utf-8");
+    t.run(&["build", "-o", out])
+        .failure(1)
+        .stderr_has("it is a file, not a folder");
+    t.run(&["build", "-o", out, "--force"])
+        .failure(1)
+        .stderr_has("it is a file, not a folder");
+    assert_eq!(
+        std::fs::read_to_string(t.root.join("notes.txt")).expect("still there"),
+        "precious\n"
+    );
+}

@@ -12,14 +12,24 @@ use crate::support::SiteTest;
 
 /// A bare HTTP/1.0 GET: status code and body.
 fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let (status, _, body) = request(addr, "GET", path, "localhost");
+    (status, body)
+}
+
+/// One HTTP/1.0 request: status, headers (lower-cased names) and body.
+fn request(addr: SocketAddr, method: &str, path: &str, host: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").expect("send");
+    write!(stream, "{method} {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").expect("send");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read");
     let text = String::from_utf8_lossy(&raw).into_owned();
+    let head = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(h, _)| h)
+        .to_ascii_lowercase();
     let status = text
         .split(' ')
         .nth(1)
@@ -29,7 +39,46 @@ fn get(addr: SocketAddr, path: &str) -> (u16, String) {
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
-    (status, body)
+    (status, head, body)
+}
+
+#[test]
+fn refuses_other_hosts_and_methods_and_sends_safety_headers() {
+    let t = SiteTest::fixture("basic");
+    let server = start(&t);
+    let addr = server.addr();
+    for host in [
+        "localhost",
+        "127.0.0.1",
+        &addr.to_string(),
+        "[::1]:1111",
+        "LOCALHOST:1111",
+    ] {
+        assert_eq!(request(addr, "GET", "/", host).0, 200, "{host}");
+    }
+    // DNS rebinding: a name the attacker controls, pointed at 127.0.0.1.
+    for host in [
+        "evil.example",
+        "evil.example:1111",
+        "127.0.0.1.evil.example",
+    ] {
+        let (status, _, body) = request(addr, "GET", "/", host);
+        assert_eq!(status, 403, "{host}");
+        assert!(!body.contains("<html"), "nothing of the site is sent");
+    }
+    let (status, head, _) = request(addr, "POST", "/", "localhost");
+    assert_eq!(status, 405);
+    assert!(head.contains("allow: get, head"), "{head}");
+    assert_eq!(request(addr, "DELETE", "/style.css", "localhost").0, 405);
+    let (status, head, body) = request(addr, "HEAD", "/", "localhost");
+    assert_eq!(status, 200);
+    assert!(body.is_empty(), "HEAD has no body");
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert!(
+        head.contains("content-security-policy: default-src 'self'"),
+        "{head}"
+    );
+    server.shutdown();
 }
 
 fn start(t: &SiteTest) -> DevServer {
