@@ -31,6 +31,14 @@ impl PackedText {
             .unwrap_or_default()
     }
 
+    /// Length of the text, without unpacking it.
+    pub fn unpacked_len(&self) -> usize {
+        self.0
+            .get(..4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, |b| u32::from_le_bytes(b) as usize)
+    }
+
     /// Bytes held.
     pub fn packed_len(&self) -> usize {
         self.0.len()

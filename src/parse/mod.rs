@@ -306,6 +306,10 @@ pub(crate) fn section_kinds<'a>(
     kinds
 }
 
+/// Tags one page may have: every tag page lists the page with all its
+/// tags, so the work grows with the square of this.
+const MAX_TAGS: usize = 100;
+
 fn document(
     src: &SourceFile,
     hash: u64,
@@ -329,7 +333,23 @@ fn document(
         first_link: 0,
         nested: !src.path.is_section_index(),
     };
+    if front.tags.len() > MAX_TAGS {
+        return Err(Diagnostic::error(format!(
+            "{} tags on one page; at most {MAX_TAGS}",
+            front.tags.len()
+        ))
+        .at(front.locate(&path, "tags"))
+        .help("tags are for finding pages; split the list or move it under `extra`"));
+    }
     let body = markdown::render(&text[body_offset..], &opts);
+    if let Some(offset) = body.too_deep {
+        return Err(Diagnostic::error(format!(
+            "Markdown nested more than {} levels deep (quotes, lists or emphasis inside each other)",
+            markdown::MAX_NESTING
+        ))
+        .at(index.locate(&path, text, body_offset + offset))
+        .help("flatten the nesting; this deep is almost always a paste gone wrong"));
+    }
     let mut links: Vec<Link> = body
         .links
         .iter()

@@ -91,11 +91,17 @@ fn link(href: String, rel: &str) -> Link {
     }
 }
 
+/// Largest body a feed carries in full, in bytes of HTML.
+const MAX_FEED_ENTRY: usize = 256 * 1024;
+
 fn page_entry(site: &Site, page: &Page, full_content: bool) -> Entry {
     let permalink = site.config.permalink(&page.url);
     let updated = page
         .last_changed()
         .map_or_else(|| latest(site), |w| w.instant());
+    // A huge page (a pasted log, a 5 MB code block) is linked, not copied
+    // into every reader's feed.
+    let full_content = full_content && page.doc.body.html.unpacked_len() <= MAX_FEED_ENTRY;
     let content = full_content.then(|| {
         let html = super::fill_links(&page.doc.body.html.unpack(), &page.xrefs, &site.config);
         Content {

@@ -411,3 +411,48 @@ fn a_file_named_as_the_output_is_never_replaced() {
         "precious\n"
     );
 }
+
+#[test]
+fn inputs_past_the_limits_are_named_not_slow() {
+    // 100,000 nested quotes: an error at once, not minutes of sanitizing.
+    let deep = format!("{} deep\n", ">".repeat(100_000));
+    let t = SiteTest::minimal().file(
+        "content/deep.md",
+        &format!("+++\ntitle = \"d\"\n+++\n\n{deep}"),
+    );
+    t.write(
+        "almanac.toml",
+        "title = \"T\"\nbase_url = \"https://t.example\"\n[markdown]\nraw_html = \"sanitize\"\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("Markdown nested more than 100 levels deep")
+        .stderr_has("--> content/deep.md:5:");
+    // 10,000 tags on one page.
+    let tags: Vec<String> = (0..10_000).map(|i| format!("\"t{i}\"")).collect();
+    let t = SiteTest::minimal().file(
+        "content/tagged.md",
+        &format!("+++\ntitle = \"x\"\ntags = [{}]\n+++\n", tags.join(",")),
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("10000 tags on one page; at most 100")
+        .stderr_has("--> content/tagged.md:3:1");
+}
+
+#[test]
+fn a_huge_page_is_linked_from_the_feed_not_copied_into_it() {
+    let code = "x = 1\n".repeat(1_000_000);
+    let t = SiteTest::minimal().file(
+        "content/log.md",
+        &format!("+++\ntitle = \"Log\"\ndate = 2026-01-01\n+++\nA pasted log.\n\n```\n{code}```\n"),
+    );
+    t.build().success();
+    let feed = t.out("atom.xml");
+    assert!(feed.len() < 100_000, "feed is {} bytes", feed.len());
+    assert!(feed.contains("A pasted log."), "the summary is there");
+    assert!(
+        t.out("log/index.html").len() > 6_000_000,
+        "the page itself is whole"
+    );
+}

@@ -115,7 +115,14 @@ pub struct Rendered {
     pub rules: Vec<Rule>,
     /// Checkable playbook items (numbered steps and tasks).
     pub checks: usize,
+    /// Where the body nests deeper than [`MAX_NESTING`]: it is not rendered.
+    pub too_deep: Option<usize>,
 }
+
+/// How deep Markdown may nest (quotes, lists, emphasis inside each other).
+/// Deeper is a paste gone wrong, and sanitizing HTML that deep takes time
+/// that grows with the square of the depth.
+pub(crate) const MAX_NESTING: usize = 100;
 
 impl Rendered {
     /// Reading time in minutes: 200 English words or 400 Chinese characters a minute.
@@ -149,6 +156,22 @@ pub(crate) fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, parser_options())
         .into_offset_iter()
         .collect();
+    let mut depth = 0usize;
+    for (event, range) in &events {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Rendered {
+                        too_deep: Some(range.start),
+                        ..Rendered::default()
+                    };
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
     r.rules_as_list = opts.kind == Kind::Rules && has_top_level_ordered_list(&events);
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter().peekable();
