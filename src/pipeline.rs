@@ -199,7 +199,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     opts.now
         .get_or_insert_with(|| chrono::Local::now().fixed_offset());
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
-    let staging = write::Staging::new(&output, opts.force)?;
+    let home = site.config.permalink("/");
+    let staging = write::Staging::for_site(&output, opts.force, &home)?;
     render::all(&site, &mut theme, &staging)?;
     timings.mark("render+write");
     let report = staging.commit()?;

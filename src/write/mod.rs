@@ -101,7 +101,15 @@ const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# alman
 impl Staging {
     /// Prepares the staging folder for `out_dir`. An existing, non-empty
     /// `out_dir` that no build made is not replaced unless `force` is set.
+    #[cfg(test)]
     pub(crate) fn new(out_dir: &Path, force: bool) -> Result<Staging> {
+        Staging::for_site(out_dir, force, "")
+    }
+
+    /// [`Staging::new`] for the site whose home page is at `home` (a
+    /// permalink): an output whose sitemap lists that home page is this
+    /// site's own, even when the cache that says so was deleted.
+    pub(crate) fn for_site(out_dir: &Path, force: bool, home: &str) -> Result<Staging> {
         let name = out_dir
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
@@ -121,7 +129,7 @@ impl Staging {
         let cache = parent.join(".almanac-cache");
         let marker = cache.join(format!("{name}.built"));
         let occupied = std::fs::read_dir(out_dir).is_ok_and(|mut d| d.next().is_some());
-        if occupied && !marker.exists() && !force {
+        if occupied && !marker.exists() && !force && !lists_home(out_dir, home) {
             return Err(Error::Refused(
                 Diagnostic::error(format!(
                     "refusing to replace {}: it has files that no almanac build made",
@@ -194,6 +202,20 @@ impl Sink for Staging {
             .insert(output.path, entry);
         Ok(())
     }
+}
+
+/// Whether `out_dir/sitemap.xml` lists `home`: what every build of the site writes.
+fn lists_home(out_dir: &Path, home: &str) -> bool {
+    if home.is_empty() {
+        return false;
+    }
+    let Ok(file) = std::fs::File::open(out_dir.join("sitemap.xml")) else {
+        return false;
+    };
+    let mut head = String::new();
+    // The home page comes first; a sitemap is never read whole for this.
+    let _ = std::io::Read::read_to_string(&mut std::io::Read::take(file, 64 * 1024), &mut head);
+    head.contains(&format!("<loc>{home}</loc>"))
 }
 
 /// Takes the output's lock, or says which build holds it. The operating

@@ -456,3 +456,25 @@ fn a_huge_page_is_linked_from_the_feed_not_copied_into_it() {
         "the page itself is whole"
     );
 }
+
+#[test]
+fn deleting_the_cache_loses_nothing_and_needs_no_flag() {
+    let t = SiteTest::fixture("basic");
+    t.build().success();
+    std::fs::remove_dir_all(t.root.join(".almanac-cache")).expect("delete the cache");
+    t.build().success();
+    assert!(t.out("index.html").contains("<html"));
+    // Without the cache, another site's output is still somebody else's folder.
+    std::fs::remove_dir_all(t.root.join(".almanac-cache")).expect("delete the cache");
+    let other = SiteTest::fixture("basic");
+    other.write(
+        "almanac.toml",
+        "title = \"Other\"\nbase_url = \"https://other.example\"\n",
+    );
+    let theirs = t.root.join("public");
+    let theirs = theirs.to_str().expect("utf-8");
+    other
+        .run(&["build", "-o", theirs])
+        .failure(1)
+        .stderr_has("refusing to replace");
+}
