@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Error, LineIndex, Result};
+use crate::diagnostic::{Diagnostic, Error, LineIndex, Location, Result};
 
 /// The config file name at the site root.
 pub(crate) const CONFIG_FILE: &str = "almanac.toml";
@@ -243,6 +243,41 @@ impl SiteConfig {
     }
 }
 
+/// What is wrong with a base URL, if anything.
+fn base_url_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Some(if url.is_empty() {
+            "is empty: links in feeds, sitemaps and calendars need the site's address"
+        } else {
+            "is not an http(s) URL"
+        });
+    };
+    if rest.is_empty() || rest.starts_with('/') {
+        return Some("has no host");
+    }
+    if url.contains(['?', '#']) {
+        return Some("has a query or fragment, which every link on the site would carry");
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Some("has a space in it");
+    }
+    None
+}
+
+/// The line where a top-level `key` is set in TOML `text`.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
 /// Reads and validates `almanac.toml` under `root`; `base_url` overrides the file.
 pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<SiteConfig> {
     let path = root.join(CONFIG_FILE);
@@ -269,14 +304,22 @@ fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> 
                 .help("see the README's config section for the keys almanac reads"),
         )
     })?;
+    let from_file = base_url.is_none();
     let base_url = base_url.unwrap_or(&raw.base_url).trim_end_matches('/');
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://") || base_url.is_empty())
-    {
-        return Err(Error::Config(
-            Diagnostic::error(format!("base_url `{base_url}` is not an http(s) URL"))
-                .in_file(CONFIG_FILE)
-                .help("write it as https://example.org"),
-        ));
+    if let Some(problem) = base_url_problem(base_url) {
+        let d = Diagnostic::error(format!("base_url `{base_url}` {problem}")).help(
+            "write it as https://example.org, or https://example.org/kb for a site under a path",
+        );
+        let d = match (from_file, key_line(text, "base_url")) {
+            (true, Some(line)) => d.at(Location {
+                path: CONFIG_FILE.to_string(),
+                line,
+                col: 1,
+            }),
+            (true, None) => d.in_file(CONFIG_FILE),
+            (false, _) => d.help("it came from --base-url"),
+        };
+        return Err(Error::Config(d));
     }
     Ok(SiteConfig {
         root: root.to_path_buf(),

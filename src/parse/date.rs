@@ -1,7 +1,7 @@
 //! Dates as front matter writes them: a day, an instant with an offset, or
 //! a wall-clock time; TOML gives native datetimes, YAML gives strings.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::Deserialize;
 
 /// A date as written: a day, an instant with an offset, or a local time.
@@ -18,6 +18,12 @@ pub enum When {
 impl When {
     /// Parses RFC 3339, `YYYY-MM-DD HH:MM[:SS]` or `YYYY-MM-DD`.
     pub fn parse(text: &str) -> Option<When> {
+        When::parse_any(text).filter(|w| (1..=9998).contains(&w.day().year()))
+    }
+
+    /// Any year chrono can hold; [`When::parse`] keeps the years that every
+    /// output format can write (a calendar's end day is one past the last).
+    fn parse_any(text: &str) -> Option<When> {
         let text = text.trim();
         if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
             return Some(When::Instant(dt));

@@ -341,6 +341,17 @@ fn document(
         .at(front.locate(&path, "tags"))
         .help("tags are for finding pages; split the list or move it under `extra`"));
     }
+    if let Some(tag) = front
+        .tags
+        .iter()
+        .find(|t| crate::slug::slugify(t, config.slugify).is_empty())
+    {
+        return Err(Diagnostic::error(format!(
+            "tag `{tag}` has no letters or digits to make its page's URL from"
+        ))
+        .at(front.locate(&path, "tags"))
+        .help("remove it, or give the tag a name"));
+    }
     let body = markdown::render(&text[body_offset..], &opts);
     if let Some(offset) = body.too_deep {
         return Err(Diagnostic::error(format!(

@@ -478,3 +478,44 @@ fn deleting_the_cache_loses_nothing_and_needs_no_flag() {
         .failure(1)
         .stderr_has("refusing to replace");
 }
+
+#[test]
+fn bad_values_are_refused_where_they_are_written() {
+    for (base_url, says) in [
+        ("", "is empty"),
+        ("https://kb.example?x=1", "has a query or fragment"),
+        ("https://kb.example/#f", "has a query or fragment"),
+        ("https://", "is not an http(s) URL"),
+        ("https:///kb", "has no host"),
+    ] {
+        let t = SiteTest::minimal();
+        t.write(
+            "almanac.toml",
+            &format!("title = \"T\"\n\nbase_url = \"{base_url}\"\n"),
+        );
+        t.build()
+            .failure(1)
+            .stderr_has(says)
+            .stderr_has("--> almanac.toml:3:1");
+    }
+    for (date, line) in [("0000-06-01", 3), ("9999-12-31T10:00:00Z", 3)] {
+        let t = SiteTest::minimal().file(
+            "content/events/e.md",
+            &format!("+++\ntitle = \"E\"\nstart = {date}\n+++\n"),
+        );
+        t.build()
+            .failure(1)
+            .stderr_has("`start` is not a date")
+            .stderr_has(&format!("--> content/events/e.md:{line}:1"));
+    }
+    for tag in ["..", "", "  "] {
+        let t = SiteTest::minimal().file(
+            "content/x.md",
+            &format!("+++\ntitle = \"x\"\ntags = [\"ok\", \"{tag}\"]\n+++\n"),
+        );
+        t.build()
+            .failure(1)
+            .stderr_has(&format!("tag `{tag}` has no letters or digits"))
+            .stderr_has("--> content/x.md:3:1");
+    }
+}
