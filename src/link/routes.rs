@@ -153,6 +153,9 @@ pub enum RouteKind {
     SearchShard(u32),
     /// One page's searchable parts, `search/p/N.json`.
     SearchPage(PageId),
+    /// `/search/`: every page by section, where the search box leads
+    /// without JavaScript.
+    SearchListing,
 }
 
 /// One file the site writes.
@@ -271,6 +274,10 @@ impl Route {
             RouteKind::Sitemap => d.push(Dep::Sitemap),
             // Every page's text and tags; the whole index is remade at once.
             RouteKind::SearchMeta | RouteKind::SearchShard(_) => d.push(Dep::Corpus),
+            RouteKind::SearchListing => {
+                d.extend([Dep::Menu, Dep::Corpus]);
+                d.extend((0..site.sections.len()).map(|i| Dep::Section(SectionId(i))));
+            }
             RouteKind::SearchPage(p) => {
                 let section = Dep::Section(site.page(*p).section);
                 d.extend([Dep::Doc(*p), Dep::Summary(*p), section, Dep::Corpus]);
@@ -525,6 +532,8 @@ fn search_routes(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
         label(),
         diags,
     );
+    let page = Claim::generated("page of every page (search without JavaScript)");
+    t.claim(format!("/{dir}/"), RouteKind::SearchListing, page, diags);
     for n in 0..crate::search::shard_count(site) {
         t.claim(
             format!("/{dir}/s/{n}.json"),

@@ -74,6 +74,33 @@ fn the_index_holds_content_not_chrome() {
     assert_eq!(anchors, ["", "rule-1", "rule-2", "rule-3"]);
 }
 
+#[test]
+fn without_javascript_the_box_leads_to_every_page_by_section() {
+    let t = SiteTest::fixture("search");
+    t.build().success();
+    let home = t.page("index.html");
+    assert_eq!(home.attrs("form.site-search", "action"), ["/search/"]);
+    assert_eq!(home.count("form.site-search input[type=search][name=q]"), 1);
+    let all = t.page("search/index.html");
+    let mut links = all.attrs(".all-pages li a", "href");
+    links.sort();
+    assert_eq!(
+        links,
+        [
+            "/faq/join/",
+            "/guides/english/",
+            "/guides/loops/",
+            "/guides/network/",
+            "/rules/group/"
+        ]
+    );
+    assert_eq!(
+        all.count(".all-pages h2"),
+        3,
+        "one heading per section with pages"
+    );
+}
+
 /// Headless Chromium, installed from the system's packages when missing.
 fn chromium() -> std::path::PathBuf {
     for name in ["chromium", "chromium-browser"] {

@@ -328,7 +328,8 @@ pub(crate) struct SiteView<'a> {
     pub labels: std::collections::BTreeMap<String, String>,
     /// Whether the site has events (for the calendar link).
     pub has_events: bool,
-    /// The search index's folder URL, when search is on.
+    /// The search index's folder URL, when search is on; its `index.html`
+    /// lists every page, for readers without JavaScript.
     pub search_index: Option<String>,
     /// The words the search script shows, as JSON.
     pub search_labels: String,
