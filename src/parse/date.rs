@@ -28,6 +28,12 @@ impl When {
         if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
             return Some(When::Instant(dt));
         }
+        // Jekyll's form, with an offset after a space (`2010-09-29 00:45:36 +0800`).
+        for fmt in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"] {
+            if let Ok(dt) = DateTime::parse_from_str(text, fmt) {
+                return Some(When::Instant(dt));
+            }
+        }
         for fmt in [
             "%Y-%m-%dT%H:%M:%S",
             "%Y-%m-%d %H:%M:%S",
@@ -99,5 +105,33 @@ impl<'de> Deserialize<'de> for When {
             DateInput::Text(s) => s,
         };
         When::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("{NOT_A_DATE}`{text}`")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_jekyll_writes() {
+        let instant = |s: &str| When::parse(s).map(|w| w.instant().to_rfc3339());
+        assert_eq!(
+            instant("2010-09-29 00:45:36 +0800").as_deref(),
+            Some("2010-09-29T00:45:36+08:00")
+        );
+        assert_eq!(
+            instant("2023-3-01 08:00:00 +0800").as_deref(),
+            Some("2023-03-01T08:00:00+08:00")
+        );
+        assert_eq!(
+            instant("2021-04-27 1:01:00 +0800").as_deref(),
+            Some("2021-04-27T01:01:00+08:00")
+        );
+        assert_eq!(
+            instant("2021-04-27 10:01 -0500").as_deref(),
+            Some("2021-04-27T10:01:00-05:00")
+        );
+        assert!(matches!(When::parse("2023-3-1"), Some(When::Day(_))));
+        assert!(When::parse("0000-01-01").is_none(), "years 1 to 9998 only");
     }
 }

@@ -41,13 +41,15 @@ pub struct FrontMatter {
     pub date: Option<When>,
     /// `updated`.
     pub updated: Option<When>,
-    /// `tags`.
+    /// `tags`: a list, or one string of words as Jekyll writes them.
+    #[serde(deserialize_with = "words_or_list")]
     pub tags: Vec<String>,
     /// `draft`.
     pub draft: bool,
     /// `slug`.
     pub slug: Option<String>,
-    /// `aliases`: old URLs that redirect here.
+    /// `aliases` (or Jekyll's `redirect_from`): old URLs that redirect here.
+    #[serde(alias = "redirect_from", deserialize_with = "one_or_list")]
     pub aliases: Vec<String>,
     /// `weight`: lower comes first.
     pub weight: Option<i64>,
@@ -95,7 +97,16 @@ impl FrontMatter {
     pub fn locate(&self, path: &str, key: &str) -> Location {
         Location {
             path: path.to_string(),
-            line: self.key_lines.get(key).copied().unwrap_or(1),
+            line: self
+                .key_lines
+                .get(key)
+                .or_else(|| {
+                    (key == "aliases")
+                        .then(|| self.key_lines.get("redirect_from"))
+                        .flatten()
+                })
+                .copied()
+                .unwrap_or(1),
             col: 1,
         }
     }
@@ -104,6 +115,29 @@ impl FrontMatter {
     pub fn known_keys() -> &'static [&'static str] {
         serde_aux::serde_introspection::serde_introspect::<FrontMatter>()
     }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `tags = "a b"` is two tags, as Jekyll splits them; `""` is none.
+fn words_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s.split_whitespace().map(str::to_string).collect(),
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// One string is a list of one.
+fn one_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// A source split into front matter and body.
@@ -492,6 +526,23 @@ mod tests {
                 assert_eq!(d.location.unwrap().line, line, "{text:?} {mode:?}");
             }
         }
+    }
+
+    #[test]
+    fn jekyll_spellings() {
+        let y = "---\ntitle: x\ntags: meetup  rust\nredirect_from: /old/\n---\n";
+        let fm = parse_text(y, UnknownKeys::Error).0.unwrap();
+        assert_eq!(fm.tags, ["meetup", "rust"]);
+        assert_eq!(fm.aliases, ["/old/"]);
+        let fm = parse_text("---\ntags: \"\"\n---\n", UnknownKeys::Error)
+            .0
+            .unwrap();
+        assert!(fm.tags.is_empty());
+        let y = "---\nredirect_from: [/a/, /b/]\n---\n";
+        // Known in every mode, so never moved under `extra`.
+        let fm = parse_text(y, UnknownKeys::Extra).0.unwrap();
+        assert_eq!(fm.aliases, ["/a/", "/b/"]);
+        assert!(fm.extra.is_empty());
     }
 
     #[test]

@@ -466,3 +466,22 @@ fn images_beside_a_page_resolve_from_its_url() {
     assert!(page.contains("href=\"https://x.example/\""), "{page}");
     assert!(t.out("notes/index.html").contains("src=\"pic.png\""));
 }
+
+#[test]
+fn jekyll_front_matter_builds_as_written() {
+    let t = SiteTest::minimal().file(
+        "content/posts/meetup.md",
+        "---\ntitle: 第一次聚会\ndate: 2023-3-01 08:00:00 +0800\ntags: meetup  beijing\nredirect_from: /2023/03/01/meetup.html\n---\nHello.\n",
+    );
+    t.build().success();
+    let page = t.page("posts/meetup/index.html");
+    assert_eq!(
+        page.attrs("time", "datetime")[..1],
+        ["2023-03-01T08:00:00+08:00"]
+    );
+    assert!(t.has("tags/meetup/index.html") && t.has("tags/beijing/index.html"));
+    assert!(
+        t.out("2023/03/01/meetup.html").contains("/posts/meetup/"),
+        "redirect_from makes the old URL redirect"
+    );
+}
