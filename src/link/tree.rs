@@ -113,6 +113,13 @@ fn add_dir_chain(dirs: &mut BTreeMap<String, Option<Arc<Document>>>, dir: &str) 
 }
 
 fn slug_or(text: &str, config: &SiteConfig) -> String {
+    // `linux%e7%89%88.md`, as some repositories store names: the URL is made
+    // from what the name says, not from its escapes.
+    let decoded = percent_encoding::percent_decode_str(text).decode_utf8();
+    let text = match &decoded {
+        Ok(d) if text.contains('%') => d.as_ref(),
+        _ => text,
+    };
     let s = slugify(text, config.slugify);
     if s.is_empty() { text.to_string() } else { s }
 }

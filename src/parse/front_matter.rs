@@ -57,6 +57,9 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// `extra`: free for templates.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `lang`, as many themes spell the page's language; templates read it
+    /// as `extra.lang`.
+    pub lang: Option<String>,
     /// `kind` (sections).
     pub kind: Option<Kind>,
     /// `sort_by` (sections).
@@ -115,6 +118,21 @@ impl FrontMatter {
     pub fn known_keys() -> &'static [&'static str] {
         serde_aux::serde_introspection::serde_introspect::<FrontMatter>()
     }
+}
+
+/// The date of `2023-03-01-meetup.md`, as Jekyll names posts.
+fn date_prefix(rel: &str) -> Option<When> {
+    let name = rel.rsplit('/').next()?;
+    let mut parts = name.splitn(4, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    parts.next()?;
+    let numeric = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(numeric(y, 4..=4) && numeric(m, 1..=2) && numeric(d, 1..=2)) {
+        return None;
+    }
+    When::parse(&format!("{y}-{m}-{d}"))
 }
 
 #[derive(Deserialize)]
@@ -232,6 +250,14 @@ pub(crate) fn parse(
         _ => lenient(split, unknown, &at, &key_lines, warnings)?,
     };
     fm.title = fm.title.filter(|t| !t.trim().is_empty());
+    if let Some(lang) = &fm.lang {
+        fm.extra
+            .entry("lang")
+            .or_insert_with(|| serde_json::Value::String(lang.clone()));
+    }
+    if fm.date.is_none() {
+        fm.date = date_prefix(&source.path.rel);
+    }
     fm.key_lines = key_lines;
     Ok(fm)
 }
@@ -543,6 +569,26 @@ mod tests {
         let fm = parse_text(y, UnknownKeys::Extra).0.unwrap();
         assert_eq!(fm.aliases, ["/a/", "/b/"]);
         assert!(fm.extra.is_empty());
+    }
+
+    #[test]
+    fn a_post_takes_its_date_from_its_name() {
+        assert_eq!(
+            date_prefix("posts/2023-3-01-meetup.md")
+                .map(|w| w.rfc3339())
+                .as_deref(),
+            Some("2023-03-01")
+        );
+        assert_eq!(
+            date_prefix("posts/2023-03-01.md"),
+            None,
+            "a name that is only a date is a title"
+        );
+        assert_eq!(date_prefix("posts/v1-2-3-notes.md"), None);
+        let fm = parse_text("---\ntitle: x\nlang: zh-Hant\n---\n", UnknownKeys::Error)
+            .0
+            .unwrap();
+        assert_eq!(fm.extra["lang"], "zh-Hant");
     }
 
     #[test]

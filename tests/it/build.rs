@@ -485,3 +485,27 @@ fn jekyll_front_matter_builds_as_written() {
         "redirect_from makes the old URL redirect"
     );
 }
+
+#[test]
+fn names_as_other_generators_write_them() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/guides/linux%e7%89%88.md",
+            "+++\ntitle = \"Linux\"\n+++\nHi.\n",
+        )
+        .file(
+            "content/posts/2023-03-01-meetup.md",
+            "---\ntitle: Meetup\n---\nHi.\n",
+        );
+    t.build().success();
+    assert!(
+        t.has("guides/linux版/index.html"),
+        "the name is decoded for the URL"
+    );
+    let page = t.page("posts/2023-03-01-meetup/index.html");
+    assert_eq!(
+        page.attrs("time", "datetime")[..1],
+        ["2023-03-01"],
+        "the date comes from the name"
+    );
+}
