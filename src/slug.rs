@@ -18,6 +18,27 @@ pub(crate) fn slugify(text: &str, style: SlugStyle) -> String {
     }
 }
 
+/// A heading's anchor as GitHub makes it, so `#anchors` written against a
+/// repository's rendering work on the site: lower case; letters, digits
+/// and marks of every script kept (a Devanagari or Tamil word is not split
+/// at its virama; ZWJ and ZWNJ stay); each space a `-`, with no
+/// collapsing; `-` and `_` kept; every other character (punctuation,
+/// full-width punctuation, symbols) dropped. `2.1 Expected` → `21-expected`.
+pub(crate) fn heading_id(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c.is_alphanumeric()
+            || unicode_normalization::char::is_combining_mark(c)
+            || matches!(c, '-' | '_' | '\u{200c}' | '\u{200d}')
+        {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
 fn collapse(chars: impl Iterator<Item = char>, keep: impl Fn(char) -> bool) -> String {
     let mut out = String::new();
     let mut dash = false;
@@ -59,6 +80,23 @@ pub(crate) fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_ids_as_github_makes_them() {
+        for (text, id) in [
+            ("2.1 Expected", "21-expected"),
+            ("C++ & Rust", "c--rust"),
+            ("What's new?", "whats-new"),
+            ("活动收费吗？", "活动收费吗"),
+            ("冲突处理（草案）", "冲突处理草案"),
+            ("हिन्दी भाषा", "हिन्दी-भाषा"),
+            ("தமிழ் மொழி", "தமிழ்-மொழி"),
+            ("می\u{200c}خواهم", "می\u{200c}خواهم"),
+            ("snake_case and-dash", "snake_case-and-dash"),
+        ] {
+            assert_eq!(heading_id(text), id, "{text}");
+        }
+    }
 
     #[test]
     fn unicode_keeps_chinese() {

@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use super::highlight;
 use super::kind::Kind;
-use crate::config::{RawHtml, SlugStyle};
-use crate::slug::{is_cjk, slugify};
+use crate::config::RawHtml;
+use crate::slug::is_cjk;
 
 mod html;
 pub(crate) use html::{collapse_ws, escape_html};
@@ -603,7 +603,7 @@ impl<'a> Renderer<'a> {
         }
         self.first_block = false;
         let slug = h.id.clone().unwrap_or_else(|| {
-            let s = slugify(&text, SlugStyle::Unicode);
+            let s = crate::slug::heading_id(&h.text);
             if s.is_empty() {
                 "section".to_string()
             } else {
