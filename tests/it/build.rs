@@ -509,3 +509,25 @@ fn names_as_other_generators_write_them() {
         "the date comes from the name"
     );
 }
+
+#[test]
+fn raw_html_ids_and_named_anchors_are_link_targets() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n<a name=\"old-anchor\"></a>\n\n<div id=\"box\">boxed</div>\n\nText with <span id=\"inline-one\">a span</span>.\n",
+        )
+        .file(
+            "content/b.md",
+            "+++\ntitle = \"B\"\n+++\n[1](a.md#old-anchor) [2](a.md#box) [3](a.md#inline-one)\n",
+        );
+    t.build().success();
+    t.write(
+        "content/b.md",
+        "+++\ntitle = \"B\"\n+++\n[x](a.md#nowhere)\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("broken anchor `#nowhere`")
+        .stderr_has("anchors there include:");
+}

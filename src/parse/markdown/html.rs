@@ -104,7 +104,76 @@ pub(super) fn sanitize(html: &str) -> String {
     .add_tags(["input"])
     .add_tag_attributes("input", ["type", "checked", "disabled", "class"])
     .add_tag_attributes("ol", ["start"])
+    .add_tag_attributes("a", ["name"])
     .add_url_schemes([XREF_PREFIX.trim_end_matches(':')])
     .link_rel(None);
     b.clean(html).to_string()
+}
+
+/// Link targets that raw HTML in a page defines: any element's `id`, and
+/// an `<a name>` (how older pages, and many READMEs, mark anchors).
+pub(super) fn html_ids(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        rest = &rest[lt + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        rest = &rest[end..];
+        if tag.starts_with(['/', '!', '?']) {
+            continue;
+        }
+        let name = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let mut attrs = &tag[name.len()..];
+        while let Some(eq) = attrs.find('=') {
+            let key = attrs[..eq]
+                .trim()
+                .rsplit(char::is_whitespace)
+                .next()
+                .unwrap_or("");
+            let key = key.to_ascii_lowercase();
+            let value_part = attrs[eq + 1..].trim_start();
+            let (value, after) = match value_part.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let body = &value_part[1..];
+                    let close = body.find(q).unwrap_or(body.len());
+                    (&body[..close], &body[(close + 1).min(body.len())..])
+                }
+                _ => {
+                    let stop = value_part
+                        .find(char::is_whitespace)
+                        .unwrap_or(value_part.len());
+                    (&value_part[..stop], &value_part[stop..])
+                }
+            };
+            if (key == "id" || (key == "name" && name == "a")) && !value.is_empty() {
+                out.push(value.to_string());
+            }
+            attrs = after;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::html_ids;
+
+    #[test]
+    fn ids_and_named_anchors() {
+        assert_eq!(
+            html_ids(
+                "<a name=\"top\"></a><div class='x' id='box'>t</div><span id=plain>s</span><p data-id=\"no\">"
+            ),
+            ["top", "box", "plain"]
+        );
+        assert!(
+            html_ids("<meta name=\"viewport\">").is_empty(),
+            "name counts on <a> only"
+        );
+    }
 }

@@ -473,6 +473,15 @@ impl<'a> Renderer<'a> {
             Event::Html(h) | Event::InlineHtml(h) if self.opts.raw_html == RawHtml::Escape => {
                 Some(Event::Text(h))
             }
+            // Raw HTML's ids and `<a name>`s are link targets too.
+            Event::Html(h) => {
+                self.result.anchors.extend(html::html_ids(&h));
+                Some(Event::Html(h))
+            }
+            Event::InlineHtml(h) => {
+                self.result.anchors.extend(html::html_ids(&h));
+                Some(Event::InlineHtml(h))
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
