@@ -271,3 +271,24 @@ fn a_git_commit_updates_rules_history() {
         "{n:?}"
     );
 }
+
+/// The search index's routes follow edits like every other route.
+#[test]
+fn search_index_edits_match_clean_builds() {
+    rebuild_matches_clean("search", |t| {
+        t.replace("content/guides/network.md", "交换机", "路由器")
+    });
+    rebuild_matches_clean("search", |t| {
+        t.replace(
+            "content/guides/english.md",
+            "Running a meetup",
+            "Hosting a meetup",
+        )
+    });
+    rebuild_matches_clean("search", |t| {
+        t.replace("content/guides/loops.md", "2026-02-01", "2024-02-01")
+    });
+    rebuild_matches_clean("search", |t| {
+        std::fs::remove_file(t.root.join("content/faq/join.md")).unwrap()
+    });
+}
