@@ -453,3 +453,19 @@ fn year_archives_without_year_folders() {
             .contains("<loc>https://kinds.example/events/2027/</loc>")
     );
 }
+
+#[test]
+fn events_show_when_not_reading_time() {
+    let t = built();
+    let event = t.page("events/online-utc/index.html");
+    assert!(
+        !event.source().contains("min read"),
+        "an event is attended, not read"
+    );
+    assert_eq!(
+        event.count(".event-facts .time-range time"),
+        2,
+        "start and end keep together"
+    );
+    assert!(t.out("playbooks/setup/index.html").contains("min read"));
+}
