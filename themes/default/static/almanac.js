@@ -46,20 +46,40 @@
     update();
   }
 
-  // FAQ: a copy-link control on every question.
+  // Copies text: the clipboard API where the page is secure, else the
+  // older selection copy (plain http, as on a LAN preview).
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  // FAQ: a copy-link control after every question, outside the heading so
+  // the heading's accessible name stays the question alone.
   document.querySelectorAll(".kind-faq .content h2[id]").forEach(function (h) {
-    if (!navigator.clipboard) return;
     var b = document.createElement("button");
     b.type = "button";
     b.className = "copy-link";
     b.textContent = labels.copy;
+    b.setAttribute("aria-describedby", h.id);
     b.addEventListener("click", function () {
       var url = location.href.split("#")[0] + "#" + h.id;
-      navigator.clipboard.writeText(url).then(function () {
+      copy(url).then(function () {
         b.textContent = labels.copied;
         setTimeout(function () { b.textContent = labels.copy; }, 1500);
-      });
+      }, function () { window.prompt(labels.copy, url); });
     });
-    h.appendChild(b);
+    h.insertAdjacentElement("afterend", b);
   });
 })();
