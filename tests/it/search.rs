@@ -195,3 +195,38 @@ fn a_traditional_query_finds_simplified_pages_in_a_browser() {
         "the result count is announced"
     );
 }
+
+/// The theme's FAQ copy-link control, as a browser runs it (here over plain
+/// http, where the clipboard API is missing): outside the heading, so the
+/// heading's accessible name is the question alone.
+#[test]
+fn faq_copy_link_sits_after_the_question_not_inside_it() {
+    let t = SiteTest::example();
+    t.build().success();
+    let addr = static_host(t.root.join("public"));
+    let profile = tempfile::tempdir().expect("profile");
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("http://{addr}/faq/events/"))
+        .output()
+        .expect("chromium runs");
+    let page = crate::support::Page::parse(String::from_utf8_lossy(&out.stdout).into_owned());
+    let questions = page.count(".content h2[id]");
+    assert!(questions > 1, "{}", page.source());
+    assert_eq!(
+        page.count("h2 + button.copy-link[aria-describedby]"),
+        questions
+    );
+    assert_eq!(page.count("h2 button"), 0, "nothing inside a heading");
+}
