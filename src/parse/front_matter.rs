@@ -245,10 +245,11 @@ pub(crate) fn parse(
         fm_line,
     };
     let key_lines = key_lines(split.front, split.yaml, fm_line);
-    let mut fm = match unknown {
-        UnknownKeys::Error => strict(split, &at, &key_lines)?,
-        _ => lenient(split, unknown, &at, &key_lines, warnings)?,
+    let parsed = match unknown {
+        UnknownKeys::Error => strict(split, &at, &key_lines),
+        _ => lenient(split, unknown, &at, &key_lines, warnings),
     };
+    let mut fm = parsed.map_err(|d| at_duplicate(d, split, fm_line, &at.path))?;
     fm.title = fm.title.filter(|t| !t.trim().is_empty());
     if let Some(lang) = &fm.lang {
         fm.extra
@@ -260,6 +261,43 @@ pub(crate) fn parse(
     }
     fm.key_lines = key_lines;
     Ok(fm)
+}
+
+/// A key written twice is reported where it is written the second time
+/// (the parser points at the mapping); other errors as they are.
+fn at_duplicate(d: Diagnostic, split: &Split<'_>, fm_line: usize, path: &str) -> Diagnostic {
+    let Some(key) = d
+        .message
+        .split("duplicate field `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_string)
+    else {
+        return d;
+    };
+    let key = key.as_str();
+    let sep = if split.yaml { ':' } else { '=' };
+    let second = split
+        .front
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(sep))
+        })
+        .nth(1);
+    match second {
+        Some((i, _)) => Diagnostic {
+            location: Some(Location {
+                path: path.to_string(),
+                line: fm_line + i,
+                col: 1,
+            }),
+            ..d
+        }
+        .help(format!("`{key}` is set twice; keep one")),
+        None => d,
+    }
 }
 
 /// Turns positions inside the front matter into locations in the file.
@@ -589,6 +627,18 @@ mod tests {
             .0
             .unwrap();
         assert_eq!(fm.extra["lang"], "zh-Hant");
+    }
+
+    #[test]
+    fn a_duplicate_key_is_located_at_its_second_line() {
+        let d = parse_text(
+            "---\ntitle: a\ndate: 2026-01-01\ntitle: b\n---\n",
+            UnknownKeys::Error,
+        )
+        .0
+        .unwrap_err();
+        assert!(d.message.contains("duplicate field `title`"), "{d}");
+        assert_eq!(d.location.unwrap().line, 4);
     }
 
     #[test]
