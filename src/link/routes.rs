@@ -410,7 +410,20 @@ pub(super) fn table(site: &Site, diags: &mut Diagnostics) -> RouteTable {
     for a in &site.aliases {
         let kind = RouteKind::Alias { to: a.to.clone() };
         let by = Claim::file(a.source.clone(), a.at.clone());
-        t.claim(a.from.clone(), kind, by, diags);
+        // A folder with no page of its own (no _index.md) has only a
+        // generated listing; an old URL that moved there takes its place.
+        let generated_listing = |old: &Route| {
+            matches!(&old.kind, RouteKind::Section { id, pager }
+                if pager.number == 1 && site.section(*id).index.is_none() && id.0 != 0)
+        };
+        t.claim_path(
+            url_to_file(&a.from),
+            a.from.clone(),
+            kind,
+            by,
+            diags,
+            generated_listing,
+        );
     }
     for (i, f) in site.statics.iter().enumerate() {
         let layer = f.layer;

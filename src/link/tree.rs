@@ -226,6 +226,15 @@ fn aliases(pages: &[Page], diags: &mut Diagnostics) -> Vec<Alias> {
                 );
                 continue;
             }
+            if from == page.url {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "alias `{alias}` of {path} is the page's own URL; ignored"
+                    ))
+                    .at(page.doc.front.locate(&path, "aliases")),
+                );
+                continue;
+            }
             out.push(Alias {
                 from,
                 to: page.url.clone(),

@@ -531,3 +531,29 @@ fn raw_html_ids_and_named_anchors_are_link_targets() {
         .stderr_has("broken anchor `#nowhere`")
         .stderr_has("anchors there include:");
 }
+
+#[test]
+fn aliases_as_migrated_sites_write_them() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/wiki/borrow.md",
+            "+++\ntitle = \"Borrow\"\n+++\nHi.\n",
+        )
+        .file(
+            "content/start.md",
+            "+++\ntitle = \"Start\"\naliases = [\"/wiki/\", \"/start/\"]\n+++\nHi.\n",
+        );
+    let run = t.build();
+    run.success()
+        .stderr_has("alias `/start/` of content/start.md is the page's own URL; ignored");
+    // wiki/ has no page of its own: the old URL that moved there wins.
+    let wiki = t.out("wiki/index.html");
+    assert!(
+        wiki.contains("/start/") && wiki.contains("refresh"),
+        "{wiki}"
+    );
+    assert!(t.has("wiki/borrow/index.html"));
+    // A folder with its own _index.md keeps its page: that is a collision.
+    t.write("content/wiki/_index.md", "+++\ntitle = \"Wiki\"\n+++\n");
+    t.build().failure(1).stderr_has("both make the URL /wiki/");
+}
