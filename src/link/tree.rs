@@ -30,6 +30,16 @@ pub(super) fn build(
         add_dir_chain(&mut dirs, index.source.dir());
         dirs.insert(index.source.dir().to_string(), Some(index));
     }
+    // `foo.md` beside a folder `foo/` that has no `_index.md` is that
+    // folder's own page, as Jupyter Book, mdBook and many wikis lay it out.
+    let (beside, pages): (Vec<_>, Vec<_>) = pages.into_iter().partition(|d| {
+        folder_of(&d.source.rel).is_some_and(|dir| matches!(dirs.get(&dir), Some(None)))
+    });
+    for doc in beside {
+        if let Some(dir) = folder_of(&doc.source.rel) {
+            dirs.insert(dir, Some(doc));
+        }
+    }
     let mut sections: Vec<Section> = Vec::with_capacity(dirs.len());
     let mut by_dir = HashMap::new();
     for (dir, index) in dirs {
@@ -200,6 +210,13 @@ fn validate_kind(doc: &Document, diags: &mut Diagnostics) {
         ),
         _ => {}
     }
+}
+
+/// `guides/setup.md` → `guides/setup`: the folder a page would be the page of.
+fn folder_of(rel: &str) -> Option<String> {
+    rel.strip_suffix(".md")
+        .filter(|stem| !stem.ends_with("_index"))
+        .map(str::to_string)
 }
 
 /// The redirects pages ask for. Which URLs they may take is the route

@@ -557,3 +557,40 @@ fn aliases_as_migrated_sites_write_them() {
     t.write("content/wiki/_index.md", "+++\ntitle = \"Wiki\"\n+++\n");
     t.build().failure(1).stderr_has("both make the URL /wiki/");
 }
+
+#[test]
+fn a_page_beside_its_folder_is_the_folders_page() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/guide.md",
+            "+++\ntitle = \"The guide\"\n+++\nIntro to the guide. See [a](guide/a.md).\n",
+        )
+        .file(
+            "content/guide/a.md",
+            "+++\ntitle = \"Part A\"\n+++\nBack to [the guide](../guide.md).\n",
+        )
+        .file(
+            "content/other.md",
+            "+++\ntitle = \"Other\"\n+++\n[Guide](guide.md)\n",
+        );
+    t.build().success();
+    let guide = t.page("guide/index.html");
+    assert_eq!(guide.text("h1"), "The guide");
+    assert!(guide.source().contains("Intro to the guide."));
+    assert!(
+        guide.attrs("a", "href").iter().any(|h| h == "/guide/a/"),
+        "it lists the folder's pages"
+    );
+    assert!(
+        t.page("other/index.html")
+            .attrs("a", "href")
+            .iter()
+            .any(|h| h == "/guide/")
+    );
+    assert!(
+        t.page("guide/a/index.html")
+            .attrs("a", "href")
+            .iter()
+            .any(|h| h == "/guide/")
+    );
+}
