@@ -37,6 +37,8 @@ struct RawConfig {
     rules: RulesConfig,
     #[serde(default)]
     search: SearchConfig,
+    #[serde(default)]
+    links: LinksConfig,
     #[serde(default = "default_paginate_by")]
     paginate_by: usize,
     #[serde(default)]
@@ -153,6 +155,26 @@ pub struct RulesConfig {
     pub history_from_git: bool,
 }
 
+/// `[links]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksConfig {
+    /// What a broken internal link is.
+    #[serde(default)]
+    pub broken: Broken,
+}
+
+/// What a broken internal link or anchor is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Broken {
+    /// The build fails (the default).
+    #[default]
+    Error,
+    /// The build finishes and lists them: for a migration in progress.
+    Warn,
+}
+
 /// `[search]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -189,6 +211,8 @@ pub struct SiteConfig {
     pub rules: RulesConfig,
     /// `[search]`.
     pub search: SearchConfig,
+    /// `[links]`.
+    pub links: LinksConfig,
     /// Pages per listing page (sections and tags); 0 lists all on one page.
     pub paginate_by: usize,
     /// `[extra]`, free for templates.
@@ -334,6 +358,7 @@ fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> 
         feeds: raw.feeds,
         rules: raw.rules,
         search: raw.search,
+        links: raw.links,
         paginate_by: raw.paginate_by,
         extra: raw.extra,
     })

@@ -26,10 +26,11 @@ pub(super) fn resolve(site: &mut Site, diags: &mut Diagnostics) {
             targets.insert(d.source.rel.as_str(), target(d, &s.url));
         }
     }
+    let warn = site.config.links.broken == crate::config::Broken::Warn;
     let page_xrefs: Vec<Vec<String>> = site
         .pages
         .iter()
-        .map(|p| links(&p.doc, &targets, diags))
+        .map(|p| links(&p.doc, &targets, warn, diags))
         .collect();
     let section_xrefs: Vec<Vec<String>> = site
         .sections
@@ -37,7 +38,7 @@ pub(super) fn resolve(site: &mut Site, diags: &mut Diagnostics) {
         .map(|s| {
             s.index
                 .as_ref()
-                .map(|d| links(d, &targets, diags))
+                .map(|d| links(d, &targets, warn, diags))
                 .unwrap_or_default()
         })
         .collect();
@@ -57,16 +58,23 @@ fn target<'a>(doc: &'a Document, url: &'a str) -> Target<'a> {
     }
 }
 
+/// Resolves a document's links; a broken one is an error, or a warning
+/// with `[links] broken = "warn"` (a migration in progress), and links
+/// nowhere (`#`).
 fn links(
     doc: &Document,
     targets: &HashMap<&str, Target<'_>>,
+    warn: bool,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
     doc.links
         .iter()
         .map(|link| match resolve_one(doc, link, targets) {
             Ok(url) => url,
-            Err(d) => {
+            Err(mut d) => {
+                if warn {
+                    d.severity = crate::diagnostic::Severity::Warning;
+                }
                 diags.push(d);
                 String::from("#")
             }

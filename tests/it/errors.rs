@@ -519,3 +519,21 @@ fn bad_values_are_refused_where_they_are_written() {
             .stderr_has("--> content/x.md:3:1");
     }
 }
+
+#[test]
+fn broken_links_can_be_warnings_during_a_migration() {
+    let t = SiteTest::minimal().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n+++\n[gone](nope.md) [x](#nowhere)\n",
+    );
+    t.build().failure(1).stderr_has("broken link `nope.md`");
+    t.write(
+        "almanac.toml",
+        "title = \"T\"\nbase_url = \"https://t.example\"\n[links]\nbroken = \"warn\"\n",
+    );
+    t.build()
+        .success()
+        .stderr_has("warning: broken link `nope.md`")
+        .stderr_has("--> content/a.md:4:1");
+    assert!(t.has("a/index.html"));
+}
