@@ -120,6 +120,55 @@ fn chromium() -> std::path::PathBuf {
     "chromium".into()
 }
 
+/// The DOM of `url` after its scripts ran, from headless Chromium. A
+/// headless browser now and then stalls for minutes before it settles, so
+/// each try is stopped after 20 s and tried again, up to three times
+/// (a normal load takes about a second).
+fn dump_dom(url: &str, budget_ms: u32) -> String {
+    let browser = chromium();
+    for _ in 0..3 {
+        let profile = tempfile::tempdir().expect("profile");
+        let mut child = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-extensions",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--dump-dom",
+            ])
+            .arg(format!("--virtual-time-budget={budget_ms}"))
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(url)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromium runs");
+        let started = std::time::Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(_)) => {
+                    let out = child.wait_with_output().expect("output");
+                    return String::from_utf8_lossy(&out.stdout).into_owned();
+                }
+                Ok(None) if started.elapsed() < std::time::Duration::from_secs(20) => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+            }
+        }
+    }
+    panic!("headless Chromium did not finish loading {url} in three tries");
+}
+
 /// Serves `dir` on loopback until the process ends: a static host, as
 /// the built site will have (the dev server's reload poll would keep a
 /// headless browser from ever going idle).
@@ -160,25 +209,7 @@ fn a_traditional_query_finds_simplified_pages_in_a_browser() {
     let addr = static_host(t.root.join("public"));
     // 群規 (Traditional) typed into the box, as the form sends it.
     let url = format!("http://{addr}/?q=%E7%BE%A4%E8%A6%8F");
-    let profile = tempfile::tempdir().expect("profile");
-    let out = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=5000",
-            "--timeout=20000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(&url)
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let dom = dump_dom(&url, 5000);
     let page = crate::support::Page::parse(dom.to_string());
     let hrefs = page.attrs(".search-results a[role=option]", "href");
     assert!(
@@ -204,24 +235,8 @@ fn faq_copy_link_sits_after_the_question_not_inside_it() {
     let t = SiteTest::example();
     t.build().success();
     let addr = static_host(t.root.join("public"));
-    let profile = tempfile::tempdir().expect("profile");
-    let out = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("http://{addr}/faq/events/"))
-        .output()
-        .expect("chromium runs");
-    let page = crate::support::Page::parse(String::from_utf8_lossy(&out.stdout).into_owned());
+    let dom = dump_dom(&format!("http://{addr}/faq/events/"), 3000);
+    let page = crate::support::Page::parse(dom);
     let questions = page.count(".content h2[id]");
     assert!(questions > 1, "{}", page.source());
     assert_eq!(
