@@ -291,17 +291,6 @@ fn base_url_problem(url: &str) -> Option<&'static str> {
     None
 }
 
-/// The line where a top-level `key` is set in TOML `text`.
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
-}
-
 /// Reads and validates `almanac.toml` under `root`; `base_url` overrides the file.
 pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<SiteConfig> {
     let path = root.join(CONFIG_FILE);
@@ -334,7 +323,10 @@ fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> 
         let d = Diagnostic::error(format!("base_url `{base_url}` {problem}")).help(
             "write it as https://example.org, or https://example.org/kb for a site under a path",
         );
-        let d = match (from_file, key_line(text, "base_url")) {
+        let line = crate::diagnostic::key_lines(text, false, 1)
+            .get("base_url")
+            .copied();
+        let d = match (from_file, line) {
             (true, Some(line)) => d.at(Location {
                 path: CONFIG_FILE.to_string(),
                 line,

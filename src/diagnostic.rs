@@ -146,6 +146,35 @@ impl LineIndex {
     }
 }
 
+/// The top-level key a line of TOML (`key = …`, `[[key]]`) or YAML
+/// (`key: …`) sets, if any: how errors find the line a key is written on.
+pub(crate) fn key_of(line: &str, yaml: bool) -> Option<&str> {
+    if let Some(table) = line.strip_prefix("[[").and_then(|l| l.split("]]").next()) {
+        return Some(table.trim());
+    }
+    if line.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let (key, _) = line.split_once(if yaml { ':' } else { '=' })?;
+    let key = key.trim().trim_matches('"');
+    (!key.is_empty() && !key.contains(' ')).then_some(key)
+}
+
+/// The line of each top-level key of `text`, whose first line is `first_line`.
+pub(crate) fn key_lines(
+    text: &str,
+    yaml: bool,
+    first_line: usize,
+) -> std::collections::BTreeMap<String, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(key) = key_of(line, yaml) {
+            out.entry(key.to_string()).or_insert(first_line + i);
+        }
+    }
+    out
+}
+
 /// Why a command failed. Every variant keeps the path or location it is about.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::date::{NOT_A_DATE, When};
 use super::kind::{Kind, SortBy};
 use crate::config::UnknownKeys;
-use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::diagnostic::{Diagnostic, LineIndex, Location, key_lines, key_of};
 use crate::load::SourceFile;
 
 /// One `[[history]]` entry of a rules page.
@@ -276,15 +276,11 @@ fn at_duplicate(d: Diagnostic, split: &Split<'_>, fm_line: usize, path: &str) ->
         return d;
     };
     let key = key.as_str();
-    let sep = if split.yaml { ':' } else { '=' };
     let second = split
         .front
         .lines()
         .enumerate()
-        .filter(|(_, l)| {
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with(sep))
-        })
+        .filter(|(_, l)| key_of(l, split.yaml) == Some(key))
         .nth(1);
     match second {
         Some((i, _)) => Diagnostic {
@@ -468,29 +464,6 @@ fn front_error(message: &str, loc: Location) -> Diagnostic {
     Diagnostic::error(format!("invalid front matter: {message}"))
         .at(loc)
         .help(help)
-}
-
-/// Line numbers of top-level keys, found by their position at a line start.
-fn key_lines(front: &str, yaml: bool, first_line: usize) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    let sep = if yaml { ':' } else { '=' };
-    for (i, line) in front.lines().enumerate() {
-        let key_line = first_line + i;
-        if let Some(table) = line.strip_prefix("[[").and_then(|l| l.split("]]").next()) {
-            out.entry(table.trim().to_string()).or_insert(key_line);
-            continue;
-        }
-        if line.starts_with(char::is_whitespace) {
-            continue;
-        }
-        if let Some((key, _)) = line.split_once(sep) {
-            let key = key.trim().trim_matches('"');
-            if !key.is_empty() && !key.contains(' ') {
-                out.entry(key.to_string()).or_insert(key_line);
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
