@@ -33,27 +33,13 @@ impl PackedText {
 
     /// Length of the text, without unpacking it.
     pub fn unpacked_len(&self) -> usize {
-        self.0
-            .get(..4)
-            .and_then(|b| b.try_into().ok())
-            .map_or(0, |b| u32::from_le_bytes(b) as usize)
-    }
-
-    /// Bytes held.
-    pub fn packed_len(&self) -> usize {
-        self.0.len()
+        lz4_flex::block::uncompressed_size(&self.0).map_or(0, |(len, _)| len)
     }
 }
 
 impl std::fmt::Debug for PackedText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("PackedText").field(&self.unpack()).finish()
-    }
-}
-
-impl From<&str> for PackedText {
-    fn from(text: &str) -> PackedText {
-        PackedText::new(text)
     }
 }
 
@@ -72,6 +58,8 @@ mod tests {
             assert_eq!(packed.unpack(), text);
         }
         let long = "<li>rule</li>".repeat(1000);
-        assert!(PackedText::new(&long).packed_len() < long.len() / 4);
+        let packed = PackedText::new(&long);
+        assert!(packed.0.len() < long.len() / 4);
+        assert_eq!(packed.unpacked_len(), long.len());
     }
 }

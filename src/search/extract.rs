@@ -158,10 +158,11 @@ fn tag_name(tag: &str) -> String {
 }
 
 fn attr(tag: &str, name: &str) -> Option<String> {
-    let pat = format!(" {name}=\"");
-    let start = tag.find(&pat)? + pat.len();
-    let len = tag[start..].find('"')?;
-    Some(decode(&tag[start..start + len]))
+    let inner = tag.trim_start_matches('<').trim_end_matches('>');
+    crate::parse::markdown::html::attributes(inner)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| decode(v))
 }
 
 /// The entities pulldown-cmark and the sanitizer write, and numeric ones.

@@ -99,11 +99,7 @@ fn cjk_key(token: &str) -> Option<u64> {
 }
 
 fn cjk_text(key: u64) -> String {
-    [key >> 32, key & 0xffff_ffff]
-        .into_iter()
-        .filter(|&u| u != 0)
-        .filter_map(|u| char::from_u32(u as u32))
-        .collect()
+    String::from_utf8_lossy(cjk_bytes(key, &mut [0; 8])).into_owned()
 }
 
 /// Where each token of one page is.

@@ -110,6 +110,41 @@ pub(super) fn sanitize(html: &str) -> String {
     b.clean(html).to_string()
 }
 
+/// The attributes of one tag's text (what is between `<` and `>`), as
+/// `(lower-case name, raw value)`; quoted and bare values alike.
+pub(crate) fn attributes(tag: &str) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    let name_len = tag
+        .find(|c: char| c.is_whitespace() || c == '/')
+        .unwrap_or(tag.len());
+    let mut attrs = &tag[name_len..];
+    while let Some(eq) = attrs.find('=') {
+        let key = attrs[..eq]
+            .trim()
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let value_part = attrs[eq + 1..].trim_start();
+        let (value, after) = match value_part.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let body = &value_part[1..];
+                let close = body.find(q).unwrap_or(body.len());
+                (&body[..close], &body[(close + 1).min(body.len())..])
+            }
+            _ => {
+                let stop = value_part
+                    .find(char::is_whitespace)
+                    .unwrap_or(value_part.len());
+                (&value_part[..stop], &value_part[stop..])
+            }
+        };
+        out.push((key, value));
+        attrs = after;
+    }
+    out
+}
+
 /// Link targets that raw HTML in a page defines: any element's `id`, and
 /// an `<a name>` (how older pages, and many READMEs, mark anchors).
 pub(super) fn html_ids(html: &str) -> Vec<String> {
@@ -123,37 +158,14 @@ pub(super) fn html_ids(html: &str) -> Vec<String> {
         if tag.starts_with(['/', '!', '?']) {
             continue;
         }
-        let name = tag
+        let is_a = tag
             .split(|c: char| c.is_whitespace() || c == '/')
             .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let mut attrs = &tag[name.len()..];
-        while let Some(eq) = attrs.find('=') {
-            let key = attrs[..eq]
-                .trim()
-                .rsplit(char::is_whitespace)
-                .next()
-                .unwrap_or("");
-            let key = key.to_ascii_lowercase();
-            let value_part = attrs[eq + 1..].trim_start();
-            let (value, after) = match value_part.chars().next() {
-                Some(q @ ('"' | '\'')) => {
-                    let body = &value_part[1..];
-                    let close = body.find(q).unwrap_or(body.len());
-                    (&body[..close], &body[(close + 1).min(body.len())..])
-                }
-                _ => {
-                    let stop = value_part
-                        .find(char::is_whitespace)
-                        .unwrap_or(value_part.len());
-                    (&value_part[..stop], &value_part[stop..])
-                }
-            };
-            if (key == "id" || (key == "name" && name == "a")) && !value.is_empty() {
+            .is_some_and(|n| n.eq_ignore_ascii_case("a"));
+        for (key, value) in attributes(tag) {
+            if (key == "id" || (key == "name" && is_a)) && !value.is_empty() {
                 out.push(value.to_string());
             }
-            attrs = after;
         }
     }
     out

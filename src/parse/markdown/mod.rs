@@ -17,7 +17,7 @@ use super::kind::Kind;
 use crate::config::RawHtml;
 use crate::slug::is_cjk;
 
-mod html;
+pub(crate) mod html;
 pub(crate) use html::{collapse_ws, escape_html};
 use html::{internal_link, is_block, is_block_end, nest, sanitize};
 

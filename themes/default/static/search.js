@@ -107,7 +107,6 @@
   };
 
   Index.prototype.postings = function (token) {
-    var self = this;
     return this.shard(shardOf(token, this.meta.shards)).then(function (s) {
       return Object.prototype.hasOwnProperty.call(s, token) ? s[token] : [];
     });
