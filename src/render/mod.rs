@@ -132,42 +132,7 @@ fn route(site: &Site, theme: &Theme, views: &Views<'_>, r: &Route) -> Result<Out
             text(if *dark { dark_css } else { light })
         }
         RouteKind::SearchListing => {
-            #[derive(Serialize)]
-            struct Link<'a> {
-                title: &'a str,
-                url: String,
-            }
-            #[derive(Serialize)]
-            struct Listed<'a> {
-                title: String,
-                url: String,
-                pages: Vec<Link<'a>>,
-            }
-            let sections: Vec<Listed<'_>> = site
-                .sections
-                .iter()
-                .filter(|s| !s.pages.is_empty())
-                .map(|s| Listed {
-                    // `Events › 2025`: a year folder's title alone says little.
-                    title: match s.parent.filter(|p| p.0 != 0) {
-                        Some(p) => format!("{} › {}", site.section(p).title, s.title),
-                        None => s.title.clone(),
-                    },
-                    url: site.config.url(&s.url),
-                    pages: s
-                        .pages
-                        .iter()
-                        .map(|p| {
-                            let page = site.page(*p);
-                            Link {
-                                title: &page.doc.title,
-                                url: site.config.url(&page.url),
-                            }
-                        })
-                        .collect(),
-                })
-                .collect();
-            let ctx = context("sections", &sections, &r.url);
+            let ctx = context("sections", &views.all_pages(), &r.url);
             text(render(theme, "search.html", &ctx, &r.url)?)
         }
         RouteKind::SearchMeta => text(views.search().meta.clone()),

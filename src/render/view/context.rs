@@ -102,6 +102,16 @@ pub(crate) struct EventView<'a> {
     pub ics_url: String,
 }
 
+/// A section with its own pages: the page of every page (`/search/`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SectionPages<'a> {
+    /// The section; a nested one titled with its parent (`Events › 2025`).
+    #[serde(flatten)]
+    pub section: SectionLink<'a>,
+    /// Its pages, in listing order.
+    pub pages: Vec<PageSummary<'a>>,
+}
+
 /// A page in a listing: everything but its body.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct PageSummary<'a> {

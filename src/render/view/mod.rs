@@ -88,6 +88,30 @@ impl<'a> Views<'a> {
     }
 
     /// A page as listings show it; made once per page however many lists show it.
+    /// Every section that has pages of its own, with them.
+    pub(crate) fn all_pages(&self) -> Vec<SectionPages<'a>> {
+        let site = self.site;
+        (0..site.sections.len())
+            .map(SectionId)
+            .filter(|&id| !site.section(id).pages.is_empty())
+            .map(|id| {
+                let mut section = self.section_link(id);
+                // A year folder's title alone says little.
+                if let Some(parent) = site.section(id).parent.filter(|p| p.0 != 0) {
+                    section.title =
+                        format!("{} › {}", site.section(parent).title, section.title).into();
+                }
+                let pages = site
+                    .section(id)
+                    .pages
+                    .iter()
+                    .map(|p| self.summary(*p))
+                    .collect();
+                SectionPages { section, pages }
+            })
+            .collect()
+    }
+
     pub(crate) fn summary(&self, id: PageId) -> PageSummary<'a> {
         self.summaries[id.0]
             .get_or_init(|| self.make_summary(id))
