@@ -25,7 +25,7 @@ pub(crate) mod tokenize;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::link::{PageId, Site};
+use crate::link::{PageId, RouteKind, Site};
 use fold::Fold;
 use tokenize::Mode;
 
@@ -160,8 +160,18 @@ struct Shard {
 /// Tokenizes every page and lays the postings out by shard.
 pub(crate) fn index(site: &Site) -> Index {
     let fold = Fold::opencc();
-    let count = shard_count(site);
-    let order = order(site);
+    // The route table already says how many shards there are and which
+    // page each number is; the index follows it rather than working it out again.
+    let mut count = 0;
+    let mut order = Vec::new();
+    for route in &site.routes.routes {
+        match route.kind {
+            RouteKind::SearchShard(_) => count += 1,
+            RouteKind::SearchPage(p) => order.push(p),
+            _ => {}
+        }
+    }
+    let count = count.max(1);
     let empty = || -> (Vec<Shard>, Vec<(PageId, String)>) {
         ((0..count).map(|_| Shard::default()).collect(), Vec::new())
     };
