@@ -39,6 +39,10 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     links: LinksConfig,
+    #[serde(default)]
+    languages: std::collections::BTreeMap<String, RawLanguage>,
+    #[serde(default)]
+    translations: TranslationsConfig,
     #[serde(default = "default_paginate_by")]
     paginate_by: usize,
     #[serde(default)]
@@ -175,6 +179,67 @@ pub enum Broken {
     Warn,
 }
 
+/// `[languages.<code>]`: one language of a multilingual site.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    prefix: Option<String>,
+    #[serde(default)]
+    content_dir: Option<String>,
+    #[serde(default)]
+    codes: Vec<String>,
+}
+
+/// One language the site is written in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Language {
+    /// The BCP 47 tag as configured, e.g. `zh-Hant`: `<html lang>`, feeds, `hreflang`.
+    pub code: String,
+    /// URL prefix without a trailing slash: `""` for the default language, `/zh-hant` otherwise.
+    pub prefix: String,
+    /// Site title in this language.
+    pub title: String,
+    /// Site description in this language.
+    pub description: String,
+    /// Its own content folder (relative to the site root), when it has one.
+    pub content_dir: Option<String>,
+    /// Lower-case codes that name it in file names (`rules.zh-tw.md`) and folders.
+    pub codes: Vec<String>,
+    /// Written right to left (Arabic, Persian, Hebrew, ...).
+    pub rtl: bool,
+    /// The site's own interface words for it, from `i18n/<code>.toml`.
+    pub words: std::collections::BTreeMap<String, String>,
+    /// How dates are shown (chrono's strftime); `None` shows `YYYY-MM-DD`.
+    pub date_format: Option<String>,
+}
+
+/// Index of a language in [`SiteConfig::languages`]; 0 is the default.
+pub(crate) type LangId = usize;
+
+/// `[translations]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationsConfig {
+    /// Write `/translations/`, the coverage of every language, for maintainers.
+    #[serde(default)]
+    pub status_page: bool,
+}
+
+/// Whether a language tag is written right to left.
+fn is_rtl(code: &str) -> bool {
+    let primary = code
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    ["ar", "fa", "he", "ur", "ps", "sd", "yi", "dv", "ug", "ckb"].contains(&primary.as_str())
+}
+
 /// `[search]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -217,12 +282,54 @@ pub struct SiteConfig {
     pub paginate_by: usize,
     /// `[extra]`, free for templates.
     pub extra: toml::Table,
+    /// Every language of the site, the default first; one for a site
+    /// without `[languages]`.
+    pub languages: Vec<Language>,
+    /// The language this configuration is for (see [`SiteConfig::for_language`]).
+    pub lang: LangId,
+    /// `[translations]`.
+    pub translations: TranslationsConfig,
 }
 
 impl SiteConfig {
     /// The `content/` folder.
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
+    }
+
+    /// Whether the site has more than one language.
+    pub fn multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The language this configuration is for.
+    pub fn language(&self) -> &Language {
+        &self.languages[self.lang]
+    }
+
+    /// The configuration as pages in language `lang` see it: its title,
+    /// description and tag.
+    pub fn for_language(&self, lang: LangId) -> SiteConfig {
+        let l = &self.languages[lang];
+        SiteConfig {
+            title: l.title.clone(),
+            description: l.description.clone(),
+            language: l.code.clone(),
+            lang,
+            ..self.clone()
+        }
+    }
+
+    /// A path of this language's part of the site: `/tags/` → `/en/tags/`.
+    pub fn local(&self, path: &str) -> String {
+        format!("{}{path}", self.language().prefix)
+    }
+
+    /// The language whose code (as written in a file or folder name, any
+    /// case) is `code`.
+    pub fn language_of_code(&self, code: &str) -> Option<LangId> {
+        let code = code.to_ascii_lowercase();
+        self.languages.iter().position(|l| l.codes.contains(&code))
     }
 
     /// An absolute URL for a site path such as `/rules/`, percent-encoded
@@ -304,7 +411,80 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<SiteConfig> {
             Error::io(&path, e)
         }
     })?;
-    parse(root, &text, base_url)
+    let mut config = parse(root, &text, base_url)?;
+    read_words(&mut config)?;
+    Ok(config)
+}
+
+/// The folder of the site's own interface words, `i18n/<code>.toml`.
+pub(crate) const WORDS_DIR: &str = "i18n";
+
+/// Reads each language's `i18n/<code>.toml` (any of its codes, any case)
+/// and settles how it shows dates: the file's `date_format`, else on a
+/// multilingual site the language's usual form, else `YYYY-MM-DD` as a
+/// one-language site always showed.
+fn read_words(config: &mut SiteConfig) -> Result<()> {
+    let dir = config.root.join(WORDS_DIR);
+    let files: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .filter_map(|p| {
+                    let stem = p.file_stem()?.to_string_lossy().to_ascii_lowercase();
+                    Some((stem, p))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let multilingual = config.multilingual();
+    for lang in &mut config.languages {
+        if let Some((stem, path)) = files.iter().find(|(stem, _)| lang.codes.contains(stem)) {
+            let name = format!(
+                "{WORDS_DIR}/{}",
+                path.file_name()
+                    .map_or_else(|| stem.clone(), |n| n.to_string_lossy().into_owned())
+            );
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            lang.words = toml::from_str(&text).map_err(|e| {
+                let offset = e.span().map_or(0, |s| s.start);
+                let loc = LineIndex::new(&text).locate(&name, &text, offset);
+                Error::Config(
+                    Diagnostic::error(format!("invalid words file: {}", e.message()))
+                        .at(loc)
+                        .help("write one `key = \"word\"` per line; the README lists the keys"),
+                )
+            })?;
+            if let Some(f) = lang.words.get("date_format")
+                && !valid_date_format(f)
+            {
+                let line = crate::diagnostic::key_lines(&text, false, 1)
+                    .get("date_format")
+                    .copied()
+                    .unwrap_or(1);
+                return Err(Error::Config(
+                    Diagnostic::error(format!("date_format `{f}` is not a date format"))
+                        .at(Location {
+                            path: name,
+                            line,
+                            col: 1,
+                        })
+                        .help("use strftime fields such as \"%Y-%m-%d\" or \"%-d %B %Y\""),
+                ));
+            }
+        }
+        lang.date_format = lang.words.get("date_format").cloned().or_else(|| {
+            multilingual.then(|| crate::render::labels::date_format(&lang.code).to_string())
+        });
+    }
+    Ok(())
+}
+
+/// Whether chrono can format dates with `f` (a bad field would fail at render).
+fn valid_date_format(f: &str) -> bool {
+    use chrono::format::{Item, StrftimeItems};
+    !StrftimeItems::new(f).any(|i| matches!(i, Item::Error))
 }
 
 fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> {
@@ -337,11 +517,15 @@ fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> 
         };
         return Err(Error::Config(d));
     }
+    let languages = languages(&raw, text)?;
     Ok(SiteConfig {
         root: root.to_path_buf(),
         title: raw.title,
         description: raw.description,
         base_url: base_url.to_string(),
+        languages,
+        lang: 0,
+        translations: raw.translations,
         language: raw.language,
         theme: raw.theme.filter(|t| t != "default"),
         slugify: raw.slugify,
@@ -356,9 +540,137 @@ fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> 
     })
 }
 
+/// The default language, then those under `[languages]`, checked.
+fn languages(raw: &RawConfig, text: &str) -> Result<Vec<Language>> {
+    let error = |key: &str, msg: String, help: &str| {
+        let line = crate::diagnostic::key_lines(text, false, 1)
+            .get(key)
+            .copied();
+        let d = Diagnostic::error(msg).help(help.to_string());
+        Error::Config(match line {
+            Some(line) => d.at(Location {
+                path: CONFIG_FILE.to_string(),
+                line,
+                col: 1,
+            }),
+            None => d.in_file(CONFIG_FILE),
+        })
+    };
+    let default_key = raw
+        .languages
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(&raw.language))
+        .cloned();
+    let make = |code: &str, l: &RawLanguage, default: bool| {
+        let lower = code.to_ascii_lowercase();
+        let mut codes = vec![lower.clone()];
+        codes.extend(l.codes.iter().map(|c| c.to_ascii_lowercase()));
+        codes.dedup();
+        let prefix = if default {
+            String::new()
+        } else {
+            let p = l.prefix.clone().unwrap_or(lower);
+            format!("/{}", p.trim_matches('/'))
+        };
+        Language {
+            code: code.to_string(),
+            prefix,
+            title: l.title.clone().unwrap_or_else(|| raw.title.clone()),
+            description: l
+                .description
+                .clone()
+                .unwrap_or_else(|| raw.description.clone()),
+            content_dir: l.content_dir.clone(),
+            codes,
+            rtl: is_rtl(code),
+            words: Default::default(),
+            date_format: None,
+        }
+    };
+    let mut out = vec![make(
+        &raw.language,
+        default_key
+            .as_ref()
+            .and_then(|k| raw.languages.get(k))
+            .unwrap_or(&RawLanguage::default()),
+        true,
+    )];
+    if let Some(l) = default_key.as_ref().and_then(|k| raw.languages.get(k))
+        && l.prefix
+            .as_deref()
+            .is_some_and(|p| !p.trim_matches('/').is_empty())
+    {
+        return Err(error(
+            "prefix",
+            format!(
+                "the default language `{}` cannot have a prefix",
+                raw.language
+            ),
+            "the default language is the site root; remove `prefix`, or make another language the default with `language = ...`",
+        ));
+    }
+    for (code, l) in &raw.languages {
+        if Some(code) != default_key.as_ref() {
+            out.push(make(code, l, false));
+        }
+    }
+    for (i, l) in out.iter().enumerate().skip(1) {
+        let segment = &l.prefix[1..];
+        if segment.is_empty() || segment.contains(['/', '?', '#', ' ']) {
+            return Err(error(
+                "prefix",
+                format!("the prefix of language `{}` is not one URL segment", l.code),
+                "write a prefix such as \"en\" or \"zh-hant\"",
+            ));
+        }
+        for other in &out[..i] {
+            if other.prefix == l.prefix {
+                return Err(error(
+                    "prefix",
+                    format!(
+                        "languages `{}` and `{}` have the same prefix",
+                        other.code, l.code
+                    ),
+                    "give one of them another `prefix`",
+                ));
+            }
+            if let Some(c) = l.codes.iter().find(|c| other.codes.contains(c)) {
+                return Err(error(
+                    "codes",
+                    format!("code `{c}` names both `{}` and `{}`", other.code, l.code),
+                    "a code in a file name must name one language",
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages_default_first_with_prefixes() {
+        let text = "title = \"x\"\nbase_url = \"https://a.org\"\nlanguage = \"zh-Hans\"\n\
+[languages.en]\ntitle = \"X\"\n[languages.zh-Hant]\ncodes = [\"zh-TW\"]\n[languages.zh-Hans]\ncodes = [\"zh-cn\"]\n[languages.ar]\n";
+        let c = parse(Path::new("."), text, None).unwrap();
+        let codes: Vec<&str> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["zh-Hans", "ar", "en", "zh-Hant"]);
+        assert_eq!(c.languages[0].prefix, "");
+        assert_eq!(c.languages[3].prefix, "/zh-hant");
+        assert_eq!(c.language_of_code("ZH-TW"), Some(3));
+        assert_eq!(c.language_of_code("zh-cn"), Some(0));
+        assert!(c.languages[1].rtl && !c.languages[2].rtl);
+        let en = c.for_language(2);
+        assert_eq!(
+            (en.title.as_str(), en.local("/tags/").as_str()),
+            ("X", "/en/tags/")
+        );
+        let bad = text.replace("[languages.ar]", "[languages.ar]\nprefix = \"en\"");
+        let err = parse(Path::new("."), &bad, None).unwrap_err().to_string();
+        assert!(err.contains("same prefix"), "{err}");
+    }
 
     #[test]
     fn unknown_key_names_line() {

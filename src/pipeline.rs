@@ -19,7 +19,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::{Diagnostic, Diagnostics, Result};
-use crate::link::{self, Layer, Site, StaticFile};
+use crate::link::{self, Layer, Sites, StaticFile};
 use crate::load::{self, HistoryCache};
 use crate::output::Content;
 use crate::parse::{self, ParseCache};
@@ -107,7 +107,7 @@ pub fn site(
     opts: &BuildOptions,
     caches: &mut Caches,
     timings: &mut Timings,
-) -> Result<(Site, Theme, Vec<Diagnostic>)> {
+) -> Result<(Sites, Theme, Vec<Diagnostic>)> {
     let config: Arc<SiteConfig> = Arc::new(config::load(&opts.root, opts.base_url.as_deref())?);
     let now = opts
         .now
@@ -135,14 +135,14 @@ pub(crate) fn relink(
     statics: Vec<StaticFile>,
     caches: &mut Caches,
     diags: &mut Diagnostics,
-) -> Site {
+) -> Sites {
     let history = rules_history(&config, &docs, &mut caches.history);
     let input = link::Input {
         drafts: opts.drafts,
         statics,
         history,
     };
-    link::site(docs, config, now, input, diags)
+    link::sites(docs, config, now, input, diags)
 }
 
 /// Git revisions of the rules pages, when the site asks for them: read
@@ -158,9 +158,18 @@ fn rules_history(
     let rules: Vec<String> = docs
         .iter()
         .filter(|d| d.kind == parse::Kind::Rules && !d.source.is_section_index())
-        .map(|d| d.source.rel.clone())
+        .map(|d| d.source.file.clone())
         .collect();
-    load::git::revisions(&config.root, &rules, parse::markdown::rule_texts, cache)
+    let dirs: Vec<String> = load::content_dirs(config)
+        .map(|d| d.into_iter().map(|(_, name, _)| name).collect())
+        .unwrap_or_default();
+    load::git::revisions(
+        &config.root,
+        &dirs,
+        &rules,
+        parse::markdown::rule_texts,
+        cache,
+    )
 }
 
 /// Static files of every layer: the built-in theme, a theme folder, the site.
@@ -199,16 +208,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     opts.now
         .get_or_insert_with(|| chrono::Local::now().fixed_offset());
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
-    let home = site.config.permalink("/");
+    let home = site.main().config.permalink("/");
     let staging = write::Staging::for_site(&output, opts.force, &home)?;
     render::all(&site, &mut theme, &staging)?;
     timings.mark("render+write");
     let report = staging.commit()?;
     timings.mark("swap");
+    let (pages, sections, tags) = site.counts();
     Ok(BuildSummary {
-        pages: site.pages.len(),
-        sections: site.sections.len(),
-        tags: site.tags.len(),
+        pages,
+        sections,
+        tags,
         files: report.files,
         unchanged: report.unchanged,
         output,

@@ -15,13 +15,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Result};
-use crate::link::Site;
+use crate::link::Sites;
 use crate::link::deps::{Fingerprints, hash_of};
 use crate::load::{SourceFile, SourcePath};
 use crate::output::{Content, Dictionary, Output};
 use crate::parse::{Document, ParseCache};
 use crate::pipeline::{self, BuildOptions, Caches, Timings};
-use crate::render::{self, Theme};
+use crate::render::{self, RouteRef, Theme};
 use crate::write::MemorySink;
 
 /// Rendered files by their path under the output folder.
@@ -57,7 +57,7 @@ struct Previous {
     files: Arc<Files>,
     /// The site and theme it was made from, while they match the files on
     /// disk (dropped when a rebuild fails part way).
-    linked: Option<(Site, Theme, Vec<Diagnostic>)>,
+    linked: Option<(Sites, Theme, Vec<Diagnostic>)>,
 }
 
 impl Session {
@@ -95,25 +95,25 @@ impl Session {
             && let Some((site, _, warnings)) = self.previous.as_mut().and_then(|p| p.linked.take())
         {
             // Nothing LINK reads changed: the same site with the new templates.
-            let theme = crate::render::Theme::load(&site.config)?;
+            let theme = crate::render::Theme::load(&site.main().config)?;
             timings.mark("templates");
             return self.finish(site, theme, warnings, timings);
         }
-        let Some(sources) = self.changed_pages(changed) else {
-            return self.render();
-        };
         let Some((mut site, theme, warnings)) =
             self.previous.as_mut().and_then(|p| p.linked.take())
         else {
             return self.render();
         };
+        let Some(sources) = self.changed_pages(&site.main().config, changed) else {
+            return self.render();
+        };
         timings.mark("load");
-        let errors = self.caches.parse.update(&sources, &site.config);
+        let errors = self.caches.parse.update(&sources, &site.main().config);
         timings.mark("parse");
         let parse = &self.caches.parse;
         let patched = errors.is_empty()
             && warnings.is_empty()
-            && sources.iter().all(|s| parse.is_clean(&s.path.rel))
+            && sources.iter().all(|s| parse.is_clean(&s.path.file))
             && patch(&mut site, parse, &sources);
         let (site, warnings) = if patched {
             (site, Vec::new())
@@ -121,7 +121,8 @@ impl Session {
             let mut diags = crate::diagnostic::Diagnostics::default();
             diags.extend(errors);
             let docs = parse.in_order(&mut diags);
-            let (config, now, statics) = (site.config.clone(), site.now, site.statics.clone());
+            let main = site.main();
+            let (config, now, statics) = (main.config.clone(), main.now, main.statics.clone());
             // Not kept alongside its successor: two linked sites at once
             // would be serve's peak.
             drop(site);
@@ -166,25 +167,36 @@ impl Session {
 
     /// The changed files as sources, when every one is a page the last
     /// build parsed (not a section's `_index.md`, which can change kinds).
-    fn changed_pages(&self, changed: &[PathBuf]) -> Option<Vec<SourceFile>> {
+    fn changed_pages(
+        &self,
+        config: &crate::config::SiteConfig,
+        changed: &[PathBuf],
+    ) -> Option<Vec<SourceFile>> {
         // Canonical, as the watcher reports paths; a deleted file fails here.
-        let content = self.opts.root.join("content").canonicalize().ok()?;
+        let dirs: Vec<(usize, String, PathBuf)> = crate::load::content_dirs(config)
+            .ok()?
+            .into_iter()
+            .filter_map(|(l, name, path)| Some((l, name, path.canonicalize().ok()?)))
+            .collect();
         let mut out: Vec<SourceFile> = Vec::new();
         for path in changed {
             let path = path.canonicalize().ok()?;
-            if !path.starts_with(&content) {
+            // The innermost folder: a language's folder may sit inside content/.
+            let (lang, folder, dir) = dirs
+                .iter()
+                .filter(|(_, _, d)| path.starts_with(d))
+                .max_by_key(|(_, _, d)| d.components().count())?;
+            let rel = crate::load::rel_path(dir, &path);
+            let sp: SourcePath = crate::load::source_path(config, *lang, folder, &rel);
+            if !rel.ends_with(".md") || sp.is_section_index() || !self.caches.parse.has(&sp.file) {
                 return None;
             }
-            let rel = crate::load::rel_path(&content, &path);
-            if !rel.ends_with(".md") || rel.ends_with("_index.md") || !self.caches.parse.has(&rel) {
-                return None;
-            }
-            if out.iter().any(|s| s.path.rel == rel) {
+            if out.iter().any(|s| s.path.file == sp.file) {
                 continue;
             }
             let text = std::fs::read_to_string(&path).ok()?;
             out.push(SourceFile {
-                path: SourcePath { rel },
+                path: sp,
                 text: text.into(),
             });
         }
@@ -193,21 +205,36 @@ impl Session {
 
     fn finish(
         &mut self,
-        site: Site,
+        site: Sites,
         mut theme: Theme,
         warnings: Vec<Diagnostic>,
         mut timings: Timings,
     ) -> Result<RenderedSite> {
-        let fps = Fingerprints::new(&site, global(&site, &theme, &self.opts));
+        let sitemap = crate::link::deps::sitemap(&site);
+        let fps: Vec<Fingerprints> = site
+            .langs
+            .iter()
+            .map(|s| Fingerprints::new(s, global(s, &theme, &self.opts), sitemap))
+            .collect();
         timings.mark("inputs");
-        let routes = &site.routes.routes;
-        let fingerprints: Vec<u64> = routes.par_iter().map(|r| fps.route(&site, r)).collect();
-        let dirty: Vec<usize> = match &self.previous {
-            Some(p) => (0..routes.len())
-                .filter(|&i| p.fingerprints.get(&routes[i].path) != Some(&fingerprints[i]))
+        let refs: Vec<RouteRef> = site
+            .langs
+            .iter()
+            .enumerate()
+            .flat_map(|(l, s)| (0..s.routes.routes.len()).map(move |i| (l, i)))
+            .collect();
+        let route = |&(l, i): &RouteRef| &site.langs[l].routes.routes[i];
+        let fingerprints: Vec<u64> = refs
+            .par_iter()
+            .map(|r| fps[r.0].route(&site.langs[r.0], route(r)))
+            .collect();
+        let dirty_at: Vec<usize> = match &self.previous {
+            Some(p) => (0..refs.len())
+                .filter(|&i| p.fingerprints.get(&route(&refs[i]).path) != Some(&fingerprints[i]))
                 .collect(),
-            None => (0..routes.len()).collect(),
+            None => (0..refs.len()).collect(),
         };
+        let dirty: Vec<RouteRef> = dirty_at.iter().map(|&i| refs[i]).collect();
         timings.mark("diff");
         let dict = match &self.dict {
             Some(d) => d.clone(),
@@ -230,15 +257,15 @@ impl Session {
             Some(p) => (p.files, p.fingerprints),
             None => Default::default(),
         };
-        for &i in &dirty {
-            known.insert(routes[i].path.clone(), fingerprints[i]);
+        for &i in &dirty_at {
+            known.insert(route(&refs[i]).path.clone(), fingerprints[i]);
         }
         // Every route is known now (a new one was dirty), so more entries
         // than routes means some route is gone.
         let map = Arc::make_mut(&mut files);
-        if known.len() != routes.len() {
-            known.retain(|path, _| site.routes.get(path).is_some());
-            map.retain(|path, _| site.routes.get(path).is_some());
+        if known.len() != refs.len() {
+            known.retain(|path, _| site.route(path).is_some());
+            map.retain(|path, _| site.route(path).is_some());
         }
         let outputs = sink.into_outputs();
         let mut rendered = Vec::with_capacity(outputs.len());
@@ -248,7 +275,7 @@ impl Session {
         }
         rendered.sort();
         timings.mark("files");
-        let counts = (site.pages.len(), site.sections.len(), site.tags.len());
+        let counts = site.counts();
         self.previous = Some(Previous {
             fingerprints: known,
             files: files.clone(),
@@ -267,16 +294,15 @@ impl Session {
 /// A dictionary to compress this site's outputs with, trained on a few
 /// of each kind of route as the theme renders them: they hold the markup
 /// every page repeats.
-fn dictionary(site: &Site, theme: &mut Theme, dirty: &[usize]) -> Result<Arc<Dictionary>> {
+fn dictionary(site: &Sites, theme: &mut Theme, dirty: &[RouteRef]) -> Result<Arc<Dictionary>> {
     const PER_KIND: usize = 8;
-    let routes = &site.routes.routes;
     let mut taken: HashMap<std::mem::Discriminant<crate::link::RouteKind>, usize> = HashMap::new();
-    let samples: Vec<usize> = dirty
+    let samples: Vec<RouteRef> = dirty
         .iter()
         .copied()
-        .filter(|&i| {
+        .filter(|&(l, i)| {
             let n = taken
-                .entry(std::mem::discriminant(&routes[i].kind))
+                .entry(std::mem::discriminant(&site.langs[l].routes.routes[i].kind))
                 .or_default();
             *n += 1;
             *n <= PER_KIND
@@ -301,29 +327,32 @@ fn dictionary(site: &Site, theme: &mut Theme, dirty: &[usize]) -> Result<Arc<Dic
 }
 
 /// What every output may read besides the site: config, templates, "now".
-fn global(site: &Site, theme: &Theme, opts: &BuildOptions) -> u64 {
+fn global(site: &crate::link::Site, theme: &Theme, opts: &BuildOptions) -> u64 {
     let config = format!("{:?}", site.config);
     hash_of((config, theme.fingerprint, site.now, opts.drafts))
 }
 
 /// Puts re-parsed documents in place in the site when nothing LINK reads
 /// of them changed (front matter, title, links, anchors); says whether it could.
-fn patch(site: &mut Site, parsed: &ParseCache, changed: &[SourceFile]) -> bool {
+fn patch(sites: &mut Sites, parsed: &ParseCache, changed: &[SourceFile]) -> bool {
     let mut swaps = Vec::with_capacity(changed.len());
     for src in changed {
-        let rel = src.path.rel.as_str();
+        let file = src.path.file.as_str();
+        let Some(site) = sites.langs.get(src.path.lang) else {
+            return false;
+        };
         // A draft is not in the site: whether it is now takes LINK.
-        let page = site.pages.iter().position(|p| p.doc.source.rel == rel);
-        let (Some(i), Some(doc)) = (page, parsed.get(rel)) else {
+        let page = site.pages.iter().position(|p| p.doc.source.file == file);
+        let (Some(i), Some(doc)) = (page, parsed.get(file)) else {
             return false;
         };
         if link_key(&site.pages[i].doc) != link_key(doc) {
             return false;
         }
-        swaps.push((i, doc.clone()));
+        swaps.push((src.path.lang, i, doc.clone()));
     }
-    for (i, doc) in swaps {
-        site.pages[i].doc = doc;
+    for (lang, i, doc) in swaps {
+        sites.langs[lang].pages[i].doc = doc;
     }
     true
 }

@@ -76,7 +76,7 @@ pub(crate) struct Fingerprints {
 impl Fingerprints {
     /// Fingerprints of `site`'s inputs; `global` covers what is not in the
     /// site (templates and theme files).
-    pub(crate) fn new(site: &Site, global: u64) -> Fingerprints {
+    pub(crate) fn new(site: &Site, global: u64, sitemap: u64) -> Fingerprints {
         let summaries: Vec<u64> = site.pages.par_iter().map(|p| summary(site, p)).collect();
         let docs: Vec<u64> = site
             .pages
@@ -137,14 +137,6 @@ impl Fingerprints {
             ids.map(|p| summaries[p.0]).collect::<Vec<_>>()
         });
         let latest = hash_of(site.latest());
-        let sitemap = hash_of(
-            site.routes
-                .routes
-                .iter()
-                .filter(|r| r.in_sitemap())
-                .map(|r| (&r.url, site.lastmod(r)))
-                .collect::<Vec<_>>(),
-        );
         let corpus = hash_of((&docs, &summaries));
         Fingerprints {
             global,
@@ -199,6 +191,23 @@ impl Fingerprints {
         }
         h.finish()
     }
+}
+
+/// What the sitemap lists, in every language, with its alternates.
+pub(crate) fn sitemap(sites: &super::Sites) -> u64 {
+    hash_of(
+        sites
+            .langs
+            .iter()
+            .flat_map(|site| {
+                site.routes
+                    .routes
+                    .iter()
+                    .filter(|r| r.in_sitemap())
+                    .map(move |r| (&r.url, site.lastmod(r), site.alternates(&r.kind)))
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn rel(site: &Site, p: PageId) -> &str {

@@ -9,6 +9,7 @@
 pub(crate) mod deps;
 pub(crate) mod routes;
 mod taxonomy;
+pub(crate) mod translations;
 mod tree;
 mod xref;
 
@@ -51,6 +52,18 @@ pub struct Page {
     /// Revisions of the file from git, oldest first (rules pages with
     /// `rules.history_from_git` only).
     pub history: Arc<[crate::load::Revision]>,
+    /// Set when this is a translation whose original changed after it.
+    pub stale: Option<Stale>,
+}
+
+/// What makes a translation stale: its original changed after it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Stale {
+    /// The original's URL path.
+    pub original: String,
+    /// When the original changed (from git; unknown for a `translated_from` mismatch
+    /// when the original has no `updated`).
+    pub changed: Option<When>,
 }
 
 impl Page {
@@ -137,6 +150,9 @@ pub struct Site {
     pub statics: Vec<StaticFile>,
     /// Every file the site writes.
     pub routes: RouteTable,
+    /// Which languages each page and section is written in (shared by
+    /// every language's site).
+    pub translations: Arc<translations::Translations>,
 }
 
 impl Site {
@@ -156,41 +172,103 @@ impl Site {
     }
 }
 
-/// Builds the site from parsed documents; problems go to `diags`.
-pub(crate) fn site(
+/// Builds the site in each of its languages from parsed documents;
+/// problems go to `diags`.
+pub(crate) fn sites(
     docs: Vec<Arc<Document>>,
     config: Arc<SiteConfig>,
     now: DateTime<FixedOffset>,
     input: Input,
     diags: &mut Diagnostics,
-) -> Site {
-    let docs = docs
+) -> Sites {
+    let mut by_lang: Vec<Vec<Arc<Document>>> = vec![Vec::new(); config.languages.len()];
+    for d in docs {
+        if input.drafts || !d.front.draft {
+            by_lang[d.source.lang].push(d);
+        }
+    }
+    let mut langs: Vec<Site> = by_lang
         .into_iter()
-        .filter(|d| input.drafts || !d.front.draft)
+        .enumerate()
+        .map(|(lang, docs)| {
+            let config = if lang == 0 {
+                config.clone()
+            } else {
+                Arc::new(config.for_language(lang))
+            };
+            let mut site = tree::build(docs, config, now, diags);
+            for p in &mut site.pages {
+                if let Some(h) = input.history.get(&p.doc.source.file) {
+                    p.history = h.clone();
+                }
+            }
+            taxonomy::tags(&mut site);
+            site
+        })
         .collect();
-    let mut site = tree::build(docs, config, now, diags);
-    site.statics = input.statics;
-    for p in &mut site.pages {
-        if let Some(h) = input.history.get(&p.doc.source.rel) {
-            p.history = h.clone();
+    langs[0].statics = input.statics;
+    xref::resolve(&mut langs, diags);
+    for site in &mut langs {
+        let listings: Vec<Vec<PageId>> = (0..site.sections.len())
+            .map(|i| site.make_listing(SectionId(i)))
+            .collect();
+        for (s, l) in site.sections.iter_mut().zip(listings) {
+            s.listing = l;
         }
-    }
-    taxonomy::tags(&mut site);
-    xref::resolve(&mut site, diags);
-    let listings: Vec<Vec<PageId>> = (0..site.sections.len())
-        .map(|i| site.make_listing(SectionId(i)))
-        .collect();
-    for (s, l) in site.sections.iter_mut().zip(listings) {
-        s.listing = l;
-    }
-    for s in 0..site.sections.len() {
-        for n in 0..site.sections[s].pages.len() {
-            let p = site.sections[s].pages[n];
-            site.pages[p.0].position = n;
+        for s in 0..site.sections.len() {
+            for n in 0..site.sections[s].pages.len() {
+                let p = site.sections[s].pages[n];
+                site.pages[p.0].position = n;
+            }
         }
+        site.routes = routes::table(site, diags);
     }
-    site.routes = routes::table(&site, diags);
-    site
+    routes::check_across(&langs, diags);
+    let translations = Arc::new(translations::Translations::new(&langs));
+    for site in &mut langs {
+        site.translations = translations.clone();
+    }
+    Sites { langs }
+}
+
+/// The site in every language it is written in: one [`Site`] per
+/// language, the default language's first. A site of one language has one.
+#[derive(Debug, Clone)]
+pub struct Sites {
+    /// By language, as in [`SiteConfig::languages`].
+    pub langs: Vec<Site>,
+}
+
+impl Sites {
+    /// The default language's site, which also holds the files every
+    /// language shares (static files, the sitemap).
+    pub fn main(&self) -> &Site {
+        &self.langs[0]
+    }
+
+    /// Pages, sections and tags in every language.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        self.langs.iter().fold((0, 0, 0), |(p, s, t), site| {
+            (
+                p + site.pages.len(),
+                s + site.sections.len(),
+                t + site.tags.len(),
+            )
+        })
+    }
+
+    /// The route at an output path, with the language it belongs to.
+    pub fn route(&self, path: &str) -> Option<(usize, &Route)> {
+        self.langs
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| s.routes.get(path).map(|r| (i, r)))
+    }
+
+    /// Routes of every language.
+    pub fn route_count(&self) -> usize {
+        self.langs.iter().map(|s| s.routes.routes.len()).sum()
+    }
 }
 
 /// What LINK takes besides the documents.
@@ -200,7 +278,7 @@ pub(crate) struct Input {
     pub drafts: bool,
     /// Static files of every layer.
     pub statics: Vec<StaticFile>,
-    /// Git revisions of rules files, by path under `content/`.
+    /// Git revisions of rules files, by file (`content/rules/x.md`).
     pub history: std::collections::HashMap<String, Arc<[crate::load::Revision]>>,
 }
 
@@ -372,6 +450,30 @@ impl Site {
             .filter_map(|p| p.last_changed())
             .map(|w| w.instant())
             .max()
+    }
+
+    /// The versions of a page or section (first page of its listing) in
+    /// every language that has one, as `(language tag, URL path)`, with
+    /// `x-default` for the default language's; empty when the site has one
+    /// language or the route is neither.
+    pub fn alternates(&self, kind: &RouteKind) -> Vec<(&str, &str)> {
+        let t = &self.translations;
+        let urls = match kind {
+            RouteKind::Page(p) => t.of_page(&self.page(*p).doc.source.rel),
+            RouteKind::Section { id, pager } if pager.number == 1 => {
+                t.of_section(&self.section(*id).dir)
+            }
+            _ => &[],
+        };
+        let mut out: Vec<(&str, &str)> = urls
+            .iter()
+            .zip(&t.languages)
+            .filter_map(|(u, (code, _))| Some((code.as_str(), u.as_deref()?)))
+            .collect();
+        if let Some(Some(main)) = urls.first() {
+            out.push(("x-default", main));
+        }
+        out
     }
 
     /// The `<lastmod>` of a route in the sitemap.

@@ -156,6 +156,8 @@ pub enum RouteKind {
     /// `/search/`: every page by section, where the search box leads
     /// without JavaScript.
     SearchListing,
+    /// `/translations/`: how much of the site each language has, for maintainers.
+    TranslationStatus,
 }
 
 /// One file the site writes.
@@ -282,6 +284,7 @@ impl Route {
                 let section = Dep::Section(site.page(*p).section);
                 d.extend([Dep::Doc(*p), Dep::Summary(*p), section, Dep::Corpus]);
             }
+            RouteKind::TranslationStatus => d.push(Dep::Sitemap),
             RouteKind::Alias { .. }
             | RouteKind::Robots
             | RouteKind::Highlight { .. }
@@ -447,10 +450,33 @@ pub(super) fn table(site: &Site, diags: &mut Diagnostics) -> RouteTable {
     t
 }
 
+/// Every language's routes claim paths in one space: a path claimed in
+/// two languages (a folder `content/en/` and the English prefix) fails
+/// the build naming both.
+pub(super) fn check_across(langs: &[Site], diags: &mut Diagnostics) {
+    for (i, site) in langs.iter().enumerate().skip(1) {
+        for r in &site.routes.routes {
+            if let Some(first) = langs[..i].iter().find_map(|s| s.routes.get(&r.path)) {
+                let mut d = Diagnostic::error(format!(
+                    "{} and {} both make the URL {}",
+                    first.source, r.source, r.url
+                ))
+                .help("rename the folder, or give the language another `prefix` in almanac.toml");
+                if let Some(at) = first.at.as_ref().or(r.at.as_ref()) {
+                    d = d.at(at.clone());
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
 /// Tags, feeds, calendars and the site's own files.
 fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
+    let local = |path: &str| site.config.local(path);
+    let main = site.config.lang == 0;
     t.claim(
-        "/tags/".into(),
+        local("/tags/"),
         RouteKind::TagIndex,
         Claim::generated("tags index"),
         diags,
@@ -475,7 +501,7 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
         t.claim(feed, RouteKind::TagFeed(term_id), label, diags);
     }
     t.claim(
-        "/atom.xml".into(),
+        local("/atom.xml"),
         RouteKind::SiteFeed,
         Claim::generated("site feed"),
         diags,
@@ -483,7 +509,7 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
     if site.pages.iter().any(|p| p.doc.kind == Kind::Rules) {
         let label = Claim::generated("rule changes feed");
         t.claim(
-            "/rules/changes.xml".into(),
+            local("/rules/changes.xml"),
             RouteKind::RuleChanges,
             label,
             diags,
@@ -501,7 +527,23 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
     }
     if any_event {
         let label = Claim::generated("events calendar");
-        t.claim("/events.ics".into(), RouteKind::SiteCalendar, label, diags);
+        t.claim(local("/events.ics"), RouteKind::SiteCalendar, label, diags);
+    }
+    if site.config.search.enabled {
+        search_routes(site, t, diags);
+    }
+    if site.config.translations.status_page && main && site.config.multilingual() {
+        let label = Claim::generated("translation status page");
+        t.claim(
+            "/translations/".into(),
+            RouteKind::TranslationStatus,
+            label,
+            diags,
+        );
+    }
+    if !main {
+        // One 404 page, sitemap and robots.txt per host: the default language's.
+        return;
     }
     t.claim(
         "/404.html".into(),
@@ -509,9 +551,6 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
         Claim::generated("404 page"),
         diags,
     );
-    if site.config.search.enabled {
-        search_routes(site, t, diags);
-    }
     t.claim(
         "/sitemap.xml".into(),
         RouteKind::Sitemap,
@@ -537,7 +576,8 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
 
 /// The search index's routes: its metadata, its shards, a file per page.
 fn search_routes(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
-    let dir = crate::search::DIR;
+    let dir = format!("{}{}", site.config.language().prefix, crate::search::DIR);
+    let dir = dir.trim_start_matches('/');
     let label = || Claim::generated("search index");
     t.claim(
         format!("/{dir}/meta.json"),

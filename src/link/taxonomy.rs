@@ -8,6 +8,9 @@ use crate::slug::slugify;
 
 pub(super) fn tags(site: &mut Site) {
     let (mut terms, page_tags) = collect(&site.pages, site.config.slugify);
+    for t in &mut terms {
+        t.url = site.config.local(&t.url);
+    }
     for (page, tags) in site.pages.iter_mut().zip(page_tags) {
         page.tags = tags;
     }

@@ -94,6 +94,7 @@ pub(super) fn build(
             xrefs: Vec::new(),
             position: 0,
             history: Arc::new([]),
+            stale: None,
         });
     }
     let aliases = aliases(&site_pages, diags);
@@ -106,6 +107,7 @@ pub(super) fn build(
         aliases,
         statics: Vec::new(),
         routes: Default::default(),
+        translations: Default::default(),
     };
     sort_sections(&mut site);
     site
@@ -135,7 +137,7 @@ fn slug_or(text: &str, config: &SiteConfig) -> String {
 }
 
 fn dir_url(dir: &str, config: &SiteConfig) -> String {
-    let mut url = String::from("/");
+    let mut url = config.local("/");
     for part in dir.split('/').filter(|p| !p.is_empty()) {
         url.push_str(&slug_or(part, config));
         url.push('/');

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::Site;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parse::{Document, Link};
 
@@ -16,38 +17,82 @@ struct Target<'a> {
     anchors: &'a [String],
 }
 
-pub(super) fn resolve(site: &mut Site, diags: &mut Diagnostics) {
-    let mut targets: HashMap<&str, Target<'_>> = HashMap::new();
-    for p in &site.pages {
-        targets.insert(p.doc.source.rel.as_str(), target(&p.doc, &p.url));
-    }
-    for s in &site.sections {
-        if let Some(d) = &s.index {
-            targets.insert(d.source.rel.as_str(), target(d, &s.url));
+/// Link targets by path without language suffix, per language.
+type Targets<'a> = Vec<HashMap<&'a str, Target<'a>>>;
+
+/// Resolves the links of every language's site. A link goes to the page
+/// in the linking page's language, else to the default language's.
+pub(super) fn resolve(langs: &mut [Site], diags: &mut Diagnostics) {
+    let mut all_xrefs = Vec::with_capacity(langs.len());
+    {
+        let targets: Targets<'_> = langs
+            .iter()
+            .map(|site| {
+                let mut targets: HashMap<&str, Target<'_>> = HashMap::new();
+                for p in &site.pages {
+                    targets.insert(p.doc.source.rel.as_str(), target(&p.doc, &p.url));
+                }
+                for s in &site.sections {
+                    if let Some(d) = &s.index {
+                        targets.insert(d.source.rel.as_str(), target(d, &s.url));
+                    }
+                }
+                targets
+            })
+            .collect();
+        for site in langs.iter() {
+            let warn = site.config.links.broken == crate::config::Broken::Warn;
+            let scope = Scope {
+                targets: &targets,
+                config: &site.config,
+            };
+            let page_xrefs: Vec<Vec<String>> = site
+                .pages
+                .iter()
+                .map(|p| links(&p.doc, &scope, warn, diags))
+                .collect();
+            let section_xrefs: Vec<Vec<String>> = site
+                .sections
+                .iter()
+                .map(|s| {
+                    s.index
+                        .as_ref()
+                        .map(|d| links(d, &scope, warn, diags))
+                        .unwrap_or_default()
+                })
+                .collect();
+            all_xrefs.push((page_xrefs, section_xrefs));
         }
     }
-    let warn = site.config.links.broken == crate::config::Broken::Warn;
-    let page_xrefs: Vec<Vec<String>> = site
-        .pages
-        .iter()
-        .map(|p| links(&p.doc, &targets, warn, diags))
-        .collect();
-    let section_xrefs: Vec<Vec<String>> = site
-        .sections
-        .iter()
-        .map(|s| {
-            s.index
-                .as_ref()
-                .map(|d| links(d, &targets, warn, diags))
-                .unwrap_or_default()
-        })
-        .collect();
-    drop(targets);
-    for (p, x) in site.pages.iter_mut().zip(page_xrefs) {
-        p.xrefs = x;
+    for (site, (page_xrefs, section_xrefs)) in langs.iter_mut().zip(all_xrefs) {
+        for (p, x) in site.pages.iter_mut().zip(page_xrefs) {
+            p.xrefs = x;
+        }
+        for (s, x) in site.sections.iter_mut().zip(section_xrefs) {
+            s.xrefs = x;
+        }
     }
-    for (s, x) in site.sections.iter_mut().zip(section_xrefs) {
-        s.xrefs = x;
+}
+
+/// What a link can reach: the pages of every language.
+struct Scope<'a> {
+    targets: &'a Targets<'a>,
+    config: &'a crate::config::SiteConfig,
+}
+
+impl<'a> Scope<'a> {
+    /// The target at `rel` for a document in language `lang`: its own
+    /// language's version, else the default language's; a link written
+    /// with a language suffix (`x.en.md`) goes to that language.
+    fn get(&self, rel: &str, lang: usize) -> Option<&'a Target<'a>> {
+        let targets: &'a Targets<'a> = self.targets;
+        if let Some(t) = targets[lang].get(rel).or_else(|| targets[0].get(rel)) {
+            return Some(t);
+        }
+        let named = crate::load::source_path(self.config, lang, "", rel);
+        (named.rel != rel)
+            .then(|| targets[named.lang].get(named.rel.as_str()))
+            .flatten()
     }
 }
 
@@ -61,12 +106,7 @@ fn target<'a>(doc: &'a Document, url: &'a str) -> Target<'a> {
 /// Resolves a document's links; a broken one is an error, or a warning
 /// with `[links] broken = "warn"` (a migration in progress), and links
 /// nowhere (`#`).
-fn links(
-    doc: &Document,
-    targets: &HashMap<&str, Target<'_>>,
-    warn: bool,
-    diags: &mut Diagnostics,
-) -> Vec<String> {
+fn links(doc: &Document, targets: &Scope<'_>, warn: bool, diags: &mut Diagnostics) -> Vec<String> {
     doc.links
         .iter()
         .map(|link| match resolve_one(doc, link, targets) {
@@ -82,11 +122,7 @@ fn links(
         .collect()
 }
 
-fn resolve_one(
-    doc: &Document,
-    link: &Link,
-    targets: &HashMap<&str, Target<'_>>,
-) -> Result<String, Diagnostic> {
+fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<String, Diagnostic> {
     let (path, anchor) = match link.target.split_once('#') {
         Some((p, a)) => (p, Some(a)),
         None => (link.target.as_str(), None),
@@ -106,7 +142,7 @@ fn resolve_one(
         })?
     };
     let rel = percent_decode(&rel);
-    let Some(target) = targets.get(rel.as_str()) else {
+    let Some(target) = targets.get(rel.as_str(), doc.source.lang) else {
         return Err(broken(
             format!("broken link `{}`: no page content/{rel}", link.target),
             "link to a Markdown file relative to this one (../rules/x.md) or from content/ (@/rules/x.md); drafts are only built with --drafts".into(),

@@ -29,7 +29,7 @@ pub struct Revision {
 /// per revision and cached with it.
 pub(crate) type Digest = fn(&str) -> Vec<String>;
 
-/// Revisions per file (path under `content/`), oldest first.
+/// Revisions per file (path from the site root, `content/rules/x.md`), oldest first.
 pub(crate) type Revisions = HashMap<String, Arc<[Revision]>>;
 
 /// Revisions read before, reused while `HEAD` and the wanted files stay the same.
@@ -52,10 +52,11 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The revisions of `files` (paths under `content/`), from the cache when
-/// `HEAD` has not moved.
+/// The revisions of `files` (paths from the site root) in the content
+/// folders `dirs`, from the cache when `HEAD` has not moved.
 pub(crate) fn revisions(
     root: &Path,
+    dirs: &[String],
     files: &[String],
     digest: Digest,
     cache: &mut HistoryCache,
@@ -68,33 +69,32 @@ pub(crate) fn revisions(
     };
     let key = (head.trim().to_string(), files.to_vec());
     if cache.key.as_ref() != Some(&key) {
-        cache.revisions = read(root, files, digest).unwrap_or_default();
+        cache.revisions = read(root, dirs, files, digest).unwrap_or_default();
         cache.key = Some(key);
     }
     cache.revisions.clone()
 }
 
 /// A commit from the log: id, date, subject, and (status, paths) per file.
-struct Commit {
-    id: String,
-    date: When,
-    subject: String,
-    files: Vec<(char, Vec<String>)>,
+pub(crate) struct Commit {
+    pub id: String,
+    pub date: When,
+    pub subject: String,
+    pub files: Vec<(char, Vec<String>)>,
 }
 
-fn log(root: &Path) -> Option<Vec<Commit>> {
-    let text = git(
-        root,
-        &[
-            "log",
-            "--relative",
-            "-M",
-            "--name-status",
-            "--format=%x1e%H%x1f%aI%x1f%s",
-            "--",
-            "content",
-        ],
-    )?;
+/// Every commit that touched the content folders `dirs`, newest first.
+pub(crate) fn log(root: &Path, dirs: &[String]) -> Option<Vec<Commit>> {
+    let mut args = vec![
+        "log",
+        "--relative",
+        "-M",
+        "--name-status",
+        "--format=%x1e%H%x1f%aI%x1f%s",
+        "--",
+    ];
+    args.extend(dirs.iter().map(String::as_str));
+    let text = git(root, &args)?;
     let mut commits = Vec::new();
     for record in text.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
         let mut lines = record.lines();
@@ -124,12 +124,12 @@ fn log(root: &Path) -> Option<Vec<Commit>> {
     Some(commits)
 }
 
-fn read(root: &Path, files: &[String], digest: Digest) -> Option<Revisions> {
-    let commits = log(root)?;
+fn read(root: &Path, dirs: &[String], files: &[String], digest: Digest) -> Option<Revisions> {
+    let commits = log(root, dirs)?;
     // Newest first, following each file back through renames.
     let mut wanted: Vec<(String, usize, String)> = Vec::new();
     for file in files {
-        let mut name = format!("content/{file}");
+        let mut name = file.clone();
         for (i, c) in commits.iter().enumerate() {
             let Some((status, paths)) = c.files.iter().find(|(_, p)| p.last() == Some(&name))
             else {

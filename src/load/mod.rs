@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use walkdir::WalkDir;
 
-use crate::config::SiteConfig;
+use crate::config::{LangId, SiteConfig};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Error, LineIndex, Location, Result};
@@ -30,14 +30,30 @@ pub struct SourceFile {
 /// Where a source is. Documents keep this, not the text, once parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SourcePath {
-    /// Path relative to `content/`, `/`-separated, e.g. `rules/group-rules.md`.
+    /// Path relative to its content folder, `/`-separated, without a
+    /// language suffix: `rules/group-rules.md` for `rules/group-rules.md`,
+    /// `rules/group-rules.zh-hant.md` and `content.en/rules/group-rules.md`
+    /// alike. Translations of one page share it.
     pub rel: String,
+    /// The language it is written in.
+    pub lang: LangId,
+    /// The file relative to the site root, as messages name it.
+    pub file: String,
 }
 
 impl SourcePath {
+    /// A file of the default language under `content/`.
+    pub fn new(rel: &str) -> SourcePath {
+        SourcePath {
+            rel: rel.to_string(),
+            lang: 0,
+            file: format!("content/{rel}"),
+        }
+    }
+
     /// The path as a user sees it in messages, relative to the site root.
     pub fn display_path(&self) -> String {
-        format!("content/{}", self.rel)
+        self.file.clone()
     }
 
     /// Whether this is a section's `_index.md`.
@@ -73,37 +89,133 @@ pub(crate) struct SourceSet {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Reads `content/` and lists `static/`.
+/// Each language's content folder that exists, with the folder's name
+/// relative to the site root: `content/` for the default language, then
+/// `content_dir` or `content.<code>/` for the others.
+pub(crate) fn content_dirs(config: &SiteConfig) -> Result<Vec<(LangId, String, PathBuf)>> {
+    let mut out = Vec::new();
+    for (i, l) in config.languages.iter().enumerate() {
+        if let Some(dir) = &l.content_dir {
+            let name = dir.trim_matches('/').to_string();
+            let path = config.root.join(&name);
+            if !path.is_dir() {
+                return Err(Error::Config(
+                    Diagnostic::error(format!(
+                        "content_dir `{dir}` of language `{}` is not a folder",
+                        l.code
+                    ))
+                    .in_file(crate::config::CONFIG_FILE)
+                    .help("create it, or remove `content_dir` to use content.<code>/"),
+                ));
+            }
+            out.push((i, name, path));
+        } else if i == 0 {
+            out.push((0, "content".to_string(), config.content_dir()));
+        } else if let Some(name) = l
+            .codes
+            .iter()
+            .map(|c| format!("content.{c}"))
+            .find(|n| config.root.join(n).is_dir())
+        {
+            let path = config.root.join(&name);
+            out.push((i, name, path));
+        }
+    }
+    Ok(out)
+}
+
+/// Where a Markdown file belongs: `rel` is its path in the content folder
+/// `folder` of language `lang`; a language suffix (`rules.zh-hant.md`)
+/// names its language instead.
+pub(crate) fn source_path(
+    config: &SiteConfig,
+    lang: LangId,
+    folder: &str,
+    rel: &str,
+) -> SourcePath {
+    let file = format!("{folder}/{rel}");
+    let (dir, name) = match rel.rsplit_once('/') {
+        Some((d, n)) => (Some(d), n),
+        None => (None, rel),
+    };
+    let suffixed = name
+        .strip_suffix(".md")
+        .and_then(|stem| stem.rsplit_once('.'))
+        .filter(|(base, _)| !base.is_empty())
+        .and_then(|(base, code)| Some((base, config.language_of_code(code)?)));
+    match suffixed {
+        Some((base, lang)) => SourcePath {
+            rel: match dir {
+                Some(d) => format!("{d}/{base}.md"),
+                None => format!("{base}.md"),
+            },
+            lang,
+            file,
+        },
+        None => SourcePath {
+            rel: rel.to_string(),
+            lang,
+            file,
+        },
+    }
+}
+
+/// Reads every language's content folder and lists `static/`.
 pub(crate) fn sources(config: &SiteConfig) -> Result<SourceSet> {
     let mut set = SourceSet::default();
     let content = config.content_dir();
-    if !content.is_dir() {
+    let dirs = content_dirs(config)?;
+    if !content.is_dir() && dirs.iter().all(|(l, _, _)| *l != 0) {
         return Err(Error::Config(
             Diagnostic::error(format!("no content/ folder in {}", config.root.display()))
                 .help("create content/_index.md, or start from `almanac init`"),
         ));
     }
-    let (markdown, other): (Vec<_>, Vec<_>) = files(&content)?
-        .into_iter()
-        .partition(|(rel, _)| rel.ends_with(".md"));
-    set.assets = other
-        .into_iter()
-        .map(|(out, path)| Asset {
-            source: format!("content/{out}"),
-            out,
-            path,
-        })
-        .collect();
+    // A language folder inside another (Hugo's content/en/) is walked once, as its own.
+    let nested: Vec<PathBuf> = dirs.iter().map(|(_, _, p)| p.clone()).collect();
+    let mut markdown = Vec::new();
+    for (lang, folder, dir) in &dirs {
+        let skip: Vec<&PathBuf> = nested.iter().filter(|p| *p != dir).collect();
+        let prefix = config.languages[*lang].prefix.trim_start_matches('/');
+        for (rel, path) in files(dir, &skip)? {
+            if rel.ends_with(".md") {
+                markdown.push((source_path(config, *lang, folder, &rel), path));
+            } else {
+                set.assets.push(Asset {
+                    source: format!("{folder}/{rel}"),
+                    out: if prefix.is_empty() {
+                        rel
+                    } else {
+                        format!("{prefix}/{rel}")
+                    },
+                    path,
+                });
+            }
+        }
+    }
+    let mut seen: std::collections::HashMap<(LangId, &str), &str> = Default::default();
+    for (sp, _) in &markdown {
+        if let Some(first) = seen.insert((sp.lang, sp.rel.as_str()), sp.file.as_str()) {
+            set.problems.push(
+                Diagnostic::error(format!(
+                    "{first} and {} are both the {} version of {}",
+                    sp.file, config.languages[sp.lang].code, sp.rel
+                ))
+                .in_file(&sp.file)
+                .help("keep one of them: a translation is either a suffixed file beside its source or a file in the language's folder"),
+            );
+        }
+    }
     let read: Vec<Result<std::result::Result<SourceFile, Diagnostic>>> = markdown
         .into_par_iter()
-        .map(|(rel, path)| {
+        .map(|(sp, path)| {
             let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             Ok(String::from_utf8(bytes)
+                .map_err(|e| not_utf8(&sp.file, &e))
                 .map(|text| SourceFile {
-                    path: SourcePath { rel: rel.clone() },
+                    path: sp,
                     text: text.into(),
-                })
-                .map_err(|e| not_utf8(&rel, &e)))
+                }))
         })
         .collect();
     for r in read {
@@ -112,9 +224,11 @@ pub(crate) fn sources(config: &SiteConfig) -> Result<SourceSet> {
             Err(d) => set.problems.push(d),
         }
     }
+    // Stable: each language's files stay in the order the walk found them.
+    set.sources.sort_by_key(|s| s.path.lang);
     let static_dir = config.root.join("static");
     if static_dir.is_dir() {
-        for (rel, path) in files(&static_dir)? {
+        for (rel, path) in files(&static_dir, &[])? {
             set.assets.push(Asset {
                 source: format!("static/{rel}"),
                 out: rel,
@@ -125,22 +239,27 @@ pub(crate) fn sources(config: &SiteConfig) -> Result<SourceSet> {
     Ok(set)
 }
 
-fn not_utf8(rel: &str, e: &std::string::FromUtf8Error) -> Diagnostic {
+fn not_utf8(path: &str, e: &std::string::FromUtf8Error) -> Diagnostic {
     let valid = String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
     let (line, col) = LineIndex::new(&valid).line_col(&valid, valid.len());
-    let path = format!("content/{rel}");
+    let path = path.to_string();
     Diagnostic::error(format!("{path} is not UTF-8 text"))
         .at(Location { path, line, col })
         .help("save the file as UTF-8 (GBK and Big5 are not read)")
 }
 
-/// Every regular file under `dir`, skipping hidden files and editor backups.
-fn files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+/// Every regular file under `dir` but those under `skip`, leaving out
+/// hidden files and editor backups.
+fn files(dir: &Path, skip: &[&PathBuf]) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(is_ignored(&e.file_name().to_string_lossy())
+                    || skip.iter().any(|s| e.path() == s.as_path()))
+        });
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();

@@ -472,7 +472,7 @@ mod tests {
 
     fn source(text: &str) -> SourceFile {
         SourceFile {
-            path: crate::load::SourcePath { rel: "a.md".into() },
+            path: crate::load::SourcePath::new("a.md"),
             text: text.into(),
         }
     }

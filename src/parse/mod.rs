@@ -113,12 +113,12 @@ pub(crate) fn documents(
         };
     }
     let unknown = config.front_matter.unknown_keys;
-    let order: Vec<String> = sources.iter().map(|s| s.path.rel.clone()).collect();
+    let order: Vec<String> = sources.iter().map(|s| s.path.file.clone()).collect();
     let fronts: Vec<Result<Fronted, Diagnostic>> = sources
         .into_par_iter()
         .map(|src| {
             let hash = content_hash(&src.text);
-            if let Some(e) = cache.entries.get(&src.path.rel).filter(|e| e.hash == hash) {
+            if let Some(e) = cache.entries.get(&src.path.file).filter(|e| e.hash == hash) {
                 return Ok(Fronted {
                     src,
                     hash,
@@ -176,7 +176,7 @@ pub(crate) fn documents(
         match r {
             Ok((f, doc)) => {
                 entries.insert(
-                    f.src.path.rel.clone(),
+                    f.src.path.file.clone(),
                     CacheEntry {
                         hash: f.hash,
                         body_offset: f.body_offset,
@@ -219,7 +219,7 @@ impl ParseCache {
     pub fn update(&mut self, changed: &[SourceFile], config: &SiteConfig) -> Vec<Diagnostic> {
         let mut errors = Vec::new();
         for src in changed {
-            let Some(old) = self.entries.get(&src.path.rel) else {
+            let Some(old) = self.entries.get(&src.path.file) else {
                 continue;
             };
             let kind = old.doc.kind;
@@ -237,7 +237,7 @@ impl ParseCache {
             );
             match parsed {
                 Ok(entry) => {
-                    self.entries.insert(src.path.rel.clone(), entry);
+                    self.entries.insert(src.path.file.clone(), entry);
                 }
                 Err(d) => errors.push(d),
             }
@@ -258,18 +258,20 @@ impl ParseCache {
     }
 
     /// Whether this source parsed without warnings.
-    pub fn is_clean(&self, rel: &str) -> bool {
-        self.entries.get(rel).is_some_and(|e| e.warnings.is_empty())
+    pub fn is_clean(&self, file: &str) -> bool {
+        self.entries
+            .get(file)
+            .is_some_and(|e| e.warnings.is_empty())
     }
 
     /// Whether the cache holds this source (it parsed at the last full parse).
-    pub fn has(&self, rel: &str) -> bool {
-        self.entries.contains_key(rel)
+    pub fn has(&self, file: &str) -> bool {
+        self.entries.contains_key(file)
     }
 
     /// The document parsed last from this source.
-    pub fn get(&self, rel: &str) -> Option<&Arc<Document>> {
-        self.entries.get(rel).map(|e| &e.doc)
+    pub fn get(&self, file: &str) -> Option<&Arc<Document>> {
+        self.entries.get(file).map(|e| &e.doc)
     }
 }
 
@@ -284,7 +286,8 @@ pub(crate) fn section_kinds<'a>(
     for (path, declared) in items {
         let dir = path.dir();
         if let Some(k) = declared.filter(|_| path.is_section_index()) {
-            explicit.insert(dir.to_string(), k);
+            // The default language's `_index.md` comes first and decides.
+            explicit.entry(dir.to_string()).or_insert(k);
         }
         // Folders without a file of their own still pass their kind down.
         let mut at = 0;

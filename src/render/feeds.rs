@@ -198,21 +198,33 @@ pub(crate) fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]
 }
 
 /// `/sitemap.xml`: every route a reader lands on, from the route table.
-pub(crate) fn sitemap(site: &Site) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for route in site.routes.routes.iter().filter(|r| r.in_sitemap()) {
-        out.push_str("  <url>\n    <loc>");
-        out.push_str(&escape(&site.config.permalink(&route.url)));
-        out.push_str("</loc>\n");
-        if let Some(l) = site.lastmod(route) {
-            out.push_str(&format!(
-                "    <lastmod>{}</lastmod>\n",
-                escape(&l.rfc3339())
-            ));
+pub(crate) fn sitemap(sites: &crate::link::Sites) -> String {
+    let multilingual = sites.langs.len() > 1;
+    let mut out = String::from(if multilingual {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+    } else {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    });
+    for site in &sites.langs {
+        for route in site.routes.routes.iter().filter(|r| r.in_sitemap()) {
+            out.push_str("  <url>\n    <loc>");
+            out.push_str(&escape(&site.config.permalink(&route.url)));
+            out.push_str("</loc>\n");
+            if let Some(l) = site.lastmod(route) {
+                out.push_str(&format!(
+                    "    <lastmod>{}</lastmod>\n",
+                    escape(&l.rfc3339())
+                ));
+            }
+            for (code, url) in site.alternates(&route.kind) {
+                out.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                    escape(code),
+                    escape(&site.config.permalink(url))
+                ));
+            }
+            out.push_str("  </url>\n");
         }
-        out.push_str("  </url>\n");
     }
     out.push_str("</urlset>\n");
     out

@@ -61,14 +61,14 @@ fn inline_diff(old: &str, new: &str) -> Vec<DiffRun> {
 
 /// The history of a rules page, newest first: its `[[history]]` entries
 /// and the revisions from git that LOAD read for it.
-pub(crate) fn of_page(page: &Page) -> Vec<HistoryView> {
+pub(crate) fn of_page(page: &Page, dates: Option<&str>) -> Vec<HistoryView> {
     let mut out: Vec<HistoryView> = page
         .doc
         .front
         .history
         .iter()
         .map(|h| HistoryView {
-            date: DateView::new(&h.date),
+            date: DateView::new(&h.date, dates),
             instant: h.date.instant(),
             version: h.version.clone(),
             summary: h.summary.clone(),
@@ -77,7 +77,7 @@ pub(crate) fn of_page(page: &Page) -> Vec<HistoryView> {
         })
         .collect();
     let declared = !page.doc.front.history.is_empty();
-    out.extend(git_history(&page.history, declared));
+    out.extend(git_history(&page.history, declared, dates));
     out.sort_by(|a, b| {
         b.instant
             .cmp(&a.instant)
@@ -88,7 +88,7 @@ pub(crate) fn of_page(page: &Page) -> Vec<HistoryView> {
 
 /// The revisions that changed a rule; and the first revision (when the
 /// rules were adopted) unless the page declares its own history.
-fn git_history(revisions: &[Revision], declared: bool) -> Vec<HistoryView> {
+fn git_history(revisions: &[Revision], declared: bool, dates: Option<&str>) -> Vec<HistoryView> {
     let mut out = Vec::with_capacity(revisions.len());
     let mut previous: Option<&[String]> = None;
     for rev in revisions {
@@ -102,7 +102,7 @@ fn git_history(revisions: &[Revision], declared: bool) -> Vec<HistoryView> {
         };
         if keep {
             out.push(HistoryView {
-                date: DateView::new(&rev.date),
+                date: DateView::new(&rev.date, dates),
                 instant: rev.date.instant(),
                 version: None,
                 summary: rev.subject.clone(),

@@ -1,9 +1,10 @@
-//! Interface words of the default theme in the site's language.
+//! Interface words of the default theme in each language.
 //!
-//! Chosen from `language` in almanac.toml: `zh-TW`, `zh-HK` and `zh-Hant`
-//! get Traditional Chinese, any other `zh` Simplified, everything else
-//! English. Templates read them as `site.labels.<key>`; a site can override
-//! any of them under `[extra.labels]`.
+//! Chosen by language tag: `zh-TW`, `zh-HK` and `zh-Hant` get Traditional
+//! Chinese, any other `zh` Simplified, everything else English. Templates
+//! read them as `site.labels.<key>`; a site adds a language's words or
+//! overrides any word in `i18n/<code>.toml` (and, for the default
+//! language, under `[extra.labels]`).
 
 use std::collections::BTreeMap;
 
@@ -73,6 +74,17 @@ const EN: &[(&str, &str)] = &[
     ("kind_faq", "FAQ"),
     ("kind_event", "Event"),
     ("search_page", "Every page"),
+    ("language_name", "English"),
+    ("languages", "Languages"),
+    (
+        "stale",
+        "This translation may be out of date: the original changed on {date}.",
+    ),
+    ("read_original", "Read the original ({language})"),
+    ("translations", "Translations"),
+    ("missing", "Not translated"),
+    ("stale_short", "Out of date"),
+    ("translated", "Translated"),
 ];
 
 const ZH_HANS: &[(&str, &str)] = &[
@@ -138,6 +150,14 @@ const ZH_HANS: &[(&str, &str)] = &[
     ("kind_faq", "常见问题"),
     ("kind_event", "活动"),
     ("search_page", "全部页面"),
+    ("language_name", "简体中文"),
+    ("languages", "语言"),
+    ("stale", "此译文可能已过时：原文于 {date} 有更新。"),
+    ("read_original", "阅读原文（{language}）"),
+    ("translations", "翻译"),
+    ("missing", "未翻译"),
+    ("stale_short", "已过时"),
+    ("translated", "已翻译"),
 ];
 
 const ZH_HANT: &[(&str, &str)] = &[
@@ -203,12 +223,20 @@ const ZH_HANT: &[(&str, &str)] = &[
     ("kind_faq", "常見問題"),
     ("kind_event", "活動"),
     ("search_page", "全部頁面"),
+    ("language_name", "繁體中文"),
+    ("languages", "語言"),
+    ("stale", "此譯文可能已過時：原文於 {date} 有更新。"),
+    ("read_original", "閱讀原文（{language}）"),
+    ("translations", "翻譯"),
+    ("missing", "未翻譯"),
+    ("stale_short", "已過時"),
+    ("translated", "已翻譯"),
 ];
 
-/// The labels for a language tag, with `[extra.labels]` overrides applied.
-pub(crate) fn for_language(language: &str, extra: &toml::Table) -> BTreeMap<String, String> {
+/// Which built-in words a language tag gets.
+fn table(language: &str) -> &'static [(&'static str, &'static str)] {
     let lang = language.to_ascii_lowercase();
-    let table = if lang.starts_with("zh") {
+    if lang.starts_with("zh") {
         if ["zh-tw", "zh-hk", "zh-mo", "zh-hant"]
             .iter()
             .any(|t| lang.starts_with(t))
@@ -219,12 +247,31 @@ pub(crate) fn for_language(language: &str, extra: &toml::Table) -> BTreeMap<Stri
         }
     } else {
         EN
-    };
-    let mut out: BTreeMap<String, String> = table
+    }
+}
+
+/// How a multilingual site shows dates in a language, unless its words
+/// file says otherwise.
+pub(crate) fn date_format(language: &str) -> &'static str {
+    if std::ptr::eq(table(language), EN) {
+        "%-d %B %Y"
+    } else {
+        "%Y年%-m月%-d日"
+    }
+}
+
+/// The words of the language this configuration is for: built-in, then
+/// the site's `i18n/<code>.toml`, then (default language) `[extra.labels]`.
+pub(crate) fn for_config(config: &crate::config::SiteConfig) -> BTreeMap<String, String> {
+    let language = config.language();
+    let mut out: BTreeMap<String, String> = table(&language.code)
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    if let Some(toml::Value::Table(overrides)) = extra.get("labels") {
+    out.extend(language.words.clone());
+    if config.lang == 0
+        && let Some(toml::Value::Table(overrides)) = config.extra.get("labels")
+    {
         for (k, v) in overrides {
             if let toml::Value::String(s) = v {
                 out.insert(k.clone(), s.clone());
@@ -245,7 +292,8 @@ mod tests {
         };
         assert_eq!(keys(EN), keys(ZH_HANS));
         assert_eq!(keys(EN), keys(ZH_HANT));
-        assert_eq!(for_language("zh-TW", &Default::default())["home"], "首頁");
-        assert_eq!(for_language("zh-CN", &Default::default())["home"], "首页");
+        assert_eq!(table("zh-TW")[1].1, "首頁");
+        assert_eq!(table("zh-CN")[1].1, "首页");
+        assert_eq!(date_format("en-GB"), "%-d %B %Y");
     }
 }

@@ -21,15 +21,36 @@ pub(crate) use theme::Theme;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::Result;
-use crate::link::{PageId, Pager, Route, RouteKind, SectionId, Site, TermId};
+use crate::link::{PageId, Pager, Route, RouteKind, SectionId, Site, Sites, TermId};
 use crate::output::{Output, Sink};
 use crate::parse::Kind;
 use crate::parse::markdown::{XREF_PREFIX, escape_html};
 use view::Views;
 
-/// Renders the routes of `site` at the given indices of its route table
-/// into `sink`, in parallel, each as soon as it is made.
+/// A route of one language's site: the language, and the route's index
+/// in that site's route table.
+pub(crate) type RouteRef = (usize, usize);
+
+/// Renders the given routes into `sink`, language by language, each
+/// language's in parallel, each as soon as it is made.
 pub(crate) fn routes(
+    sites: &Sites,
+    theme: &mut Theme,
+    which: &[RouteRef],
+    sink: &dyn Sink,
+) -> Result<()> {
+    for (lang, site) in sites.langs.iter().enumerate() {
+        let mine: Vec<usize> = which.iter().filter(|r| r.0 == lang).map(|r| r.1).collect();
+        if !mine.is_empty() {
+            language_routes(sites, site, theme, &mine, sink)?;
+        }
+    }
+    Ok(())
+}
+
+/// Renders routes of one language's site.
+fn language_routes(
+    sites: &Sites,
     site: &Site,
     theme: &mut Theme,
     which: &[usize],
@@ -53,31 +74,47 @@ pub(crate) fn routes(
     let theme = &*theme;
     which
         .par_iter()
-        .try_for_each(|&i| sink.put(route(site, theme, &views, &all[i])?))
+        .try_for_each(|&i| sink.put(route(sites, site, theme, &views, &all[i])?))
 }
 
-/// Renders every route of the site into `sink`.
-pub(crate) fn all(site: &Site, theme: &mut Theme, sink: &dyn Sink) -> Result<()> {
-    let which: Vec<usize> = (0..site.routes.routes.len()).collect();
-    routes(site, theme, &which, sink)
+/// Renders every route of every language into `sink`.
+pub(crate) fn all(sites: &Sites, theme: &mut Theme, sink: &dyn Sink) -> Result<()> {
+    let which: Vec<RouteRef> = sites
+        .langs
+        .iter()
+        .enumerate()
+        .flat_map(|(l, s)| (0..s.routes.routes.len()).map(move |i| (l, i)))
+        .collect();
+    routes(sites, theme, &which, sink)
 }
 
-fn route(site: &Site, theme: &Theme, views: &Views<'_>, r: &Route) -> Result<Output> {
+fn route(
+    sites: &Sites,
+    site: &Site,
+    theme: &Theme,
+    views: &Views<'_>,
+    r: &Route,
+) -> Result<Output> {
     let text = |t: String| Ok(Output::text(r.path.clone(), t));
     match &r.kind {
         RouteKind::Page(id) => text(render_page(site, theme, views, *id)?),
         RouteKind::Section { id, pager } => text(render_section(site, theme, views, *id, pager)?),
         RouteKind::YearArchive { section, year } => {
             let view = views.year_archive(*section, *year);
-            let ctx = context("section", &view, &view.url);
+            let ctx = context("section", &view, &view.url, views.switcher(&r.kind));
             text(render(theme, "events.html", &ctx, &r.url)?)
         }
         RouteKind::TagIndex => {
             let terms: Vec<view::TermLink<'_>> = (0..site.tags.len())
                 .map(|i| views.term(TermId(i)))
                 .collect();
-            let ctx = context("terms", &terms, &site.config.url("/tags/"));
-            text(render(theme, "tags.html", &ctx, "/tags/")?)
+            let ctx = context(
+                "terms",
+                &terms,
+                &site.config.url(&r.url),
+                views.switcher(&r.kind),
+            );
+            text(render(theme, "tags.html", &ctx, &r.url)?)
         }
         RouteKind::Tag { term, pager } => text(render_term(site, theme, views, *term, pager)?),
         RouteKind::TagFeed(term) => {
@@ -93,10 +130,11 @@ fn route(site: &Site, theme: &Theme, views: &Views<'_>, r: &Route) -> Result<Out
             text(feeds::pages_feed(site, &spec, &t.pages))
         }
         RouteKind::SiteFeed => {
+            let home = site.config.local("/");
             let spec = feeds::FeedSpec {
                 title: &site.config.title,
-                self_path: "/atom.xml",
-                alt_path: "/",
+                self_path: &r.url,
+                alt_path: &home,
                 full_content: true,
             };
             text(feeds::pages_feed(
@@ -109,7 +147,7 @@ fn route(site: &Site, theme: &Theme, views: &Views<'_>, r: &Route) -> Result<Out
             let histories: Vec<(PageId, Vec<view::HistoryView>)> = (0..site.pages.len())
                 .map(PageId)
                 .filter(|id| site.page(*id).doc.kind == Kind::Rules)
-                .map(|id| (id, history::of_page(site.page(id))))
+                .map(|id| (id, history::of_page(site.page(id), None)))
                 .collect();
             text(feeds::rule_changes(site, &histories))
         }
@@ -122,17 +160,27 @@ fn route(site: &Site, theme: &Theme, views: &Views<'_>, r: &Route) -> Result<Out
         )),
         RouteKind::Alias { to } => text(redirect(&site.config, to)),
         RouteKind::NotFound => {
-            let ctx = context("page", &(), "/404.html");
+            let ctx = context("page", &(), "/404.html", views.switcher(&r.kind));
             text(render(theme, "404.html", &ctx, "404.html")?)
         }
-        RouteKind::Sitemap => text(feeds::sitemap(site)),
+        RouteKind::Sitemap => text(feeds::sitemap(sites)),
+        RouteKind::TranslationStatus => {
+            let view = views.translation_status(sites);
+            let ctx = context("status", &view, &r.url, views.switcher(&r.kind));
+            text(render(theme, "translations.html", &ctx, &r.url)?)
+        }
         RouteKind::Robots => text(feeds::robots(site)),
         RouteKind::Highlight { dark } => {
             let (light, dark_css) = crate::parse::highlight::stylesheets();
             text(if *dark { dark_css } else { light })
         }
         RouteKind::SearchListing => {
-            let ctx = context("sections", &views.all_pages(), &r.url);
+            let ctx = context(
+                "sections",
+                &views.all_pages(),
+                &r.url,
+                views.switcher(&r.kind),
+            );
             text(render(theme, "search.html", &ctx, &r.url)?)
         }
         RouteKind::SearchMeta => text(views.search().meta.clone()),
@@ -162,8 +210,16 @@ fn render(theme: &Theme, template: &str, ctx: &tera::Context, what: &str) -> Res
         .map_err(|e| theme.error(&e, what))
 }
 
-fn context(key: &'static str, value: &impl Serialize, current_url: &str) -> tera::Context {
+/// A template's context: its main value, the URL shown (for menus) and
+/// the language switcher's links.
+fn context(
+    key: &'static str,
+    value: &impl Serialize,
+    current_url: &str,
+    languages: Vec<view::LanguageLink>,
+) -> tera::Context {
     let mut ctx = tera::Context::new();
+    ctx.insert("languages", &languages);
     ctx.insert(key, value);
     ctx.insert("current_url", current_url);
     ctx
@@ -173,7 +229,7 @@ fn render_page(site: &Site, theme: &Theme, views: &Views<'_>, id: PageId) -> Res
     let page = site.page(id);
     let content = fill_links(&page.doc.body.html.unpack(), &page.xrefs, &site.config);
     let history = if page.doc.kind == Kind::Rules {
-        history::of_page(page)
+        history::of_page(page, site.config.language().date_format.as_deref())
     } else {
         Vec::new()
     };
@@ -184,7 +240,12 @@ fn render_page(site: &Site, theme: &Theme, views: &Views<'_>, id: PageId) -> Res
         None if theme.has(&kind_template) => kind_template,
         None => "page.html".to_string(),
     };
-    let mut ctx = context("page", &view, &view.summary.url);
+    let mut ctx = context(
+        "page",
+        &view,
+        &view.summary.url,
+        views.switcher(&RouteKind::Page(id)),
+    );
     ctx.insert("section", &views.section_link(page.section));
     render(theme, &template, &ctx, &page.doc.source.display_path())
 }
@@ -210,7 +271,12 @@ fn render_section(
         None => "section.html".to_string(),
     };
     let what = s.source();
-    let mut ctx = context("section", &view, &view.url);
+    let mut ctx = context(
+        "section",
+        &view,
+        &view.url,
+        views.switcher(&RouteKind::Section { id, pager: *pager }),
+    );
     if id.0 == 0 {
         // Only the home page shows the site-wide lists; no other page depends on them.
         ctx.insert("site", &views.site(true));
@@ -245,7 +311,12 @@ fn render_term(
         pager: views.pager(&t.url, pager),
     };
     let url = site.config.url(&Pager::url_of(&t.url, pager.number));
-    render(theme, "tag.html", &context("term", &view, &url), &t.url)
+    render(
+        theme,
+        "tag.html",
+        &context("term", &view, &url, views.switcher(&RouteKind::TagIndex)),
+        &t.url,
+    )
 }
 
 /// A redirect page for an alias.

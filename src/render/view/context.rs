@@ -18,11 +18,16 @@ pub(crate) struct DateView {
     pub offset: Option<String>,
     /// The year, for archives.
     pub year: i32,
+    /// The day as the page's language writes it (`22 November 2026`,
+    /// `2026年11月22日`); `YYYY-MM-DD` on a site of one language unless its
+    /// words file sets `date_format`.
+    pub text: String,
 }
 
 impl DateView {
-    /// The view of a date.
-    pub(crate) fn new(w: &When) -> DateView {
+    /// The view of a date, its day written with `format` (strftime, checked
+    /// when the config was read) or as `YYYY-MM-DD`.
+    pub(crate) fn new(w: &When, format: Option<&str>) -> DateView {
         let (time, offset) = match w {
             When::Day(_) => (None, None),
             When::Local(dt) => (Some(dt.format("%H:%M").to_string()), None),
@@ -32,9 +37,11 @@ impl DateView {
             ),
         };
         let day = w.day();
+        let date = day.format("%Y-%m-%d").to_string();
         DateView {
             iso: w.rfc3339(),
-            date: day.format("%Y-%m-%d").to_string(),
+            text: format.map_or_else(|| date.clone(), |f| day.format(f).to_string()),
+            date,
             time,
             offset,
             year: chrono::Datelike::year(&day),
@@ -74,7 +81,7 @@ pub(crate) struct SectionLink<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Crumb<'a> {
     /// Title.
-    pub title: &'a str,
+    pub title: std::borrow::Cow<'a, str>,
     /// Link.
     pub url: String,
 }
@@ -215,6 +222,8 @@ pub(crate) struct PageView<'a> {
     pub prev: Option<Crumb<'a>>,
     /// See `prev`.
     pub next: Option<Crumb<'a>>,
+    /// Set when this is a translation whose original changed after it.
+    pub stale: Option<StaleView>,
 }
 
 /// Upcoming events before past ones, past ones by year.
@@ -343,4 +352,72 @@ pub(crate) struct SiteView<'a> {
     pub search_index: Option<String>,
     /// The words the search script shows, as JSON.
     pub search_labels: String,
+    /// Whether the language is written right to left.
+    pub rtl: bool,
+    /// Link to the language's Atom feed.
+    pub feed_url: String,
+    /// Link to the language's calendar of every event.
+    pub calendar_url: String,
+    /// Every language of the site, with its home page; empty for a site of one language.
+    pub languages: Vec<LanguageLink>,
+}
+
+/// A language of the site, linked from the language switcher.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LanguageLink {
+    /// BCP 47 tag, for `hreflang` and `lang`.
+    pub code: String,
+    /// Its name in itself (`English`, `繁體中文`).
+    pub name: String,
+    /// Link: this page in that language, else that language's home.
+    pub url: String,
+    /// Absolute URL, for `<link rel="alternate" hreflang>`.
+    pub permalink: String,
+    /// Whether it is the language of the page shown.
+    pub current: bool,
+    /// Whether this page exists in that language.
+    pub translated: bool,
+}
+
+/// A translation whose original changed after it was made.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct StaleView {
+    /// Link to the original.
+    pub original_url: String,
+    /// The original's language, by name.
+    pub original_language: String,
+    /// The original's language tag.
+    pub original_code: String,
+    /// When the original changed, if known.
+    pub changed: Option<DateView>,
+    /// The notice, in the page's language.
+    pub notice: String,
+    /// The words of the link to the original.
+    pub link_text: String,
+}
+
+/// `/translations/`: how much of the site each language has.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TranslationStatusView {
+    /// Pages of the default language.
+    pub originals: usize,
+    /// One entry per language other than the default.
+    pub languages: Vec<LanguageStatus>,
+}
+
+/// One language's coverage.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LanguageStatus {
+    /// The language.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Translated pages that are current.
+    pub current: usize,
+    /// Percentage of the default language's pages translated and current.
+    pub percent: usize,
+    /// Translations whose original changed since.
+    pub stale: Vec<Crumb<'static>>,
+    /// Pages of the default language without a translation.
+    pub missing: Vec<Crumb<'static>>,
 }

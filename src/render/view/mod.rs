@@ -22,6 +22,10 @@ pub(crate) struct Views<'a> {
     summaries: Vec<OnceLock<PageSummary<'a>>>,
     /// The search index, when this render writes any of it.
     search: Option<crate::search::Index>,
+    /// Interface words of the site's language.
+    labels: std::collections::BTreeMap<String, String>,
+    /// Each language's name in itself, by language.
+    language_names: Vec<String>,
 }
 
 impl<'a> Views<'a> {
@@ -33,7 +37,120 @@ impl<'a> Views<'a> {
             counts: site.descendant_counts(),
             summaries: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
             search: None,
+            labels: super::labels::for_config(&site.config),
+            language_names: (0..site.config.languages.len())
+                .map(|l| {
+                    super::labels::for_config(&site.config.for_language(l))
+                        .remove("language_name")
+                        .unwrap_or_else(|| site.config.languages[l].code.clone())
+                })
+                .collect(),
         }
+    }
+
+    /// A date as this language writes it.
+    pub(crate) fn date(&self, w: &crate::parse::When) -> DateView {
+        DateView::new(w, self.site.config.language().date_format.as_deref())
+    }
+
+    /// The language switcher of the route `kind`: each language, linking to
+    /// this page's version there or, without one, to that language's home.
+    pub(crate) fn switcher(&self, kind: &crate::link::RouteKind) -> Vec<LanguageLink> {
+        let site = self.site;
+        if !site.config.multilingual() {
+            return Vec::new();
+        }
+        let t = &site.translations;
+        let versions = match kind {
+            crate::link::RouteKind::Page(p) => t.of_page(&site.page(*p).doc.source.rel),
+            crate::link::RouteKind::Section { id, .. } => t.of_section(&site.section(*id).dir),
+            _ => &[],
+        };
+        t.languages
+            .iter()
+            .enumerate()
+            .map(|(l, (code, home))| {
+                let version = versions.get(l).and_then(Option::as_ref);
+                let path = version.unwrap_or(home);
+                LanguageLink {
+                    code: code.clone(),
+                    name: self.language_names[l].clone(),
+                    url: self.url(path),
+                    permalink: site.config.permalink(path),
+                    current: l == site.config.lang,
+                    translated: version.is_some(),
+                }
+            })
+            .collect()
+    }
+
+    /// `/translations/`: every language's coverage of the default language's pages.
+    pub(crate) fn translation_status(&self, sites: &crate::link::Sites) -> TranslationStatusView {
+        let main = sites.main();
+        let crumb = |title: &str, url: &str| Crumb {
+            title: title.to_string().into(),
+            url: self.url(url),
+        };
+        let languages = sites
+            .langs
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(l, site)| {
+                let stale: Vec<Crumb<'static>> = site
+                    .pages
+                    .iter()
+                    .filter(|p| p.stale.is_some())
+                    .map(|p| crumb(&p.doc.title, &p.url))
+                    .collect();
+                let missing: Vec<Crumb<'static>> = main
+                    .pages
+                    .iter()
+                    .filter(|p| {
+                        let versions = main.translations.of_page(&p.doc.source.rel);
+                        versions.get(l).is_none_or(Option::is_none)
+                    })
+                    .map(|p| crumb(&p.doc.title, &p.url))
+                    .collect();
+                let current = main.pages.len().saturating_sub(missing.len() + stale.len());
+                LanguageStatus {
+                    code: site.config.language.clone(),
+                    name: self.language_names[l].clone(),
+                    current,
+                    percent: (current * 100).checked_div(main.pages.len()).unwrap_or(100),
+                    stale,
+                    missing,
+                }
+            })
+            .collect();
+        TranslationStatusView {
+            originals: main.pages.len(),
+            languages,
+        }
+    }
+
+    /// The notice on a stale translation.
+    fn stale(&self, p: &Page) -> Option<StaleView> {
+        let stale = p.stale.as_ref()?;
+        let changed = stale.changed.as_ref().map(|w| self.date(w));
+        let when = changed.as_ref().map_or("", |d| d.text.as_str());
+        let notice = self
+            .labels
+            .get("stale")
+            .map_or_else(String::new, |s| s.replace("{date}", when));
+        let original_language = self.language_names[0].clone();
+        let link_text = self
+            .labels
+            .get("read_original")
+            .map_or_else(String::new, |s| s.replace("{language}", &original_language));
+        Some(StaleView {
+            original_url: self.url(&stale.original),
+            link_text,
+            original_language,
+            original_code: self.site.config.languages[0].code.clone(),
+            changed,
+            notice,
+        })
     }
 
     /// Makes the search index now, before routes render in parallel.
@@ -129,8 +246,8 @@ impl<'a> Views<'a> {
             url: self.url(&p.url),
             permalink: self.site.config.permalink(&p.url),
             description: fm.description.as_deref().unwrap_or(&p.doc.body.summary),
-            date: p.date().map(|d| DateView::new(&d)),
-            updated: p.last_changed().map(|d| DateView::new(&d)),
+            date: p.date().map(|d| self.date(&d)),
+            updated: p.last_changed().map(|d| self.date(&d)),
             tags: p.tags.iter().map(|t| self.term(*t)).collect(),
             kind: p.doc.kind,
             reading_time: p.doc.body.reading_minutes(),
@@ -143,8 +260,8 @@ impl<'a> Views<'a> {
         let fm = &p.doc.front;
         let start = fm.start?;
         Some(EventView {
-            start: DateView::new(&start),
-            end: fm.end.as_ref().map(DateView::new),
+            start: self.date(&start),
+            end: fm.end.as_ref().map(|d| self.date(d)),
             all_day: start.is_day(),
             location: fm.location.as_deref(),
             online: fm.online.as_deref(),
@@ -162,7 +279,7 @@ impl<'a> Views<'a> {
         while let Some(s) = cur {
             let sec = self.site.section(s);
             out.push(Crumb {
-                title: &sec.title,
+                title: sec.title.as_str().into(),
                 url: self.url(&sec.url),
             });
             cur = sec.parent;
@@ -202,7 +319,7 @@ impl<'a> Views<'a> {
     /// popular tags) are filled in only `with_lists`, for the home page.
     pub(crate) fn site(&self, with_lists: bool) -> SiteView<'a> {
         let site = self.site;
-        let labels = super::labels::for_language(&site.config.language, &site.config.extra);
+        let labels = self.labels.clone();
         let (mut popular_tags, mut recent, mut upcoming) = (Vec::new(), Vec::new(), Vec::new());
         if with_lists {
             let mut tags: Vec<TermId> = (0..site.tags.len()).map(TermId).collect();
@@ -223,7 +340,7 @@ impl<'a> Views<'a> {
             title: &site.config.title,
             description: &site.config.description,
             base_url: &site.config.base_url,
-            home_url: self.url("/"),
+            home_url: self.url(&site.config.local("/")),
             language: &site.config.language,
             extra: &site.config.extra,
             sections: site
@@ -236,7 +353,7 @@ impl<'a> Views<'a> {
             recent,
             upcoming,
             now: site.now.to_rfc3339(),
-            tags_url: self.url("/tags/"),
+            tags_url: self.url(&site.config.local("/tags/")),
             static_url: self.url("/"),
             search_labels: {
                 let words: std::collections::BTreeMap<&String, &String> = labels
@@ -249,11 +366,15 @@ impl<'a> Views<'a> {
             },
             labels,
             has_events: site.events().next().is_some(),
+            rtl: site.config.language().rtl,
+            feed_url: self.url(&site.config.local("/atom.xml")),
+            calendar_url: self.url(&site.config.local("/events.ics")),
+            languages: self.switcher(&crate::link::RouteKind::TagIndex),
             search_index: site
                 .config
                 .search
                 .enabled
-                .then(|| self.url(&format!("/{}/", crate::search::DIR))),
+                .then(|| self.url(&site.config.local(&format!("/{}/", crate::search::DIR)))),
         }
     }
 
@@ -370,7 +491,7 @@ impl<'a> Views<'a> {
         let crumb = |i: &PageId| {
             let q = self.site.page(*i);
             Crumb {
-                title: &q.doc.title,
+                title: q.doc.title.as_str().into(),
                 url: self.url(&q.url),
             }
         };
@@ -392,7 +513,7 @@ impl<'a> Views<'a> {
         });
         let rules = (kind == Kind::Rules).then(|| RulesView {
             version: fm.version.as_deref(),
-            effective: fm.effective.as_ref().map(DateView::new),
+            effective: fm.effective.as_ref().map(|d| self.date(d)),
             history,
             rules: &p.doc.body.rules,
         });
@@ -413,6 +534,7 @@ impl<'a> Views<'a> {
             json_ld,
             prev,
             next,
+            stale: self.stale(p),
         }
     }
 }
