@@ -82,13 +82,27 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Create a page from a kind's template.
+    /// Create a page from a kind's template, or start a translation of one.
     New {
         /// page, playbook, rules, faq or event.
-        #[arg(value_parser = parse_kind)]
-        kind: Kind,
+        #[arg(value_parser = parse_kind, required_unless_present = "translate")]
+        kind: Option<Kind>,
         /// Page title.
-        title: String,
+        #[arg(required_unless_present = "translate")]
+        title: Option<String>,
+        /// Start a translation of this page (a copy to translate, which
+        /// records the version it was made from).
+        #[arg(long, value_name = "FILE", requires = "lang", conflicts_with_all = ["kind", "title"])]
+        translate: Option<PathBuf>,
+        /// The language to translate into (with --translate).
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+    },
+    /// Mark translations current: record the version of the original each now matches.
+    Translated {
+        /// Translation files, e.g. content/rules/code.en.md.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -160,6 +174,30 @@ fn build(opts: &BuildOptions, verbose: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// `check`'s list of stale and missing translations, per language.
+fn print_translations(report: &[pipeline::TranslationReport]) {
+    if report.is_empty() {
+        return;
+    }
+    say!("Translations:");
+    for l in report {
+        say!(
+            "  {}: {} of {} pages translated, {} stale, {} missing",
+            l.language,
+            l.translated,
+            l.originals,
+            l.stale.len(),
+            l.missing.len()
+        );
+        for s in &l.stale {
+            say!("    stale    {s}");
+        }
+        for m in &l.missing {
+            say!("    missing  {m}");
+        }
+    }
+}
+
 /// Runs one parsed command.
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
@@ -212,14 +250,39 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 drafts,
                 ..Default::default()
             };
-            let warnings = pipeline::check(&opts)?;
-            print_warnings(&warnings);
+            let report = pipeline::check(&opts)?;
+            print_warnings(&report.warnings);
+            print_translations(&report.translations);
             say!("No problems found.");
             Ok(())
         }
-        Command::New { kind, title } => {
+        Command::New {
+            translate: Some(original),
+            lang,
+            ..
+        } => {
+            let lang = lang.unwrap_or_default();
+            let path = crate::translate::start(&cli.root, &original, &lang)?;
+            say!(
+                "Created {}: translate it, then run `almanac translated` on it when the original changes and it is updated",
+                path.display()
+            );
+            Ok(())
+        }
+        Command::New { kind, title, .. } => {
+            let (Some(kind), Some(title)) = (kind, title) else {
+                return Err(Error::Config(Diagnostic::error(
+                    "almanac new needs a kind and a title, or --translate FILE --lang CODE",
+                )));
+            };
             let path = crate::init::new_page(&cli.root, kind, &title)?;
             say!("Created {}", path.display());
+            Ok(())
+        }
+        Command::Translated { files } => {
+            for f in crate::translate::mark_current(&cli.root, &files)? {
+                say!("Marked {f} current");
+            }
             Ok(())
         }
     }

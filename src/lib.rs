@@ -38,4 +38,5 @@ pub(crate) mod search;
 pub mod serve;
 pub(crate) mod session;
 pub(crate) mod slug;
+pub(crate) mod translate;
 pub(crate) mod write;

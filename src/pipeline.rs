@@ -142,7 +142,21 @@ pub(crate) fn relink(
         statics,
         history,
     };
-    link::sites(docs, config, now, input, diags)
+    let multilingual = config.multilingual();
+    let root = config.root.clone();
+    let dirs: Vec<String> = if multilingual {
+        load::content_dirs(&config)
+            .map(|d| d.into_iter().map(|(_, name, _)| name).collect())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut sites = link::sites(docs, config, now, input, diags);
+    if multilingual {
+        let last = load::git::last_commits(&root, &dirs, &mut caches.history);
+        link::mark_stale(&mut sites, &last);
+    }
+    sites
 }
 
 /// Git revisions of the rules pages, when the site asks for them: read
@@ -256,9 +270,86 @@ fn check_output(root: &std::path::Path, output: &std::path::Path) -> Result<()> 
     Ok(())
 }
 
-/// Checks front matter, links and anchors, and renders every template, writing nothing.
-pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    let (site, mut theme, warnings) = site(opts, &mut Caches::default(), &mut Timings::start())?;
-    render::all(&site, &mut theme, &write::Discard)?;
-    Ok(warnings)
+/// What `check` found besides errors.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Warnings to show.
+    pub warnings: Vec<Diagnostic>,
+    /// Per language other than the default: its translations.
+    pub translations: Vec<TranslationReport>,
+}
+
+/// One language's translations of the default language's pages.
+#[derive(Debug)]
+pub struct TranslationReport {
+    /// The language's tag.
+    pub language: String,
+    /// Pages of the default language.
+    pub originals: usize,
+    /// Of them, translated into this language.
+    pub translated: usize,
+    /// Stale translations: the file, and what changed.
+    pub stale: Vec<String>,
+    /// Pages without a translation, by file.
+    pub missing: Vec<String>,
+}
+
+/// Checks front matter, links and anchors, and renders every template,
+/// writing nothing; lists stale and missing translations.
+pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
+    let (sites, mut theme, warnings) = site(opts, &mut Caches::default(), &mut Timings::start())?;
+    render::all(&sites, &mut theme, &write::Discard)?;
+    Ok(CheckReport {
+        warnings,
+        translations: translation_report(&sites),
+    })
+}
+
+fn translation_report(sites: &Sites) -> Vec<TranslationReport> {
+    let main = sites.main();
+    sites
+        .langs
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(l, site)| {
+            let by_rel: std::collections::HashMap<&str, &link::Page> = main
+                .pages
+                .iter()
+                .map(|p| (p.doc.source.rel.as_str(), p))
+                .collect();
+            let stale = site
+                .pages
+                .iter()
+                .filter_map(|p| {
+                    let s = p.stale.as_ref()?;
+                    let original = by_rel.get(p.doc.source.rel.as_str())?;
+                    let when = s
+                        .changed
+                        .map(|w| format!(" on {}", w.day().format("%Y-%m-%d")))
+                        .unwrap_or_default();
+                    Some(format!(
+                        "{} ({} changed{when})",
+                        p.doc.source.file, original.doc.source.file
+                    ))
+                })
+                .collect();
+            let missing: Vec<String> = main
+                .pages
+                .iter()
+                .filter(|p| {
+                    let versions = main.translations.of_page(&p.doc.source.rel);
+                    versions.get(l).is_none_or(Option::is_none)
+                })
+                .map(|p| p.doc.source.file.clone())
+                .collect();
+            TranslationReport {
+                language: site.config.language.clone(),
+                originals: main.pages.len(),
+                translated: main.pages.len() - missing.len(),
+                stale,
+                missing,
+            }
+        })
+        .collect()
 }

@@ -349,6 +349,10 @@ fn patch(sites: &mut Sites, parsed: &ParseCache, changed: &[SourceFile]) -> bool
         if link_key(&site.pages[i].doc) != link_key(doc) {
             return false;
         }
+        // An original's new text may make its translations stale.
+        if site.config.multilingual() && site.pages[i].doc.fingerprint != doc.fingerprint {
+            return false;
+        }
         swaps.push((src.path.lang, i, doc.clone()));
     }
     for (lang, i, doc) in swaps {

@@ -81,7 +81,13 @@ impl Fingerprints {
         let docs: Vec<u64> = site
             .pages
             .par_iter()
-            .map(|p| hash_of((&p.doc.source.rel, p.doc.hash, p.doc.kind, &p.xrefs)))
+            .map(|p| {
+                let versions = site.translations.of_page(&p.doc.source.rel);
+                hash_of((
+                    (&p.doc.source.rel, p.doc.hash, p.doc.kind, &p.xrefs),
+                    (&p.stale, versions),
+                ))
+            })
             .collect();
         let history = site
             .pages
@@ -104,8 +110,10 @@ impl Fingerprints {
                     .into_iter()
                     .map(|y| (y, site.events_of_year(SectionId(i), y).len()))
                     .collect();
+                let versions = site.translations.of_section(&s.dir);
                 hash_of((
-                    &s.dir, &s.url, &s.title, s.kind, index, &s.xrefs, counts[i], years,
+                    (&s.dir, &s.url, &s.title, s.kind, index, &s.xrefs),
+                    (counts[i], years, versions),
                 ))
             })
             .collect();
@@ -193,21 +201,27 @@ impl Fingerprints {
     }
 }
 
-/// What the sitemap lists, in every language, with its alternates.
+/// What the sitemap lists, in every language, with its alternates; and
+/// which translations are stale.
 pub(crate) fn sitemap(sites: &super::Sites) -> u64 {
-    hash_of(
-        sites
-            .langs
-            .iter()
-            .flat_map(|site| {
-                site.routes
-                    .routes
-                    .iter()
-                    .filter(|r| r.in_sitemap())
-                    .map(move |r| (&r.url, site.lastmod(r), site.alternates(&r.kind)))
-            })
-            .collect::<Vec<_>>(),
-    )
+    let listed: Vec<_> = sites
+        .langs
+        .iter()
+        .flat_map(|site| {
+            site.routes
+                .routes
+                .iter()
+                .filter(|r| r.in_sitemap())
+                .map(move |r| (&r.url, site.lastmod(r), site.alternates(&r.kind)))
+        })
+        .collect();
+    // The translation status page lists stale translations.
+    let stale: Vec<bool> = sites
+        .langs
+        .iter()
+        .flat_map(|s| s.pages.iter().map(|p| p.stale.is_some()))
+        .collect();
+    hash_of((listed, stale))
 }
 
 fn rel(site: &Site, p: PageId) -> &str {

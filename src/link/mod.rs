@@ -231,6 +231,42 @@ pub(crate) fn sites(
     Sites { langs }
 }
 
+/// Marks each translation whose original changed after it was made. With
+/// `translated_from` in its front matter, the original's fingerprint
+/// decides; otherwise git does (`last`: the original was committed after
+/// the translation). The date shown is the original's last commit, else
+/// its `updated`.
+pub(crate) fn mark_stale(sites: &mut Sites, last: &crate::load::git::LastCommits) {
+    let Some((main, others)) = sites.langs.split_first_mut() else {
+        return;
+    };
+    let originals: std::collections::HashMap<&str, &Page> = main
+        .pages
+        .iter()
+        .map(|p| (p.doc.source.rel.as_str(), p))
+        .collect();
+    for site in others {
+        for page in &mut site.pages {
+            let Some(original) = originals.get(page.doc.source.rel.as_str()) else {
+                continue;
+            };
+            let committed = last.get(&original.doc.source.file);
+            let changed = committed.map(|c| c.1).or(original.doc.front.updated);
+            let stale = match &page.doc.front.translated_from {
+                Some(fp) => fp.trim() != original.doc.fingerprint,
+                None => matches!(
+                    (committed, last.get(&page.doc.source.file)),
+                    (Some(o), Some(t)) if o.0 < t.0
+                ),
+            };
+            page.stale = stale.then(|| Stale {
+                original: original.url.clone(),
+                changed,
+            });
+        }
+    }
+}
+
 /// The site in every language it is written in: one [`Site`] per
 /// language, the default language's first. A site of one language has one.
 #[derive(Debug, Clone)]
@@ -454,8 +490,8 @@ impl Site {
 
     /// The versions of a page or section (first page of its listing) in
     /// every language that has one, as `(language tag, URL path)`, with
-    /// `x-default` for the default language's; empty when the site has one
-    /// language or the route is neither.
+    /// `x-default` for the default language's; empty when the page is in
+    /// one language only or the route is neither.
     pub fn alternates(&self, kind: &RouteKind) -> Vec<(&str, &str)> {
         let t = &self.translations;
         let urls = match kind {
@@ -470,6 +506,10 @@ impl Site {
             .zip(&t.languages)
             .filter_map(|(u, (code, _))| Some((code.as_str(), u.as_deref()?)))
             .collect();
+        if out.len() < 2 {
+            // In one language only: nothing to point at.
+            return Vec::new();
+        }
         if let Some(Some(main)) = urls.first() {
             out.push(("x-default", main));
         }

@@ -576,7 +576,7 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
 
 /// The search index's routes: its metadata, its shards, a file per page.
 fn search_routes(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
-    let dir = format!("{}{}", site.config.language().prefix, crate::search::DIR);
+    let dir = format!("{}/{}", site.config.language().prefix, crate::search::DIR);
     let dir = dir.trim_start_matches('/');
     let label = || Claim::generated("search index");
     t.claim(

@@ -37,6 +37,40 @@ pub(crate) type Revisions = HashMap<String, Arc<[Revision]>>;
 pub struct HistoryCache {
     key: Option<(String, Vec<String>)>,
     revisions: Revisions,
+    last: Option<(String, Arc<LastCommits>)>,
+}
+
+/// The newest commit that touched each file (path from the site root):
+/// its place in the log, 0 for the newest commit, and its date.
+pub(crate) type LastCommits = HashMap<String, (usize, When)>;
+
+/// The newest commit of every file in the content folders `dirs`, from one
+/// `git log`; reused while `HEAD` stays. Empty outside a repository.
+pub(crate) fn last_commits(
+    root: &Path,
+    dirs: &[String],
+    cache: &mut HistoryCache,
+) -> Arc<LastCommits> {
+    let Some(head) = git(root, &["rev-parse", "HEAD"]) else {
+        return Arc::default();
+    };
+    let head = format!("{}{dirs:?}", head.trim());
+    if let Some((key, last)) = &cache.last
+        && *key == head
+    {
+        return last.clone();
+    }
+    let mut last = LastCommits::new();
+    for (i, c) in log(root, dirs).unwrap_or_default().iter().enumerate() {
+        for (_, paths) in &c.files {
+            if let Some(path) = paths.last() {
+                last.entry(path.clone()).or_insert((i, c.date));
+            }
+        }
+    }
+    let last = Arc::new(last);
+    cache.last = Some((head, last.clone()));
+    last
 }
 
 fn git(root: &Path, args: &[&str]) -> Option<String> {

@@ -60,6 +60,9 @@ pub struct FrontMatter {
     /// `lang`, as many themes spell the page's language; templates read it
     /// as `extra.lang`.
     pub lang: Option<String>,
+    /// `translated_from` (translations): the fingerprint of the original
+    /// this translation was made from; `almanac translated` writes it.
+    pub translated_from: Option<String>,
     /// `kind` (sections).
     pub kind: Option<Kind>,
     /// `sort_by` (sections).

@@ -56,6 +56,16 @@ pub struct Document {
     pub title: String,
     /// Hash of the source text: equal hashes (with equal settings and kind) parse equally.
     pub hash: u64,
+    /// What a translation records of its original in `translated_from`:
+    /// the title and body, not the rest of the front matter (a new tag or
+    /// date does not make a translation stale). Stable across builds and versions.
+    pub fingerprint: String,
+}
+
+/// A document's [`Document::fingerprint`] from its title and body text.
+pub(crate) fn fingerprint(title: &str, body: &str) -> String {
+    let text = format!("{}\n{}", title.trim(), body.trim());
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
 }
 
 /// Parsed documents kept between builds of one session, keyed by source
@@ -403,6 +413,7 @@ fn document(
         kind,
         body,
         prerequisites,
+        fingerprint: fingerprint(&title, &text[body_offset..]),
         links,
         title,
         hash,

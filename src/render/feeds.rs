@@ -137,7 +137,12 @@ fn page_entry(site: &Site, page: &Page, full_content: bool) -> Entry {
 }
 
 /// `/rules/changes.xml`: one entry per history entry of every rules page.
-pub(crate) fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]) -> String {
+pub(crate) fn rule_changes(
+    site: &Site,
+    histories: &[(PageId, Vec<HistoryView>)],
+    words: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let word = |key: &str| words.get(key).map_or(key, String::as_str).to_string();
     let mut items: Vec<(FixedDateTime, Entry)> = Vec::new();
     for (id, history) in histories {
         let page = site.page(*id);
@@ -156,7 +161,7 @@ pub(crate) fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]
                     let text = c.new.as_deref().or(c.old.as_deref()).unwrap_or("");
                     body.push_str(&format!(
                         "<li>{} {}: {}</li>",
-                        c.kind,
+                        escape(&word(c.kind)),
                         c.number,
                         escape(text)
                     ));
@@ -186,12 +191,12 @@ pub(crate) fn rule_changes(site: &Site, histories: &[(PageId, Vec<HistoryView>)]
     }
     items.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
     let updated = items.first().map_or_else(|| latest(site), |(d, _)| *d);
-    let title = format!("{} — rule changes", site.config.title);
+    let title = format!("{} — {}", site.config.title, word("rule_changes_title"));
     feed(
         site,
         &title,
-        "/rules/changes.xml",
-        "/rules/",
+        &site.config.local("/rules/changes.xml"),
+        &site.config.local("/rules/"),
         updated,
         items.into_iter().map(|(_, e)| e).collect(),
     )

@@ -149,7 +149,7 @@ fn route(
                 .filter(|id| site.page(*id).doc.kind == Kind::Rules)
                 .map(|id| (id, history::of_page(site.page(id), None)))
                 .collect();
-            text(feeds::rule_changes(site, &histories))
+            text(feeds::rule_changes(site, &histories, views.labels()))
         }
         RouteKind::EventCalendar(p) => {
             text(calendar::calendar(site, std::iter::once(site.page(*p))))

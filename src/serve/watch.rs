@@ -38,10 +38,11 @@ pub(super) fn is_relevant(root: &Path, path: &Path) -> bool {
     {
         return false;
     }
-    matches!(
-        first.as_ref(),
-        "content" | "static" | "templates" | "themes"
-    ) || first == crate::config::CONFIG_FILE
+    // `content.en/` and the like hold other languages' pages.
+    first.starts_with("content")
+        || matches!(first.as_ref(), "static" | "templates" | "themes")
+        || first == crate::config::WORDS_DIR
+        || first == crate::config::CONFIG_FILE
 }
 
 /// A running file watcher and the changed paths it reports.

@@ -292,3 +292,38 @@ fn search_index_edits_match_clean_builds() {
         std::fs::remove_file(t.root.join("content/faq/join.md")).unwrap()
     });
 }
+
+#[test]
+fn multilingual_edits_match_clean_builds() {
+    // An original's text changes: the translation made from it turns stale.
+    let rendered = rebuild_matches_clean("languages", |t| {
+        t.replace(
+            "content/rules/group-rules.md",
+            "不发广告。",
+            "不发广告，也不刷屏。",
+        )
+    });
+    assert!(
+        rendered.contains(&"zh-hant/rules/group-rules/index.html".to_string()),
+        "{rendered:?}"
+    );
+    // A translation's body alone: its own page, not the other languages'.
+    let rendered = rebuild_matches_clean("languages", |t| {
+        t.replace("content/faq/join.en.md", "say hello", "say hi")
+    });
+    assert!(
+        rendered.iter().all(|p| p.starts_with("en/")),
+        "{rendered:?}"
+    );
+    // A new translation: switchers, alternates and the sitemap change.
+    rebuild_matches_clean("languages", |t| {
+        t.write(
+            "content/faq/only-zh.en.md",
+            "+++\ntitle = \"Chinese only\"\n+++\nNow in English too.\n",
+        )
+    });
+    // The site's own words.
+    rebuild_matches_clean("languages", |t| {
+        t.replace("i18n/en.toml", "\"Topics\"", "\"Subjects\"")
+    });
+}

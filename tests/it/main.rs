@@ -4,6 +4,7 @@
 //! - `errors`: every error case with its message, location and exit code
 //! - `incremental`: rebuilds in a session equal clean builds
 //! - `kinds`: playbooks, rules, FAQs, events and calendars
+//! - `languages`: several languages, hreflang, switcher, stale translations
 //! - `cli`: `init`, `new`, `check`, usage errors
 //! - `example`: the example site builds cleanly
 //! - `search`: the search index, and the theme's script run in Node against it
@@ -17,6 +18,7 @@ mod errors;
 mod example;
 mod incremental;
 mod kinds;
+mod languages;
 mod search;
 mod serve;
 mod support;

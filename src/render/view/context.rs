@@ -358,6 +358,8 @@ pub(crate) struct SiteView<'a> {
     pub feed_url: String,
     /// Link to the language's calendar of every event.
     pub calendar_url: String,
+    /// Link to the language's rule changes feed.
+    pub rule_changes_url: String,
     /// Every language of the site, with its home page; empty for a site of one language.
     pub languages: Vec<LanguageLink>,
 }
@@ -377,6 +379,9 @@ pub(crate) struct LanguageLink {
     pub current: bool,
     /// Whether this page exists in that language.
     pub translated: bool,
+    /// Whether to list it as an `hreflang` alternate: it exists, and so
+    /// does at least one other version.
+    pub alternate: bool,
 }
 
 /// A translation whose original changed after it was made.

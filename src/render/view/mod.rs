@@ -48,6 +48,11 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Interface words of the site's language.
+    pub(crate) fn labels(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.labels
+    }
+
     /// A date as this language writes it.
     pub(crate) fn date(&self, w: &crate::parse::When) -> DateView {
         DateView::new(w, self.site.config.language().date_format.as_deref())
@@ -66,6 +71,7 @@ impl<'a> Views<'a> {
             crate::link::RouteKind::Section { id, .. } => t.of_section(&site.section(*id).dir),
             _ => &[],
         };
+        let versions_count = versions.iter().flatten().count();
         t.languages
             .iter()
             .enumerate()
@@ -79,6 +85,7 @@ impl<'a> Views<'a> {
                     permalink: site.config.permalink(path),
                     current: l == site.config.lang,
                     translated: version.is_some(),
+                    alternate: version.is_some() && versions_count > 1,
                 }
             })
             .collect()
@@ -369,6 +376,7 @@ impl<'a> Views<'a> {
             rtl: site.config.language().rtl,
             feed_url: self.url(&site.config.local("/atom.xml")),
             calendar_url: self.url(&site.config.local("/events.ics")),
+            rule_changes_url: self.url(&site.config.local("/rules/changes.xml")),
             languages: self.switcher(&crate::link::RouteKind::TagIndex),
             search_index: site
                 .config
