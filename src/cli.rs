@@ -264,7 +264,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let lang = lang.unwrap_or_default();
             let path = crate::translate::start(&cli.root, &original, &lang)?;
             say!(
-                "Created {}: translate it, then run `almanac translated` on it when the original changes and it is updated",
+                "Created {}: translate it; when the original changes later and you bring it up to date, run `almanac translated` on it",
                 path.display()
             );
             Ok(())

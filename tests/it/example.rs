@@ -8,13 +8,27 @@ fn example_site_builds_cleanly() {
     let run = t.build();
     run.success();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
-    assert!(run.stdout.contains("Built 35 pages"), "{}", run.stdout);
+    assert!(run.stdout.contains("Built 39 pages"), "{}", run.stdout);
     // Chinese file names keep their characters in URLs and anchors.
     let conflict = t.out("playbooks/conflict/冲突处理/index.html");
     assert!(conflict.contains(r#"<h2 id="冲突处理">"#));
     assert!(conflict.contains(r#"<a href="/rules/group-rules/#rule-5">群规第 5 条</a>"#));
     // Interface words follow the site language.
-    assert!(conflict.contains(r#"<html lang="zh-CN">"#));
+    assert!(conflict.contains(r#"<html lang="zh-Hans">"#));
+    // English and Traditional translations of part of it; the English
+    // group rules were made from version 2.0 and say so.
+    let en = t.page("en/rules/group-rules/index.html");
+    assert_eq!(en.attrs(".stale-notice a", "href"), ["/rules/group-rules/"]);
+    assert_eq!(
+        t.page("zh-hant/rules/group-rules/index.html")
+            .count(".stale-notice"),
+        0
+    );
+    assert_eq!(
+        t.page("en/faq/joining/index.html").count(".stale-notice"),
+        0
+    );
+    assert!(t.has("translations/index.html"));
     assert!(conflict.contains("<h2 class=\"facts-heading\">开始之前</h2>"));
     // A page in another language says so, for fonts and screen readers.
     assert!(
