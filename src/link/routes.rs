@@ -541,16 +541,18 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
             diags,
         );
     }
-    if !main {
-        // One 404 page, sitemap and robots.txt per host: the default language's.
-        return;
-    }
+    // Hosts that look for the nearest 404.html up the path (Cloudflare
+    // Pages, for one) show a reader the language they were reading.
     t.claim(
-        "/404.html".into(),
+        local("/404.html"),
         RouteKind::NotFound,
         Claim::generated("404 page"),
         diags,
     );
+    if !main {
+        // One sitemap and robots.txt per host: the default language's.
+        return;
+    }
     t.claim(
         "/sitemap.xml".into(),
         RouteKind::Sitemap,

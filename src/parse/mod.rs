@@ -115,7 +115,11 @@ pub(crate) fn documents(
     cache: &mut ParseCache,
     diags: &mut Diagnostics,
 ) -> Vec<Arc<Document>> {
-    let settings = format!("{:?}{:?}", config.markdown, config.front_matter);
+    let rule_links = rule_links(config);
+    let settings = format!(
+        "{:?}{:?}{rule_links:?}",
+        config.markdown, config.front_matter
+    );
     if cache.settings.as_ref() != Some(&settings) {
         *cache = ParseCache {
             settings: Some(settings),
@@ -175,7 +179,16 @@ pub(crate) fn documents(
                 // Unchanged, but its section's kind changed: render it again.
                 (None, cached) => cached.map(|d| d.front.clone()).unwrap_or_default(),
             };
-            let doc = document(&f.src, f.hash, front, f.body_offset, kind, config)?;
+            let rule_link = &rule_links[f.src.path.lang];
+            let doc = document(
+                &f.src,
+                f.hash,
+                front,
+                f.body_offset,
+                kind,
+                config,
+                rule_link,
+            )?;
             f.src.text = Arc::from("");
             Ok((f, Arc::new(doc)))
         })
@@ -228,6 +241,7 @@ impl ParseCache {
     /// as it was.
     pub fn update(&mut self, changed: &[SourceFile], config: &SiteConfig) -> Vec<Diagnostic> {
         let mut errors = Vec::new();
+        let rule_links = rule_links(config);
         for src in changed {
             let Some(old) = self.entries.get(&src.path.file) else {
                 continue;
@@ -236,7 +250,8 @@ impl ParseCache {
             let hash = content_hash(&src.text);
             let parsed = read_front(src, config.front_matter.unknown_keys).and_then(
                 |(front, body_offset, warnings)| {
-                    let doc = document(src, hash, front, body_offset, kind, config)?;
+                    let rule_link = &rule_links[src.path.lang];
+                    let doc = document(src, hash, front, body_offset, kind, config, rule_link)?;
                     Ok(CacheEntry {
                         hash,
                         body_offset,
@@ -323,6 +338,18 @@ pub(crate) fn section_kinds<'a>(
 /// tags, so the work grows with the square of this.
 const MAX_TAGS: usize = 100;
 
+/// Per language, the title of a rule number's link (the one theme word
+/// the body's HTML holds).
+fn rule_links(config: &SiteConfig) -> Vec<String> {
+    (0..config.languages.len())
+        .map(|l| {
+            crate::render::labels::for_config(&config.for_language(l))
+                .remove("rule_link")
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 fn document(
     src: &SourceFile,
     hash: u64,
@@ -330,6 +357,7 @@ fn document(
     body_offset: usize,
     kind: Kind,
     config: &SiteConfig,
+    rule_link: &str,
 ) -> Result<Document, Diagnostic> {
     let path = src.path.display_path();
     let text = &src.text;
@@ -345,6 +373,7 @@ fn document(
         take_title: front.title.is_none(),
         first_link: 0,
         nested: !src.path.is_section_index(),
+        rule_link: rule_link.to_string(),
     };
     if front.tags.len() > MAX_TAGS {
         return Err(Diagnostic::error(format!(

@@ -158,10 +158,10 @@ fn route(
             site,
             site.events().map(|p| site.page(p)),
         )),
-        RouteKind::Alias { to } => text(redirect(&site.config, to)),
+        RouteKind::Alias { to } => text(redirect(&site.config, to, views.labels())),
         RouteKind::NotFound => {
-            let ctx = context("page", &(), "/404.html", views.switcher(&r.kind));
-            text(render(theme, "404.html", &ctx, "404.html")?)
+            let ctx = context("page", &(), &r.url, views.switcher(&r.kind));
+            text(render(theme, "404.html", &ctx, &r.url)?)
         }
         RouteKind::Sitemap => text(feeds::sitemap(sites)),
         RouteKind::TranslationStatus => {
@@ -319,13 +319,21 @@ fn render_term(
     )
 }
 
-/// A redirect page for an alias.
-fn redirect(config: &SiteConfig, to: &str) -> String {
+/// A redirect page for an alias, in the language of the page it goes to.
+fn redirect(
+    config: &SiteConfig,
+    to: &str,
+    words: &std::collections::BTreeMap<String, String>,
+) -> String {
     let url = escape_html(&config.permalink(to));
+    let word = |k: &str| words.get(k).map_or("", String::as_str);
+    let title = escape_html(word("moved_title"));
+    let link = format!("<a href=\"{url}\">{url}</a>");
+    let text = escape_html(word("moved")).replace("{link}", &link);
     format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\
 <link rel=\"canonical\" href=\"{url}\"><meta http-equiv=\"refresh\" content=\"0; url={url}\"></head>\
-<body><p>This page has moved to <a href=\"{url}\">{url}</a>.</p></body></html>\n"
+<body><p>{text}</p></body></html>\n"
     )
 }
 

@@ -128,13 +128,38 @@ fn resolve(files: &Files, path: &str) -> Option<String> {
     Some(format!("{rel}/index.html"))
 }
 
+/// The `404.html` nearest above a missing path (`en/404.html` for
+/// `/en/x/`, a language's own), as hosts that look up the path serve it.
+fn nearest_404<'f>(files: &'f crate::session::Files, path: &str) -> Option<(String, &'f Content)> {
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('/');
+    let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    loop {
+        let rel = if dir.is_empty() {
+            "404.html".to_string()
+        } else {
+            format!("{dir}/404.html")
+        };
+        if let Some(c) = files.get(&rel) {
+            return Some((rel, c));
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    }
+}
+
 fn file(shared: &Shared, path: &str) -> Reply {
     let (files, generation, error) = shared.snapshot();
     let found = resolve(&files, path).and_then(|rel| files.get(&rel).map(|c| (rel, c)));
     let (status, rel, content) = match found {
         Some((rel, content)) => (200, rel, content),
-        None => match files.get("404.html") {
-            Some(c) => (404, "404.html".to_string(), c),
+        None => match nearest_404(&files, path) {
+            Some((rel, c)) => (404, rel, c),
             None if error.is_some() => (
                 500,
                 "error.html".to_string(),

@@ -39,7 +39,6 @@ fn each_language_has_its_own_urls_and_lists() {
         "zh-hant/faq/join/index.html",
         "ar/rules/index.html",
         "en/tags/入门/index.html",
-        "ar/404.html",
         "en/sitemap.xml",
     ] {
         assert!(!t.has(absent), "{absent}");
@@ -240,6 +239,27 @@ fn words_dates_and_direction_follow_the_language() {
     let time = |f: &str| t.page(f).texts(".page-header time");
     assert_eq!(time("en/faq/join/index.html"), ["1 February 2026"]);
     assert_eq!(time("faq/join/index.html"), ["2026年2月1日"]);
+
+    // Error pages too, for hosts that serve the nearest 404.html.
+    assert_eq!(t.page("zh-hant/404.html").text("main h1"), "頁面不存在");
+    assert_eq!(t.page("en/404.html").text("main h1"), "Page not found");
+    assert_eq!(t.page("404.html").text("main h1"), "页面不存在");
+    // Rule numbers' links, the checklist and copy-link words.
+    let rules = t.page("zh-hant/rules/group-rules/index.html");
+    assert_eq!(
+        rules.attrs("#rule-1 a.rule-num", "title"),
+        ["連結到第 1 條"]
+    );
+    assert_eq!(
+        t.page("en/faq/join/index.html")
+            .attrs("[data-copy]", "data-copy"),
+        ["Copy link"]
+    );
+    assert_eq!(
+        t.page("faq/join/index.html")
+            .attrs("[data-copy]", "data-copy"),
+        ["复制链接"]
+    );
 
     let ar = t.page("ar/index.html");
     assert_eq!(ar.attrs("html", "dir"), ["rtl"]);

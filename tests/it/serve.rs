@@ -260,3 +260,21 @@ fn a_busy_port_is_a_clear_error() {
     assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
     assert!(err.contains("--port"), "{err}");
 }
+
+#[test]
+fn a_missing_page_gets_the_404_of_its_language() {
+    let t = SiteTest::fixture("languages");
+    let server = start(&t);
+    let addr = server.addr();
+    let (status, body) = get(addr, "/zh-hant/faq/nothing/");
+    assert_eq!(status, 404);
+    assert!(body.contains("頁面不存在"), "{body}");
+    let (status, body) = get(addr, "/en/nothing");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    let (status, body) = get(addr, "/nothing/at/all/");
+    assert_eq!(status, 404);
+    assert!(body.contains("页面不存在"));
+    assert_eq!(get(addr, "/en/faq/join/").0, 200);
+    server.shutdown();
+}

@@ -25,7 +25,7 @@ use html::{internal_link, is_block, is_block_end, nest, sanitize};
 pub(crate) const XREF_PREFIX: &str = "almanac-xref:";
 
 /// How to render one body.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct MarkdownOptions {
     /// Raw HTML policy.
     pub raw_html: RawHtml,
@@ -41,6 +41,9 @@ pub(crate) struct MarkdownOptions {
     /// `/notes/a/`), so relative image and file URLs written against the
     /// file's folder (as GitHub reads them) get a `../`.
     pub nested: bool,
+    /// The title of a rule number's link, `{n}` standing for the number,
+    /// in the page's language.
+    pub rule_link: String,
 }
 
 /// An internal link as written, with its byte offset in the body.
@@ -142,6 +145,7 @@ pub(crate) fn rule_texts(text: &str) -> Vec<String> {
         take_title: false,
         first_link: 0,
         nested: false,
+        rule_link: String::new(),
     };
     render(body, &opts)
         .rules
@@ -225,7 +229,7 @@ struct OpenHeading<'a> {
 }
 
 struct Renderer<'a> {
-    opts: MarkdownOptions,
+    opts: &'a MarkdownOptions,
     result: Rendered,
     ids: HashMap<String, usize>,
     flat_toc: Vec<(u8, String, String)>,
@@ -244,9 +248,14 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(opts: &MarkdownOptions) -> Self {
+    /// The title of rule `n`'s link.
+    fn rule_title(&self, n: usize) -> String {
+        escape_html(&self.opts.rule_link.replace("{n}", &n.to_string()))
+    }
+
+    fn new(opts: &'a MarkdownOptions) -> Self {
         Renderer {
-            opts: *opts,
+            opts,
             result: Rendered::default(),
             ids: HashMap::new(),
             flat_toc: Vec::new(),
@@ -429,7 +438,8 @@ impl<'a> Renderer<'a> {
                 text: String::new(),
             });
             format!(
-                "<li id=\"rule-{n}\" class=\"rule\"><a class=\"rule-num\" href=\"#rule-{n}\" title=\"Link to rule {n}\">{n}</a>"
+                "<li id=\"rule-{n}\" class=\"rule\"><a class=\"rule-num\" href=\"#rule-{n}\" title=\"{}\">{n}</a>",
+                self.rule_title(n)
             )
         } else {
             self.result.checks += 1;
@@ -663,8 +673,10 @@ impl<'a> Renderer<'a> {
             "<span id=\"{}\" class=\"alias-anchor\"></span>",
             escape_html(slug)
         );
-        let number =
-            format!("<a class=\"rule-num\" href=\"#{id}\" title=\"Link to rule {n}\">{n}</a> ");
+        let number = format!(
+            "<a class=\"rule-num\" href=\"#{id}\" title=\"{}\">{n}</a> ",
+            self.rule_title(n)
+        );
         (id, before, number)
     }
 

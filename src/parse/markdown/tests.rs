@@ -10,6 +10,7 @@ fn opts(kind: Kind) -> MarkdownOptions {
         take_title: true,
         first_link: 0,
         nested: false,
+        rule_link: "Link to rule {n}".into(),
     }
 }
 

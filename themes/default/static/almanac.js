@@ -1,9 +1,13 @@
 // almanac default theme: progressive enhancement only. Every page works without it.
 (function () {
   "use strict";
-  var labels = document.documentElement.lang.indexOf("zh") === 0
-    ? { copy: document.documentElement.lang.match(/tw|hk|hant/i) ? "複製連結" : "复制链接", copied: document.documentElement.lang.match(/tw|hk|hant/i) ? "已複製" : "已复制" }
-    : { copy: "Copy link", copied: "Copied" };
+  // The theme's words come from the page (data-* attributes written from
+  // the language's words); English only for a template that leaves them out.
+  var words = document.querySelector("[data-copy]");
+  var labels = {
+    copy: (words && words.getAttribute("data-copy")) || "Copy link",
+    copied: (words && words.getAttribute("data-copied")) || "Copied"
+  };
 
   // Playbook checklists: numbered steps and task items, ticked state kept per page.
   var bar = document.querySelector(".checklist-bar");
@@ -17,7 +21,7 @@
       box.type = "checkbox";
       box.className = "check";
       box.setAttribute("data-check", li.getAttribute("data-check"));
-      box.setAttribute("aria-label", "Step " + li.getAttribute("data-check"));
+      box.setAttribute("aria-label", (bar.getAttribute("data-step") || "Step {n}").replace("{n}", li.getAttribute("data-check")));
       li.insertBefore(box, li.firstChild);
       li.classList.add("has-check");
     });
