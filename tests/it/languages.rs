@@ -461,3 +461,23 @@ fn one_language_site_is_unchanged_by_a_languages_table() {
         "same files, same bytes"
     );
 }
+
+#[test]
+fn a_language_folder_from_config_even_inside_content() {
+    // Hugo's layout: content/en/ holds the English pages.
+    let t = SiteTest::minimal()
+        .file(
+            "almanac.toml",
+            "title = \"T\"\nbase_url = \"https://t.example\"\nlanguage = \"de\"\n[languages.en]\ncontent_dir = \"content/en\"\n",
+        )
+        .file("content/_index.md", "+++\ntitle = \"Start\"\n+++\n")
+        .file("content/hilfe.md", "+++\ntitle = \"Hilfe\"\n+++\nText.\n")
+        .file("content/en/_index.md", "+++\ntitle = \"Home\"\n+++\n")
+        .file("content/en/hilfe.md", "+++\ntitle = \"Help\"\n+++\nText.\n");
+    t.build().success();
+    assert!(t.has("hilfe/index.html") && t.has("en/hilfe/index.html"));
+    assert!(!t.has("en/en/index.html"), "content/en/ is not also a German section");
+    let page = t.page("hilfe/index.html");
+    assert_eq!(page.attrs(".lang-switch a[hreflang=en]", "href"), ["/en/hilfe/"]);
+    assert_eq!(page.attrs("html", "lang"), ["de"]);
+}
