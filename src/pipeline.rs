@@ -334,13 +334,8 @@ fn translation_report(sites: &Sites) -> Vec<TranslationReport> {
                     ))
                 })
                 .collect();
-            let missing: Vec<String> = main
-                .pages
-                .iter()
-                .filter(|p| {
-                    let versions = main.translations.of_page(&p.doc.source.rel);
-                    versions.get(l).is_none_or(Option::is_none)
-                })
+            let missing: Vec<String> = sites
+                .missing(l)
                 .map(|p| p.doc.source.file.clone())
                 .collect();
             TranslationReport {

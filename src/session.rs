@@ -217,12 +217,7 @@ impl Session {
             .map(|s| Fingerprints::new(s, global(s, &theme, &self.opts), sitemap))
             .collect();
         timings.mark("inputs");
-        let refs: Vec<RouteRef> = site
-            .langs
-            .iter()
-            .enumerate()
-            .flat_map(|(l, s)| (0..s.routes.routes.len()).map(move |i| (l, i)))
-            .collect();
+        let refs: Vec<RouteRef> = site.all_routes();
         let route = |&(l, i): &RouteRef| &site.langs[l].routes.routes[i];
         let fingerprints: Vec<u64> = refs
             .par_iter()

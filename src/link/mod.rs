@@ -301,9 +301,22 @@ impl Sites {
             .find_map(|(i, s)| s.routes.get(path).map(|r| (i, r)))
     }
 
-    /// Routes of every language.
-    pub fn route_count(&self) -> usize {
-        self.langs.iter().map(|s| s.routes.routes.len()).sum()
+    /// Every route of every language, as (language, index in its route table).
+    pub fn all_routes(&self) -> Vec<(usize, usize)> {
+        self.langs
+            .iter()
+            .enumerate()
+            .flat_map(|(l, s)| (0..s.routes.routes.len()).map(move |i| (l, i)))
+            .collect()
+    }
+
+    /// Pages of the default language that language `lang` has no translation of.
+    pub fn missing(&self, lang: usize) -> impl Iterator<Item = &Page> {
+        let main = self.main();
+        main.pages.iter().filter(move |p| {
+            let versions = main.translations.of_page(&p.doc.source.rel);
+            versions.get(lang).is_none_or(Option::is_none)
+        })
     }
 }
 

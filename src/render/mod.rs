@@ -79,13 +79,7 @@ fn language_routes(
 
 /// Renders every route of every language into `sink`.
 pub(crate) fn all(sites: &Sites, theme: &mut Theme, sink: &dyn Sink) -> Result<()> {
-    let which: Vec<RouteRef> = sites
-        .langs
-        .iter()
-        .enumerate()
-        .flat_map(|(l, s)| (0..s.routes.routes.len()).map(move |i| (l, i)))
-        .collect();
-    routes(sites, theme, &which, sink)
+    routes(sites, theme, &sites.all_routes(), sink)
 }
 
 fn route(

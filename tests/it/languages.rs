@@ -476,8 +476,14 @@ fn a_language_folder_from_config_even_inside_content() {
         .file("content/en/hilfe.md", "+++\ntitle = \"Help\"\n+++\nText.\n");
     t.build().success();
     assert!(t.has("hilfe/index.html") && t.has("en/hilfe/index.html"));
-    assert!(!t.has("en/en/index.html"), "content/en/ is not also a German section");
+    assert!(
+        !t.has("en/en/index.html"),
+        "content/en/ is not also a German section"
+    );
     let page = t.page("hilfe/index.html");
-    assert_eq!(page.attrs(".lang-switch a[hreflang=en]", "href"), ["/en/hilfe/"]);
+    assert_eq!(
+        page.attrs(".lang-switch a[hreflang=en]", "href"),
+        ["/en/hilfe/"]
+    );
     assert_eq!(page.attrs("html", "lang"), ["de"]);
 }

@@ -110,13 +110,8 @@ impl<'a> Views<'a> {
                     .filter(|p| p.stale.is_some())
                     .map(|p| crumb(&p.doc.title, &p.url))
                     .collect();
-                let missing: Vec<Crumb<'static>> = main
-                    .pages
-                    .iter()
-                    .filter(|p| {
-                        let versions = main.translations.of_page(&p.doc.source.rel);
-                        versions.get(l).is_none_or(Option::is_none)
-                    })
+                let missing: Vec<Crumb<'static>> = sites
+                    .missing(l)
                     .map(|p| crumb(&p.doc.title, &p.url))
                     .collect();
                 let current = main.pages.len().saturating_sub(missing.len() + stale.len());
