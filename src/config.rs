@@ -487,7 +487,7 @@ fn valid_date_format(f: &str) -> bool {
     !StrftimeItems::new(f).any(|i| matches!(i, Item::Error))
 }
 
-fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> {
+pub(crate) fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<SiteConfig> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         let loc = LineIndex::new(text).locate(CONFIG_FILE, text, offset);

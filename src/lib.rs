@@ -26,6 +26,8 @@
 pub mod cli;
 pub(crate) mod config;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod init;
 pub(crate) mod link;
 pub(crate) mod load;
