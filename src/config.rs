@@ -20,6 +20,8 @@ struct RawConfig {
     title: String,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    author: Option<String>,
     base_url: String,
     #[serde(default = "default_language")]
     language: String,
@@ -258,6 +260,8 @@ pub struct SiteConfig {
     pub title: String,
     /// One-line description, for feeds and meta tags.
     pub description: String,
+    /// Who writes the site, for feeds (Atom requires an author); the title when unset.
+    pub author: Option<String>,
     /// Absolute base URL without a trailing slash, e.g. `https://example.org`.
     pub base_url: String,
     /// BCP 47 language tag of the content, e.g. `zh-CN`.
@@ -522,6 +526,7 @@ pub(crate) fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<S
         root: root.to_path_buf(),
         title: raw.title,
         description: raw.description,
+        author: raw.author.filter(|a| !a.trim().is_empty()),
         base_url: base_url.to_string(),
         languages,
         lang: 0,

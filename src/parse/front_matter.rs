@@ -44,6 +44,9 @@ pub struct FrontMatter {
     /// `tags`: a list, or one string of words as Jekyll writes them.
     #[serde(deserialize_with = "words_or_list")]
     pub tags: Vec<String>,
+    /// `author` or `authors` (one name or a list): the page's authors, for feeds.
+    #[serde(alias = "author", deserialize_with = "one_or_list")]
+    pub authors: Vec<String>,
     /// `draft`.
     pub draft: bool,
     /// `slug`.
@@ -507,27 +510,27 @@ mod tests {
     #[test]
     fn unknown_key_has_line() {
         let (r, _) = parse_text(
-            "+++\ntitle = \"x\"\nauthor = \"me\"\n+++\n",
+            "+++\ntitle = \"x\"\nauthr = \"me\"\n+++\n",
             UnknownKeys::Error,
         );
         let d = r.unwrap_err();
-        assert!(d.message.contains("author"), "{d}");
+        assert!(d.message.contains("authr"), "{d}");
         assert_eq!(d.location.unwrap().line, 3);
-        let (r, _) = parse_text("---\ntitle: x\n\nauthor: me\n---\n", UnknownKeys::Error);
+        let (r, _) = parse_text("---\ntitle: x\n\nauthr: me\n---\n", UnknownKeys::Error);
         let d = r.unwrap_err();
-        assert!(d.message.contains("author"), "{d}");
+        assert!(d.message.contains("authr"), "{d}");
         assert_eq!(d.location.unwrap().line, 4);
     }
 
     #[test]
     fn unknown_keys_warn_or_extra() {
-        let text = "+++\ntitle = \"x\"\nauthor = \"me\"\n+++\n";
+        let text = "+++\ntitle = \"x\"\nauthr = \"me\"\n+++\n";
         let (r, w) = parse_text(text, UnknownKeys::Warn);
         assert!(r.unwrap().extra.is_empty());
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].location.as_ref().unwrap().line, 3);
         let (r, w) = parse_text(text, UnknownKeys::Extra);
-        assert_eq!(r.unwrap().extra["author"], "me");
+        assert_eq!(r.unwrap().extra["authr"], "me");
         assert!(w.is_empty());
     }
 

@@ -1,6 +1,6 @@
 //! Atom feeds (site, per tag, rule changes), the sitemap and robots.txt.
 
-use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Text};
+use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 
 use super::view::HistoryView;
 use crate::link::{Page, PageId, Site};
@@ -45,6 +45,13 @@ pub(crate) fn pages_feed(site: &Site, spec: &FeedSpec<'_>, pages: &[PageId]) -> 
     feed(site, title, self_path, alt_path, updated, entries)
 }
 
+fn person(name: &str) -> Person {
+    Person {
+        name: name.to_string(),
+        ..Default::default()
+    }
+}
+
 fn feed(
     site: &Site,
     title: &str,
@@ -59,6 +66,11 @@ fn feed(
     feed.set_id(config.permalink(self_path));
     feed.set_updated(updated);
     feed.set_lang(Some(config.language.clone()));
+    // RFC 4287 wants an author for every entry: the feed's stands for
+    // entries without their own.
+    feed.set_authors(vec![person(
+        config.author.as_deref().unwrap_or(&config.title),
+    )]);
     feed.set_links(vec![
         link(config.permalink(self_path), "self"),
         link(config.permalink(alt_path), "alternate"),
@@ -112,6 +124,7 @@ fn page_entry(site: &Site, page: &Page, full_content: bool) -> Entry {
     });
     Entry {
         title: Text::plain(page.doc.title.clone()),
+        authors: page.doc.front.authors.iter().map(|a| person(a)).collect(),
         id: permalink.clone(),
         updated,
         published: page.date().map(|w| w.instant()),

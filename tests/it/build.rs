@@ -1,5 +1,7 @@
 //! The foundation: a fixture site built end to end.
 
+use std::path::{Path, PathBuf};
+
 use crate::support::{SiteTest, main_of, xml};
 
 fn built() -> SiteTest {
@@ -593,4 +595,53 @@ fn a_page_beside_its_folder_is_the_folders_page() {
             .iter()
             .any(|h| h == "/guide/")
     );
+}
+
+#[test]
+fn feeds_validate_with_an_independent_reader() {
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/feeds/validate.py");
+    let mut sites = vec![SiteTest::example()];
+    for name in ["basic", "kinds", "languages"] {
+        sites.push(SiteTest::fixture(name));
+    }
+    // A page with its own author.
+    sites[1].replace(
+        "content/guides/conflict.md",
+        "title = \"冲突处理指南\"",
+        "title = \"冲突处理指南\"\nauthor = \"Mei\"",
+    );
+    for t in &sites {
+        t.build().success();
+        let feeds: Vec<PathBuf> = walk_xml(&t.root.join("public"));
+        assert!(feeds.len() >= 3, "{feeds:?}");
+        let out = std::process::Command::new("python3")
+            .arg(&validator)
+            .args(&feeds)
+            .output()
+            .expect("python3 runs");
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let feed = sites[1].out("atom.xml");
+    assert!(feed.contains("<author><name>Mei</name></author>"), "{feed}");
+}
+
+/// Every feed under `dir` (not the sitemap).
+fn walk_xml(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_xml(&p));
+        } else if p.extension().is_some_and(|x| x == "xml")
+            && p.file_name().is_some_and(|n| n != "sitemap.xml")
+        {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -65,10 +65,10 @@ fn bad_yaml_front_matter_points_at_line() {
 
 #[test]
 fn unknown_front_matter_key_is_named_with_its_line() {
-    let t = SiteTest::minimal().file("content/x.md", "+++\ntitle = \"x\"\nauthor = \"me\"\n+++\n");
+    let t = SiteTest::minimal().file("content/x.md", "+++\ntitle = \"x\"\nwriter = \"me\"\n+++\n");
     t.build()
         .failure(1)
-        .stderr_has("unknown field `author`")
+        .stderr_has("unknown field `writer`")
         .stderr_has("--> content/x.md:3:1")
         .stderr_has("help: put custom keys under `extra`");
 }
@@ -77,12 +77,12 @@ fn unknown_front_matter_key_is_named_with_its_line() {
 fn unknown_keys_can_warn_or_go_to_extra() {
     let t = SiteTest::empty()
         .file("almanac.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n[front_matter]\nunknown_keys = \"warn\"\n")
-        .file("content/x.md", "+++\ntitle = \"x\"\nauthor = \"me\"\n+++\n");
+        .file("content/x.md", "+++\ntitle = \"x\"\nwriter = \"me\"\n+++\n");
     t.build()
         .success()
-        .stderr_has("warning: unknown front matter key `author` ignored\n  --> content/x.md:3:1");
+        .stderr_has("warning: unknown front matter key `writer` ignored\n  --> content/x.md:3:1");
     t.write("almanac.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n[front_matter]\nunknown_keys = \"extra\"\n");
-    t.write("templates/page.html", "{% extends \"default/page.html\" %}{% block body %}by {{ page.extra.author }}{% endblock body %}");
+    t.write("templates/page.html", "{% extends \"default/page.html\" %}{% block body %}by {{ page.extra.writer }}{% endblock body %}");
     let run = t.build();
     run.success();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
