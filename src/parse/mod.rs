@@ -104,6 +104,9 @@ struct Fronted {
     front: Option<FrontMatter>,
     body_offset: usize,
     warnings: Vec<Diagnostic>,
+    /// Warnings about the body, found when it is rendered (after the
+    /// front matter's were reported).
+    body_warnings: Vec<Diagnostic>,
     cached: Option<Arc<Document>>,
 }
 
@@ -140,6 +143,7 @@ pub(crate) fn documents(
                     front: None,
                     body_offset: e.body_offset,
                     warnings: e.warnings.clone(),
+                    body_warnings: Vec::new(),
                     cached: Some(e.doc.clone()),
                 });
             }
@@ -151,6 +155,7 @@ pub(crate) fn documents(
                 front: Some(front),
                 body_offset,
                 warnings,
+                body_warnings: Vec::new(),
                 cached: None,
             })
         })
@@ -180,7 +185,7 @@ pub(crate) fn documents(
                 (None, cached) => cached.map(|d| d.front.clone()).unwrap_or_default(),
             };
             let rule_link = &rule_links[f.src.path.lang];
-            let doc = document(
+            let (doc, body_warnings) = document(
                 &f.src,
                 f.hash,
                 front,
@@ -189,6 +194,7 @@ pub(crate) fn documents(
                 config,
                 rule_link,
             )?;
+            f.body_warnings = body_warnings;
             f.src.text = Arc::from("");
             Ok((f, Arc::new(doc)))
         })
@@ -197,7 +203,9 @@ pub(crate) fn documents(
     let mut entries = HashMap::with_capacity(results.len());
     for r in results {
         match r {
-            Ok((f, doc)) => {
+            Ok((mut f, doc)) => {
+                diags.extend(f.body_warnings.iter().cloned());
+                f.warnings.append(&mut f.body_warnings);
                 entries.insert(
                     f.src.path.file.clone(),
                     CacheEntry {
@@ -249,9 +257,11 @@ impl ParseCache {
             let kind = old.doc.kind;
             let hash = content_hash(&src.text);
             let parsed = read_front(src, config.front_matter.unknown_keys).and_then(
-                |(front, body_offset, warnings)| {
+                |(front, body_offset, mut warnings)| {
                     let rule_link = &rule_links[src.path.lang];
-                    let doc = document(src, hash, front, body_offset, kind, config, rule_link)?;
+                    let (doc, mut body_warnings) =
+                        document(src, hash, front, body_offset, kind, config, rule_link)?;
+                    warnings.append(&mut body_warnings);
                     Ok(CacheEntry {
                         hash,
                         body_offset,
@@ -358,7 +368,7 @@ fn document(
     kind: Kind,
     config: &SiteConfig,
     rule_link: &str,
-) -> Result<Document, Diagnostic> {
+) -> Result<(Document, Vec<Diagnostic>), Diagnostic> {
     let path = src.path.display_path();
     let text = &src.text;
     let index = LineIndex::new(text);
@@ -403,6 +413,21 @@ fn document(
         .at(index.locate(&path, text, body_offset + offset))
         .help("flatten the nesting; this deep is almost always a paste gone wrong"));
     }
+    let mut warnings = Vec::new();
+    if let Some((offset, what, n)) = body.foreign {
+        let more = if n > 1 {
+            format!(" (and {} more in this file)", n - 1)
+        } else {
+            String::new()
+        };
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{what}, written for another generator, is shown as text{more}"
+            ))
+            .at(index.locate(&path, text, body_offset + offset))
+            .help("almanac runs no other generator's templates: write it as Markdown (a link, the included text), or put it in a code block"),
+        );
+    }
     let mut links: Vec<Link> = body
         .links
         .iter()
@@ -436,7 +461,7 @@ fn document(
         .clone()
         .or_else(|| body.title.clone())
         .unwrap_or_else(|| file_title(&src.path));
-    Ok(Document {
+    let doc = Document {
         source: src.path.clone(),
         front,
         kind,
@@ -446,7 +471,8 @@ fn document(
         links,
         title,
         hash,
-    })
+    };
+    Ok((doc, warnings))
 }
 
 /// A title from the file name, for pages with none: `group-rules.md` → `group-rules`.

@@ -645,3 +645,35 @@ fn walk_xml(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn other_generators_template_syntax_is_kept_as_text_with_one_warning() {
+    let t = SiteTest::minimal().file(
+        "content/guide.md",
+        "(intro-label)=\n# Getting started\n\nSee {% include note.html %} and {{< ref \"x\" >}}.\n\n```{note}\nA MyST note.\n```\n\nBack to [the top](#intro-label).\n\n```\n{% raw %} in a code block is fine\n```\n",
+    );
+    let run = t.build();
+    run.success()
+        .stderr_has("warning: a Liquid/Jinja tag `{% … %}`, written for another generator, is shown as text (and 1 more in this file)\n  --> content/guide.md:4:1");
+    assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
+    let page = t.page("guide/index.html");
+    assert_eq!(
+        page.text("main h1"),
+        "Getting started",
+        "the label line does not stop the title"
+    );
+    assert_eq!(page.attrs(".content #intro-label", "id"), ["intro-label"]);
+    assert_eq!(
+        page.attrs(".content a[href='#intro-label']", "href"),
+        ["#intro-label"]
+    );
+    assert!(
+        page.texts(".content p")[0].contains("{% include note.html %}"),
+        "kept visible"
+    );
+    // Only in code: no warning.
+    let t = SiteTest::minimal().file("content/x.md", "```\n{{ site.title }}\n```\n");
+    let run = t.build();
+    run.success();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}

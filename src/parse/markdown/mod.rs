@@ -120,6 +120,30 @@ pub struct Rendered {
     pub checks: usize,
     /// Where the body nests deeper than [`MAX_NESTING`]: it is not rendered.
     pub too_deep: Option<usize>,
+    /// Template syntax of another generator left in the text (Jekyll's
+    /// `{% include %}`, Hugo's `{{< ref >}}`, MyST's ```{directive}): where
+    /// the first is, what it is, and how many there are. Kept as text.
+    pub foreign: Option<(usize, &'static str, usize)>,
+}
+
+/// What another generator's template syntax in `text` is, if any.
+fn foreign_syntax(text: &str) -> Option<&'static str> {
+    if text.contains("{{<") || text.contains("{{%") {
+        Some("a Hugo shortcode `{{< … >}}`")
+    } else if text.contains("{%") && text.contains("%}") {
+        Some("a Liquid/Jinja tag `{% … %}`")
+    } else if text.contains("{{") && text.contains("}}") {
+        Some("a template variable `{{ … }}`")
+    } else {
+        None
+    }
+}
+
+/// `label` of a MyST target line, `(label)=`.
+fn myst_label(text: &str) -> Option<&str> {
+    let label = text.trim().strip_prefix('(')?.strip_suffix(")=")?;
+    (!label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '(' || c == ')'))
+        .then_some(label)
 }
 
 /// How deep Markdown may nest (quotes, lists, emphasis inside each other).
@@ -178,15 +202,69 @@ pub(crate) fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
     }
     r.rules_as_list = opts.kind == Kind::Rules && has_top_level_ordered_list(&events);
     let mut out = Vec::with_capacity(events.len());
-    let mut iter = events.into_iter().peekable();
-    while let Some((event, range)) = iter.next() {
+    let mut foreign: Option<(usize, &'static str, usize)> = None;
+    let mut in_code = false;
+    // MyST targets, `(label)=` on a line of their own: by the index of their paragraph.
+    let labels: HashMap<usize, String> = events
+        .windows(3)
+        .enumerate()
+        .filter_map(|(i, w)| match w {
+            [
+                (Event::Start(Tag::Paragraph), _),
+                (Event::Text(t), _),
+                (Event::End(TagEnd::Paragraph), _),
+            ] => myst_label(t).map(|l| (i, l.to_string())),
+            _ => None,
+        })
+        .collect();
+    let mut skip = 0;
+    let mut iter = events.into_iter().enumerate().peekable();
+    while let Some((i, (event, range))) = iter.next() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let found = match &event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code = true;
+                matches!(kind, CodeBlockKind::Fenced(info) if info.trim_start().starts_with('{'))
+                    .then_some("a MyST directive ```{…}")
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                None
+            }
+            Event::Text(t) if !in_code => foreign_syntax(t),
+            _ => None,
+        };
+        if let Some(what) = found {
+            let first = foreign.map_or((range.start, what), |(at, w, _)| (at, w));
+            let n = foreign.map_or(0, |f| f.2);
+            foreign = Some((first.0, first.1, n + 1));
+        }
+        // A MyST target, `(label)=` on a line of its own, is an anchor for
+        // what follows, not a paragraph (the heading after it stays the title).
+        if let Some(label) = labels.get(&i) {
+            out.push(Event::Html(
+                format!(
+                    "<span id=\"{}\" class=\"alias-anchor\"></span>\n",
+                    escape_html(label)
+                )
+                .into(),
+            ));
+            r.result.anchors.push(label.clone());
+            skip = 2;
+            continue;
+        }
         let next_char = match iter.peek() {
-            Some((Event::Text(t), _)) => t.chars().next(),
+            Some((_, (Event::Text(t), _))) => t.chars().next(),
             _ => None,
         };
         r.event(event, range, next_char, &mut out);
     }
-    r.finish(out)
+    let mut rendered = r.finish(out);
+    rendered.foreign = foreign;
+    rendered
 }
 
 fn parser_options() -> Options {
