@@ -207,7 +207,6 @@ pub(crate) fn sites(
         })
         .collect();
     langs[0].statics = input.statics;
-    xref::resolve(&mut langs, diags);
     for site in &mut langs {
         let listings: Vec<Vec<PageId>> = (0..site.sections.len())
             .map(|i| site.make_listing(SectionId(i)))
@@ -224,6 +223,8 @@ pub(crate) fn sites(
         site.routes = routes::table(site, diags);
     }
     routes::check_across(&langs, diags);
+    // After the route tables: a link may name any URL the site writes.
+    xref::resolve(&mut langs, diags);
     let translations = Arc::new(translations::Translations::new(&langs));
     for site in &mut langs {
         site.translations = translations.clone();

@@ -45,6 +45,7 @@ pub(super) fn resolve(langs: &mut [Site], diags: &mut Diagnostics) {
             let scope = Scope {
                 targets: &targets,
                 config: &site.config,
+                langs,
             };
             let page_xrefs: Vec<Vec<String>> = site
                 .pages
@@ -74,13 +75,101 @@ pub(super) fn resolve(langs: &mut [Site], diags: &mut Diagnostics) {
     }
 }
 
-/// What a link can reach: the pages of every language.
+/// What a link can reach: the pages and routes of every language.
 struct Scope<'a> {
     targets: &'a Targets<'a>,
     config: &'a crate::config::SiteConfig,
+    langs: &'a [Site],
 }
 
 impl<'a> Scope<'a> {
+    /// A link written as a URL of the site: a path (`/wiki/borrow/`) or a
+    /// relative pretty URL (`../code-of-conduct/`), checked against the
+    /// route table with its anchor. A relative URL is tried from the
+    /// file's folder (as GitHub reads it), then from the page's own URL (as
+    /// Jekyll and Hugo do). Resolves to a site path.
+    fn url_link(
+        &self,
+        doc: &Document,
+        link: &Link,
+        path: &str,
+        anchor: Option<&str>,
+    ) -> Result<String, Diagnostic> {
+        let own = self
+            .get(&doc.source.rel, doc.source.lang)
+            .map_or("/", |t| t.url);
+        let path = percent_decode(path.split('?').next().unwrap_or(path));
+        let candidates: Vec<String> = if path.starts_with('/') {
+            // Written with the site's base path (`/kb/x/`) or without.
+            let base = self.config.url("/");
+            let base = base.trim_end_matches('/');
+            let mut c = vec![path.clone()];
+            if let Some(rest) = path
+                .strip_prefix(base)
+                .filter(|r| !base.is_empty() && r.starts_with('/'))
+            {
+                c.insert(0, rest.to_string());
+            }
+            c
+        } else {
+            let nested = !doc.source.is_section_index();
+            let folder = if nested {
+                parent_url(own)
+            } else {
+                own.to_string()
+            };
+            [folder, own.to_string()]
+                .iter()
+                .filter_map(|base| join(base, &path))
+                .map(|p| {
+                    let slash = if path.ends_with('/') && !p.is_empty() {
+                        "/"
+                    } else {
+                        ""
+                    };
+                    format!("/{p}{slash}")
+                })
+                .collect()
+        };
+        let found = candidates.iter().find_map(|url| {
+            let file = crate::output::url_to_file(url);
+            self.langs
+                .iter()
+                .find_map(|site| site.routes.get(&file).map(|r| (site, r, url)))
+        });
+        let Some((site, route, url)) = found else {
+            return Err(Diagnostic::error(format!(
+                "broken link `{}`: no page of the site at {}",
+                link.target,
+                candidates.first().map_or("", String::as_str)
+            ))
+            .at(link.location.clone())
+            .help("link to a page's URL as the site serves it (/rules/group-rules/), or to its Markdown file (../rules/group-rules.md)"));
+        };
+        let Some(a) = anchor.filter(|a| !a.is_empty()) else {
+            return Ok(url.clone());
+        };
+        let a = percent_decode(a);
+        let anchors: Option<&[String]> = match &route.kind {
+            super::RouteKind::Page(p) => Some(&site.page(*p).doc.body.anchors),
+            super::RouteKind::Section { id, .. } => site
+                .section(*id)
+                .index
+                .as_ref()
+                .map(|d| d.body.anchors.as_slice()),
+            _ => None,
+        };
+        match anchors {
+            Some(known) if !known.contains(&a) => Err(Diagnostic::error(format!(
+                "broken anchor `#{a}` in link `{}`: {} has no such heading or rule",
+                link.target, url
+            ))
+            .at(link.location.clone())
+            .help(anchors_help(&closest(&a, known)))),
+            _ => Ok(format!("{url}#{a}")),
+        }
+    }
+
     /// The target at `rel` for a document in language `lang`: its own
     /// language's version, else the default language's; a link written
     /// with a language suffix (`x.en.md`) goes to that language.
@@ -129,6 +218,10 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
     };
     let broken =
         |msg: String, help: String| Diagnostic::error(msg).at(link.location.clone()).help(help);
+    let is_file = path.is_empty() || path.starts_with("@/") || path.ends_with(".md");
+    if !is_file {
+        return targets.url_link(doc, link, path, anchor);
+    }
     let rel = if path.is_empty() {
         doc.source.rel.clone()
     } else if let Some(abs) = path.strip_prefix("@/") {
@@ -153,19 +246,13 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
         Some(a) => {
             let a = percent_decode(a);
             if !target.anchors.contains(&a) {
-                let mut known: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
-                known.sort();
-                known.truncate(8);
+                let known = closest(&a, target.anchors);
                 return Err(broken(
                     format!(
                         "broken anchor `#{a}` in link `{}`: content/{rel} has no such heading or rule",
                         link.target
                     ),
-                    if known.is_empty() {
-                        "that page has no anchors".into()
-                    } else {
-                        format!("anchors there include: {}", known.join(", "))
-                    },
+                    anchors_help(&known),
                 ));
             }
             Ok(if path.is_empty() {
@@ -174,6 +261,24 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
                 format!("{}#{a}", target.url)
             })
         }
+    }
+}
+
+/// The anchors most like `wanted`, closest first: what the author likely meant.
+fn closest<'a>(wanted: &str, anchors: &'a [String]) -> Vec<&'a str> {
+    let mut known: Vec<(usize, &str)> = anchors
+        .iter()
+        .map(|a| (strsim::levenshtein(wanted, a), a.as_str()))
+        .collect();
+    known.sort();
+    known.into_iter().take(5).map(|(_, a)| a).collect()
+}
+
+fn anchors_help(known: &[&str]) -> String {
+    if known.is_empty() {
+        "that page has no anchors".into()
+    } else {
+        format!("the closest anchors there: {}", known.join(", "))
     }
 }
 
@@ -190,6 +295,15 @@ fn join(dir: &str, rel: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// `/faq/join/` → `/faq/`: the folder a page's file is in, as a URL.
+fn parent_url(url: &str) -> String {
+    let trimmed = url.trim_end_matches('/');
+    match trimmed.rsplit_once('/') {
+        Some((parent, _)) => format!("{parent}/"),
+        None => "/".to_string(),
+    }
 }
 
 /// Decodes `%E5%86%B2`-style escapes, as GitHub writes links to Chinese file names.

@@ -531,7 +531,7 @@ fn raw_html_ids_and_named_anchors_are_link_targets() {
     t.build()
         .failure(1)
         .stderr_has("broken anchor `#nowhere`")
-        .stderr_has("anchors there include:");
+        .stderr_has("the closest anchors there:");
 }
 
 #[test]
@@ -676,4 +676,45 @@ fn other_generators_template_syntax_is_kept_as_text_with_one_warning() {
     let run = t.build();
     run.success();
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+#[test]
+fn links_written_as_site_urls_are_checked_against_the_routes() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/wiki/borrow.md",
+            "+++\ntitle = \"Borrowing\"\n+++\n\n## Ownership rules\n\nText.\n",
+        )
+        .file("content/guide/code-of-conduct.md", "+++\ntitle = \"CoC\"\n+++\nBe kind.\n")
+        .file(
+            "content/guide/join.md",
+            "+++\ntitle = \"Join\"\n+++\n\nRead [borrowing](/wiki/borrow/#ownership-rules), the [code](../code-of-conduct/), the [feed](/atom.xml) and [all tags](/tags/).\n",
+        );
+    t.build().success();
+    let page = t.page("guide/join/index.html");
+    assert_eq!(
+        page.attrs(".content a", "href"),
+        [
+            "/wiki/borrow/#ownership-rules",
+            "/guide/code-of-conduct/",
+            "/atom.xml",
+            "/tags/"
+        ],
+        "a relative pretty URL is read from the page's URL, as Jekyll does"
+    );
+    // Broken: a page that is not there, an anchor that is not there.
+    t.write(
+        "content/guide/join.md",
+        "+++\ntitle = \"Join\"\n+++\n\nSee [x](/wiki/borow/) and\n[y](/wiki/borrow/#ownership-rule).\n",
+    );
+    t.build()
+        .failure(1)
+        .stderr_has("error: broken link `/wiki/borow/`: no page of the site at /wiki/borow/\n  --> content/guide/join.md:5:5")
+        .stderr_has("error: broken anchor `#ownership-rule` in link `/wiki/borrow/#ownership-rule`: /wiki/borrow/ has no such heading or rule\n  --> content/guide/join.md:6:1")
+        .stderr_has("help: the closest anchors there: ownership-rules");
+    // A migration in progress lists them and builds.
+    t.append("almanac.toml", "[links]\nbroken = \"warn\"\n");
+    t.build()
+        .success()
+        .stderr_has("warning: broken link `/wiki/borow/`");
 }

@@ -33,6 +33,9 @@ pub(super) fn is_block_end(tag: &TagEnd) -> bool {
 
 /// Whether a link target is a page of this site written as a Markdown path;
 /// `Some(true)` when its `href` must be replaced, `Some(false)` for `#anchor`.
+/// Whether a link is to the site: `Some(true)` for one LINK resolves (a
+/// placeholder until then), `Some(false)` for an anchor on the same page,
+/// `None` for anything else (other sites, files beside the page).
 pub(super) fn internal_link(dest: &str) -> Option<bool> {
     if dest.starts_with('#') {
         return Some(false);
@@ -45,10 +48,15 @@ pub(super) fn internal_link(dest: &str) -> Option<bool> {
         .split('/')
         .next()
         .is_some_and(|first| first.contains(':'));
-    if has_scheme || path.starts_with('/') || !path.ends_with(".md") {
+    if has_scheme || path.starts_with("//") || path.is_empty() {
         return None;
     }
-    Some(true)
+    // A Markdown file; a path on the site (`/wiki/borrow/`); a relative
+    // pretty URL (`../code-of-conduct/`): LINK checks each against the
+    // pages and routes. A relative file (`pic.png`) is the author's business.
+    let last = path.rsplit('/').next().unwrap_or("");
+    (path.ends_with(".md") || path.starts_with('/') || path.ends_with('/') || !last.contains('.'))
+        .then_some(true)
 }
 
 pub(super) fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {

@@ -74,10 +74,15 @@ fn title_taken_from_leading_h1() {
 #[test]
 fn internal_links_become_placeholders() {
     let r = render(
-        "[a](../rules/x.md#rule-3) [b](@/faq/y.md) [c](#top) [d](https://x.org/a.md) [e](/abs/)\n",
+        "[a](../rules/x.md#rule-3) [b](@/faq/y.md) [c](#top) [d](https://x.org/a.md) [e](/abs/) [f](pic.png)\n",
         &opts(Kind::Page),
     );
-    assert_eq!(r.links.len(), 3);
+    // A site path is checked in LINK too; a file beside the page is not.
+    let targets: Vec<&str> = r.links.iter().map(|l| l.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        ["../rules/x.md#rule-3", "@/faq/y.md", "#top", "/abs/"]
+    );
     assert!(
         r.html.unpack().contains("href=\"almanac-xref:0\""),
         "{}",
