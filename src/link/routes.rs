@@ -340,7 +340,11 @@ impl RouteTable {
                     "{} and {} both make the URL {}",
                     first.source, route.source, route.url
                 ))
-                .help("rename or remove one of them, or give one a different `slug`");
+                .help(
+                    which_to_keep(&first.source, &route.source).unwrap_or_else(|| {
+                        "rename or remove one of them, or give one a different `slug`".to_string()
+                    }),
+                );
                 if let Some(at) = route.at.as_ref().or(first.at.as_ref()) {
                     d = d.at(at.clone());
                 }
@@ -357,6 +361,20 @@ impl RouteTable {
     pub fn has(&self, path: &str) -> bool {
         self.by_path.contains_key(path)
     }
+}
+
+/// For `guide.md` beside `guide/_index.md` (both the folder's page, as
+/// other generators lay sites out): which file to keep.
+fn which_to_keep(a: &str, b: &str) -> Option<String> {
+    let pair = |index: &str, page: &str| {
+        let folder = index.strip_suffix("/_index.md")?;
+        (page.strip_suffix(".md")? == folder).then(|| {
+            format!(
+                "both are the page of the folder {folder}/: keep {index} (move the text of {page} into it and delete {page}), or delete {index} to make {page} the folder's page"
+            )
+        })
+    };
+    pair(a, b).or_else(|| pair(b, a))
 }
 
 /// Builds the route table of a linked site. Pages and sections claim

@@ -594,7 +594,12 @@ fn a_page_beside_its_folder_is_the_folders_page() {
             .attrs("a", "href")
             .iter()
             .any(|h| h == "/guide/")
-    );
+    ); // With the folder's own _index.md too: the error says which to keep.
+    t.write("content/guide/_index.md", "+++\ntitle = \"Guide\"\n+++\n");
+    t.build()
+        .failure(1)
+        .stderr_has("content/guide/_index.md and content/guide.md both make the URL /guide/")
+        .stderr_has("help: both are the page of the folder content/guide/: keep content/guide/_index.md (move the text of content/guide.md into it and delete content/guide.md), or delete content/guide/_index.md to make content/guide.md the folder's page");
 }
 
 #[test]
