@@ -76,11 +76,18 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Check links, anchors, front matter and templates without writing anything.
+    /// Check links, anchors, front matter and templates without writing
+    /// anything; also orphan pages, pages without tags, questions asked
+    /// twice, events without an end, rules without `effective`, and stale
+    /// or missing translations.
     Check {
         /// Include pages with `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// `text` for people, `json` for tools: an array of findings, each
+        /// with file, line, column, severity, code, message and help.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Create a page from a kind's template, or start a translation of one.
     New {
@@ -104,6 +111,15 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+/// How `check` prints what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Messages as the build prints them.
+    Text,
+    /// A JSON array of findings.
+    Json,
 }
 
 fn parse_now(s: &str) -> Result<DateTime<FixedOffset>, String> {
@@ -137,7 +153,9 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            if !matches!(e, Error::Reported) {
+                eprintln!("{e}");
+            }
             ExitCode::from(e.exit_code())
         }
     }
@@ -172,6 +190,41 @@ fn build(opts: &BuildOptions, verbose: bool) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// `check --format json`: every finding, errors included, as one JSON
+/// array on stdout; the exit code is still 1 on any error.
+fn check_json(opts: &BuildOptions) -> Result<(), Error> {
+    let (findings, result) = match pipeline::check(opts) {
+        Ok(report) => {
+            let mut findings: Vec<serde_json::Value> =
+                report.warnings.iter().map(Diagnostic::to_json).collect();
+            for l in &report.translations {
+                for s in &l.stale {
+                    findings.push(serde_json::json!({
+                        "file": s.split(' ').next(), "line": null, "column": null,
+                        "severity": "warning", "code": "translation-stale",
+                        "message": format!("{} translation is stale: {s}", l.language), "help": null,
+                    }));
+                }
+            }
+            (findings, Ok(()))
+        }
+        Err(e) => {
+            let diags: Vec<Diagnostic> = match &e {
+                Error::Build(d) => d.clone(),
+                Error::Config(d) | Error::Refused(d) | Error::Unavailable(d) => vec![d.clone()],
+                Error::Io { .. } | Error::Reported => vec![Diagnostic::error(e.to_string())],
+            };
+            (diags.iter().map(Diagnostic::to_json).collect(), Err(()))
+        }
+    };
+    say!("{}", serde_json::Value::Array(findings));
+    match result {
+        Ok(()) => Ok(()),
+        // Already printed: only the exit code is left to give.
+        Err(_) => Err(Error::Reported),
+    }
 }
 
 /// `check`'s list of stale and missing translations, per language.
@@ -244,16 +297,22 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             port,
             open,
         }),
-        Command::Check { drafts } => {
+        Command::Check { drafts, format } => {
             let opts = BuildOptions {
                 root: cli.root,
                 drafts,
                 ..Default::default()
             };
+            if format == Format::Json {
+                return check_json(&opts);
+            }
             let report = pipeline::check(&opts)?;
             print_warnings(&report.warnings);
             print_translations(&report.translations);
-            say!("No problems found.");
+            match report.warnings.len() {
+                0 => say!("No problems found."),
+                n => say!("No errors; {n} warning{}.", if n == 1 { "" } else { "s" }),
+            }
             Ok(())
         }
         Command::New {

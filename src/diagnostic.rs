@@ -46,6 +46,9 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// How to fix it.
     pub help: Option<String>,
+    /// What kind of finding it is, for tools (`check --format json`):
+    /// `orphan`, `no-tags`, ...; `None` for the build's own errors and warnings.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -56,6 +59,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             help: None,
+            code: None,
         }
     }
 
@@ -79,6 +83,32 @@ impl Diagnostic {
             path: path.to_string(),
             line: 1,
             col: 1,
+        })
+    }
+
+    /// Names what kind of finding it is.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// One JSON object: file, line, column, severity, code, message, help.
+    pub fn to_json(&self) -> serde_json::Value {
+        let loc = self.location.as_ref();
+        serde_json::json!({
+            "file": loc.map(|l| l.path.as_str()),
+            "line": loc.map(|l| l.line),
+            "column": loc.map(|l| l.col),
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "code": self.code.unwrap_or(match self.severity {
+                Severity::Error => "build-error",
+                Severity::Warning => "build-warning",
+            }),
+            "message": self.message,
+            "help": self.help,
         })
     }
 
@@ -201,6 +231,9 @@ pub enum Error {
     /// The content has problems; all of them are listed.
     #[error("{}", render_all(.0))]
     Build(Vec<Diagnostic>),
+    /// Failed, and the command has already said why (in the format asked for).
+    #[error("")]
+    Reported,
 }
 
 fn render_all(diags: &[Diagnostic]) -> String {

@@ -297,8 +297,10 @@ pub struct TranslationReport {
 /// Checks front matter, links and anchors, and renders every template,
 /// writing nothing; lists stale and missing translations.
 pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
-    let (sites, mut theme, warnings) = site(opts, &mut Caches::default(), &mut Timings::start())?;
+    let (sites, mut theme, mut warnings) =
+        site(opts, &mut Caches::default(), &mut Timings::start())?;
     render::all(&sites, &mut theme, &write::Discard)?;
+    warnings.extend(link::lint::lints(&sites));
     Ok(CheckReport {
         warnings,
         translations: translation_report(&sites),

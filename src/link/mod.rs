@@ -7,6 +7,7 @@
 //! *section* is a folder (its `_index.md` optional); a *term* is one tag.
 
 pub(crate) mod deps;
+pub(crate) mod lint;
 pub(crate) mod routes;
 mod taxonomy;
 pub(crate) mod translations;

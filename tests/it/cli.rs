@@ -68,3 +68,75 @@ fn usage_errors_exit_2_and_help_works() {
         assert!(run.stdout.contains("Usage: almanac"), "{}", run.stdout);
     }
 }
+
+/// `check --format json`, parsed: (code, file, line) of each finding.
+fn findings(t: &SiteTest) -> (i32, Vec<(String, String, u64)>) {
+    let run = t.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout));
+    let mut out: Vec<(String, String, u64)> = json
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_string(),
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort();
+    (run.code, out)
+}
+
+#[test]
+fn check_finds_what_maintainers_fix_and_speaks_json() {
+    let t = SiteTest::minimal()
+        .file("content/_index.md", "+++\ntitle = \"Home\"\n+++\nSee the [FAQ](faq/a.md) and [rules](rules/r.md).\n")
+        .file("content/faq/_index.md", "+++\nkind = \"faq\"\n+++\n")
+        .file(
+            "content/faq/a.md",
+            "+++\ntitle = \"A\"\ntags = [\"x\"]\n+++\n## How do I join?\n\nAsk.\n\n## Where?\n\nHere. See [b](b.md).\n",
+        )
+        .file(
+            "content/faq/b.md",
+            "+++\ntitle = \"B\"\ntags = [\"x\"]\n+++\n## how do I join\n\nAsk a member. Back to [a](a.md).\n",
+        )
+        .file("content/rules/_index.md", "+++\nkind = \"rules\"\n+++\n")
+        .file("content/rules/r.md", "+++\ntitle = \"R\"\ntags = [\"x\"]\n+++\n1. Be kind.\n")
+        .file(
+            "content/events/e.md",
+            "+++\ntitle = \"E\"\ntags = [\"x\"]\nstart = 2026-05-01\n+++\nA day.\n",
+        )
+        .file("content/lonely.md", "+++\ntitle = \"Lonely\"\n+++\nNobody links here.\n");
+    let (code, found) = findings(&t);
+    assert_eq!(code, 0);
+    let expect = |c: &str, f: &str, l: u64| (c.to_string(), f.to_string(), l);
+    assert_eq!(
+        found,
+        [
+            expect("event-no-end", "content/events/e.md", 4),
+            expect("faq-duplicate", "content/faq/b.md", 2),
+            expect("no-tags", "content/lonely.md", 2),
+            expect("orphan", "content/lonely.md", 2),
+            expect("rules-no-effective", "content/rules/r.md", 2),
+        ]
+    );
+    let text = t.run(&["check"]);
+    text.success()
+        .stderr_has("warning: the question `how do I join` is also asked in content/faq/a.md");
+    assert!(
+        text.stdout.contains("No errors; 5 warnings."),
+        "{}",
+        text.stdout
+    );
+    // Errors too, and exit 1.
+    t.write(
+        "content/lonely.md",
+        "+++\ntitle = \"Lonely\"\n+++\n[gone](nowhere.md)\n",
+    );
+    let (code, found) = findings(&t);
+    assert_eq!(code, 1);
+    assert_eq!(found, [expect("build-error", "content/lonely.md", 4)]);
+}
