@@ -63,9 +63,10 @@ pub enum Command {
     },
     /// Serve the site on a local address, rebuilding and reloading pages on every change.
     Serve {
-        /// Port to listen on.
-        #[arg(short, long, default_value_t = 1111)]
-        port: u16,
+        /// Port to listen on [default: 1111, or the next free one when
+        /// another server has it].
+        #[arg(short, long)]
+        port: Option<u16>,
         /// Address to listen on; use 0.0.0.0 to let other devices on your network connect.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,

@@ -93,6 +93,11 @@ pub(crate) fn new_page(root: &Path, kind: Kind, title: &str) -> Result<PathBuf> 
     }
     let today = chrono::Local::now().format("%Y-%m-%d");
     let title_toml = toml::Value::String(title.to_string()).to_string();
+    let archetype = root.join("archetypes").join(format!("{}.md", kind.name()));
+    if archetype.is_file() {
+        let text = from_archetype(&archetype, kind, title, &title_toml, &today.to_string())?;
+        return write_new(&path, &text);
+    }
     let extra = match kind {
         Kind::Playbook => "duration = \"30 minutes\"\nroles = []\nprerequisites = []\n",
         Kind::Rules => "effective = TODAY\nversion = \"1.0\"\n\n[[history]]\ndate = TODAY\nversion = \"1.0\"\nsummary = \"First version\"\n",
@@ -109,9 +114,43 @@ pub(crate) fn new_page(root: &Path, kind: Kind, title: &str) -> Result<PathBuf> 
     };
     let text =
         format!("+++\ntitle = {title_toml}\ndate = {today}\ntags = []\n{extra}+++\n\n{body}");
+    write_new(&path, &text)
+}
+
+fn write_new(path: &Path, text: &str) -> Result<PathBuf> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
-    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-    Ok(path)
+    std::fs::write(path, text).map_err(|e| Error::io(path, e))?;
+    Ok(path.to_path_buf())
+}
+
+/// A page from the site's `archetypes/<kind>.md`, a Tera template with
+/// `title` (as written), `title_toml` (quoted for front matter), `date`
+/// (today) and `kind`.
+fn from_archetype(
+    file: &Path,
+    kind: Kind,
+    title: &str,
+    title_toml: &str,
+    today: &str,
+) -> Result<String> {
+    let template = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("title", title);
+    ctx.insert("title_toml", title_toml);
+    ctx.insert("date", today);
+    ctx.insert("kind", kind.name());
+    let name = format!("archetypes/{}.md", kind.name());
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.add_raw_template(&name, &template)
+        .and_then(|()| tera.render(&name, &ctx))
+        .map_err(|e| {
+            Error::Config(
+                Diagnostic::error(format!("cannot use {name}: {e}"))
+                    .in_file(&name)
+                    .help("an archetype is Markdown with {{ title }}, {{ title_toml }}, {{ date }} and {{ kind }}"),
+            )
+        })
 }

@@ -185,8 +185,8 @@ pub struct ServeOptions {
     pub build: BuildOptions,
     /// Address to listen on.
     pub bind: String,
-    /// Port.
-    pub port: u16,
+    /// Port; `None` for 1111, or the next free port when it is taken.
+    pub port: Option<u16>,
     /// Open a browser.
     pub open: bool,
 }
@@ -214,11 +214,50 @@ fn listen(bind: &str) -> std::io::Result<std::net::TcpListener> {
     Ok(socket.into())
 }
 
+/// The port `serve` listens on unless told otherwise.
+const DEFAULT_PORT: u16 = 1111;
+
+/// Starts on the default port, or, when another server has it (the
+/// example site from the README still running, say), on the next free
+/// one, saying so, as `hugo server` does.
+fn start_on_a_free_port(build: BuildOptions, bind: &str) -> Result<DevServer> {
+    let mut first_error = None;
+    for port in DEFAULT_PORT..DEFAULT_PORT + 20 {
+        let taken = std::net::TcpListener::bind((bind, port)).is_err();
+        if taken {
+            continue;
+        }
+        match DevServer::start(build.clone(), &format!("{bind}:{port}")) {
+            Ok(server) => {
+                if port != DEFAULT_PORT {
+                    eprintln!("Port {DEFAULT_PORT} is in use; serving on port {port} instead.");
+                }
+                return Ok(server);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| {
+        Error::Unavailable(
+            Diagnostic::error(format!(
+                "ports {DEFAULT_PORT} to {} on {bind} are all in use",
+                DEFAULT_PORT + 19
+            ))
+            .help("pick a port with --port"),
+        )
+    }))
+}
+
 /// Runs the dev server until the process is stopped.
 pub fn run(opts: ServeOptions) -> Result<()> {
     let root = opts.build.root.clone();
     let watch = watch::start(&root)?;
-    let server = DevServer::start(opts.build, &format!("{}:{}", opts.bind, opts.port))?;
+    let server = match opts.port {
+        Some(port) => DevServer::start(opts.build, &format!("{}:{port}", opts.bind))?,
+        None => start_on_a_free_port(opts.build, &opts.bind)?,
+    };
     match server.error() {
         None => eprintln!("Built the site."),
         Some(e) => eprintln!("{e}\n(serving an error page until the site builds)"),
@@ -249,7 +288,18 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    if std::process::Command::new(cmd).arg(url).spawn().is_err() {
-        eprintln!("could not open a browser; visit {url}");
+    match std::process::Command::new(cmd)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        // The launcher exits once the browser has the URL; waiting for it
+        // on a thread of its own reaps it instead of leaving a zombie for
+        // as long as the server runs.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(_) => eprintln!("could not open a browser; visit {url}"),
     }
 }

@@ -140,3 +140,33 @@ fn check_finds_what_maintainers_fix_and_speaks_json() {
     assert_eq!(code, 1);
     assert_eq!(found, [expect("build-error", "content/lonely.md", 4)]);
 }
+
+#[test]
+fn new_uses_the_sites_archetype_for_its_kind() {
+    let t = SiteTest::minimal().file(
+        "archetypes/faq.md",
+        "+++\ntitle = {{ title_toml }}\ndate = {{ date }}\ntags = [\"faq\"]\n+++\n\n## {{ title }}?\n\nOur answer.\n",
+    );
+    t.run(&["new", "faq", "Where to park \"near\" the space"])
+        .success();
+    let text = std::fs::read_to_string(t.root.join("content/faq/where-to-park-near-the-space.md"))
+        .expect("created");
+    assert!(
+        text.starts_with("+++\ntitle = 'Where to park \"near\" the space'\ndate = 20"),
+        "{text}"
+    );
+    assert!(
+        text.contains("## Where to park \"near\" the space?"),
+        "{text}"
+    );
+    t.build().success();
+    // Other kinds keep the built-in archetype.
+    t.run(&["new", "event", "Picnic"]).success();
+    let event = std::fs::read_to_string(t.root.join("content/events/picnic.md")).expect("created");
+    assert!(event.contains("start = "), "{event}");
+    // A broken archetype is named.
+    t.write("archetypes/rules.md", "{{ title ");
+    t.run(&["new", "rules", "House rules"])
+        .failure(1)
+        .stderr_has("cannot use archetypes/rules.md");
+}

@@ -278,3 +278,45 @@ fn a_missing_page_gets_the_404_of_its_language() {
     assert_eq!(get(addr, "/en/faq/join/").0, 200);
     server.shutdown();
 }
+
+#[test]
+fn without_port_serve_moves_to_a_free_port_when_1111_is_taken() {
+    use std::io::{BufRead, BufReader};
+    let t = SiteTest::fixture("basic");
+    // Taken by us, or by something else already: either way not free.
+    let _held = std::net::TcpListener::bind("127.0.0.1:1111");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args(["serve", "--root"])
+        .arg(&t.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    let said = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.starts_with("Port 1111 is in use"))
+    });
+    let url = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split(" at http://")
+                .nth(1)
+                .map(|r| r.split(' ').next().unwrap_or("").to_string())
+        });
+    let got = url.as_ref().map(|u| get(u.parse().expect("address"), "/"));
+    let _ = child.kill();
+    let _ = child.wait();
+    let url = url.expect("it says where it serves");
+    assert!(!url.ends_with(":1111"), "{url}");
+    assert_eq!(got.map(|g| g.0), Some(200));
+    let said = said.join().expect("stderr read");
+    assert!(
+        said.is_some_and(|l| l.contains("serving on port")),
+        "it says why"
+    );
+}
