@@ -48,7 +48,97 @@ raw_html = "sanitize"
     ),
     ("static/.gitkeep", ""),
     (".gitignore", "public/\n"),
+    (".github/workflows/pages.yml", GITHUB_PAGES),
+    (".gitlab-ci.yml", GITLAB_PAGES),
 ];
+
+/// Publishes to GitHub Pages on every push to `main` (set Settings → Pages
+/// → Source to "GitHub Actions"). almanac is installed at this version,
+/// `--locked`, and cached between runs.
+const GITHUB_PAGES: &str = concat!(
+    r#"# Builds the site and publishes it to GitHub Pages on every push to main.
+# Once: Settings -> Pages -> Build and deployment -> Source: GitHub Actions.
+name: Publish the site
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+env:
+  ALMANAC_VERSION: ""#,
+    env!("CARGO_PKG_VERSION"),
+    r#""
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0 # the whole history: rules history and stale translations come from git
+      - name: Cache almanac
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/almanac
+          key: almanac-${{ env.ALMANAC_VERSION }}-${{ runner.os }}
+      - name: Install almanac
+        run: command -v almanac || cargo install almanac --version "$ALMANAC_VERSION" --locked
+      - id: pages
+        uses: actions/configure-pages@v5
+      - name: Build
+        run: almanac build --base-url "${{ steps.pages.outputs.base_url }}"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"#
+);
+
+/// Publishes to GitLab Pages from the default branch.
+const GITLAB_PAGES: &str = concat!(
+    r#"# Builds the site and publishes it to GitLab Pages from the default branch.
+pages:
+  image: rust:1
+  variables:
+    ALMANAC_VERSION: ""#,
+    env!("CARGO_PKG_VERSION"),
+    r#""
+    GIT_DEPTH: 0 # the whole history: rules history and stale translations come from git
+    CARGO_HOME: $CI_PROJECT_DIR/.cargo
+  cache:
+    key: almanac-$ALMANAC_VERSION
+    paths:
+      - .cargo/bin/
+  script:
+    - export PATH="$CARGO_HOME/bin:$PATH"
+    - command -v almanac || cargo install almanac --version "$ALMANAC_VERSION" --locked
+    - almanac build --base-url "$CI_PAGES_URL"
+  artifacts:
+    paths:
+      - public
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+"#
+);
 
 /// Writes a new site into `dir`; refuses to touch an existing site.
 pub(crate) fn site(dir: &Path) -> Result<()> {

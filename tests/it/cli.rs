@@ -15,6 +15,52 @@ fn init_makes_a_site_that_builds() {
         std::fs::read_to_string(t.root.join(".gitignore")).unwrap(),
         "public/\n"
     );
+    // Publishing workflows, ready to push: each installs this version of
+    // almanac --locked, builds with the host's URL and publishes public/.
+    let read = |rel: &str| -> serde_norway::Value {
+        let text = std::fs::read_to_string(t.root.join(rel)).expect("workflow written");
+        serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{rel} is not YAML: {e}"))
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    let github = read(".github/workflows/pages.yml");
+    assert_eq!(github["env"]["ALMANAC_VERSION"].as_str(), Some(version));
+    let steps: Vec<String> = github["jobs"]["build"]["steps"]
+        .as_sequence()
+        .expect("steps")
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["uses"].as_str().unwrap_or(""),
+                s["run"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains("cargo install almanac --version \"$ALMANAC_VERSION\" --locked")),
+        "{steps:?}"
+    );
+    assert!(
+        steps.iter().any(|s| s.contains("almanac build --base-url")),
+        "{steps:?}"
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains("actions/upload-pages-artifact")),
+        "{steps:?}"
+    );
+    let gitlab = read(".gitlab-ci.yml");
+    assert_eq!(
+        gitlab["pages"]["artifacts"]["paths"][0].as_str(),
+        Some("public")
+    );
+    assert_eq!(
+        gitlab["pages"]["variables"]["ALMANAC_VERSION"].as_str(),
+        Some(version)
+    );
     t.run(&["init"])
         .failure(1)
         .stderr_has("already has an almanac.toml");
