@@ -60,6 +60,9 @@ pub enum Command {
         /// Replace the output folder even if no almanac build made it.
         #[arg(long)]
         force: bool,
+        /// Print nothing on success but warnings.
+        #[arg(short, long, conflicts_with = "verbose")]
+        quiet: bool,
     },
     /// Serve the site on a local address, rebuilding and reloading pages on every change.
     Serve {
@@ -105,6 +108,11 @@ pub enum Command {
         /// The language to translate into (with --translate).
         #[arg(long, value_name = "CODE")]
         lang: Option<String>,
+    },
+    /// Print a shell completion script: `almanac completions bash > ~/.local/share/bash-completion/completions/almanac`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
     },
     /// Mark translations current: record the version of the original each now matches.
     Translated {
@@ -168,10 +176,15 @@ fn print_warnings(warnings: &[Diagnostic]) {
     }
 }
 
-fn build(opts: &BuildOptions, verbose: bool) -> Result<(), Error> {
-    eprintln!("Building site in {} ...", opts.root.display());
+fn build(opts: &BuildOptions, verbose: bool, quiet: bool) -> Result<(), Error> {
+    if !quiet {
+        eprintln!("Building site in {} ...", opts.root.display());
+    }
     let s = pipeline::build(opts)?;
     print_warnings(&s.warnings);
+    if quiet {
+        return Ok(());
+    }
     say!(
         "Built {} pages, {} sections, {} tags ({} files) into {} in {} ms",
         s.pages,
@@ -272,6 +285,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             now,
             verbose,
             force,
+            quiet,
         } => build(
             &BuildOptions {
                 root: cli.root,
@@ -280,8 +294,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 drafts,
                 now,
                 force,
+                progress: !quiet,
             },
             verbose,
+            quiet,
         ),
         Command::Serve {
             port,
@@ -337,6 +353,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             };
             let path = crate::init::new_page(&cli.root, kind, &title)?;
             say!("Created {}", path.display());
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "almanac", &mut std::io::stdout());
             Ok(())
         }
         Command::Translated { files } => {

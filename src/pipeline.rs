@@ -42,6 +42,8 @@ pub struct BuildOptions {
     pub now: Option<DateTime<FixedOffset>>,
     /// Replace an output folder that no build made.
     pub force: bool,
+    /// Show a progress bar on a terminal when the build takes over a second.
+    pub progress: bool,
 }
 
 /// What a build did.
@@ -224,7 +226,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
     let home = site.main().config.permalink("/");
     let staging = write::Staging::for_site(&output, opts.force, &home)?;
-    render::all(&site, &mut theme, &staging)?;
+    if opts.progress {
+        let sink = Progress::new(&staging, site.all_routes().len(), started);
+        render::all(&site, &mut theme, &sink)?;
+        sink.bar.finish_and_clear();
+    } else {
+        render::all(&site, &mut theme, &staging)?;
+    }
     timings.mark("render+write");
     let report = staging.commit()?;
     timings.mark("swap");
@@ -240,6 +248,51 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         elapsed: started.elapsed(),
         timings,
     })
+}
+
+/// Counts outputs on a progress bar (indicatif draws only on a terminal),
+/// shown once the build has taken a second: a quick build prints no bar.
+struct Progress<'a> {
+    inner: &'a dyn crate::output::Sink,
+    bar: indicatif::ProgressBar,
+    started: Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl<'a> Progress<'a> {
+    fn new(inner: &'a dyn crate::output::Sink, total: usize, started: Instant) -> Self {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        Progress {
+            inner,
+            bar,
+            started,
+            shown: false.into(),
+        }
+    }
+}
+
+impl crate::output::Sink for Progress<'_> {
+    fn put(&self, output: crate::output::Output) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        self.inner.put(output)?;
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.inc(1);
+        Ok(())
+    }
 }
 
 /// The output folder is replaced wholesale: it must not hold the site or its sources.

@@ -216,3 +216,23 @@ fn new_uses_the_sites_archetype_for_its_kind() {
         .failure(1)
         .stderr_has("cannot use archetypes/rules.md");
 }
+
+#[test]
+fn quiet_builds_and_shell_completions() {
+    let t = SiteTest::minimal();
+    let run = t.run(&["build", "--quiet"]);
+    run.success();
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+    let run = t.run(&["build"]);
+    assert!(run.stdout.starts_with("Built 0 pages"), "{}", run.stdout);
+    assert!(
+        !run.stderr.contains('\u{1b}'),
+        "no bar or colour when not on a terminal"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let run = t.run(&["completions", shell]);
+        run.success();
+        assert!(run.stdout.contains("translated"), "{shell}: {}", run.stdout);
+    }
+    t.run(&["completions", "tcsh"]).failure(2);
+}
