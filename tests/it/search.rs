@@ -125,6 +125,11 @@ fn chromium() -> std::path::PathBuf {
 /// each try is stopped after 20 s and tried again, up to three times
 /// (a normal load takes about a second).
 fn dump_dom(url: &str, budget_ms: u32) -> String {
+    dump_dom_at(url, budget_ms, (1280, 900))
+}
+
+/// [`dump_dom`] in a window of `size` (width, height) CSS pixels.
+pub(crate) fn dump_dom_at(url: &str, budget_ms: u32, size: (u32, u32)) -> String {
     let browser = chromium();
     for _ in 0..3 {
         let profile = tempfile::tempdir().expect("profile");
@@ -142,6 +147,7 @@ fn dump_dom(url: &str, budget_ms: u32) -> String {
                 "--dump-dom",
             ])
             .arg(format!("--virtual-time-budget={budget_ms}"))
+            .arg(format!("--window-size={},{}", size.0, size.1))
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg(url)
             .stdout(std::process::Stdio::piped())
@@ -172,7 +178,7 @@ fn dump_dom(url: &str, budget_ms: u32) -> String {
 /// Serves `dir` on loopback until the process ends: a static host, as
 /// the built site will have (the dev server's reload poll would keep a
 /// headless browser from ever going idle).
-fn static_host(dir: std::path::PathBuf) -> std::net::SocketAddr {
+pub(crate) fn static_host(dir: std::path::PathBuf) -> std::net::SocketAddr {
     let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
     let addr = server.server_addr().to_ip().expect("ip");
     std::thread::spawn(move || {
@@ -244,4 +250,58 @@ fn faq_copy_link_sits_after_the_question_not_inside_it() {
         questions
     );
     assert_eq!(page.count("h2 button"), 0, "nothing inside a heading");
+}
+
+/// The home page as a reader on a phone sees it: measured in headless
+/// Chromium at 390×844 by a script added to a copy of the page.
+#[test]
+fn on_a_phone_the_header_is_one_row_with_a_menu_that_needs_no_script() {
+    let t = SiteTest::example();
+    t.build().success();
+    let home = t.out("index.html");
+    let probe = r#"<script>
+addEventListener("load", function () {
+  var b = document.body, header = document.querySelector(".site-header");
+  var summary = document.querySelector(".site-menu > summary");
+  b.dataset.headerHeight = Math.round(header.getBoundingClientRect().height);
+  b.dataset.summaryHeight = Math.round(summary.getBoundingClientRect().height);
+  b.dataset.navShownClosed = document.querySelector(".site-nav a").checkVisibility();
+  document.querySelector(".site-menu").open = true;
+  var links = Array.from(document.querySelectorAll(".site-nav a, .lang-switch a"));
+  b.dataset.smallestTap = Math.round(Math.min.apply(null, links.map(function (a) { return a.getBoundingClientRect().height; })));
+  var last = links[links.length - 1].getBoundingClientRect();
+  b.dataset.menuBottom = Math.round(last.bottom);
+});
+</script>"#;
+    let probed = home.replace("</body>", &format!("{probe}</body>"));
+    std::fs::write(t.root.join("public/probe.html"), probed).expect("probe");
+    let addr = static_host(t.root.join("public"));
+    let dom = dump_dom_at(&format!("http://{addr}/probe.html"), 3000, (390, 844));
+    let attr = |name: &str| -> f64 {
+        let key = format!("data-{name}=\"");
+        let at = dom.find(&key).unwrap_or_else(|| panic!("no {name}: {dom}")) + key.len();
+        dom[at..]
+            .split('"')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let header = attr("header-height");
+    assert!(header <= 64.0, "header is {header}px: one row");
+    assert!(
+        attr("summary-height") >= 44.0,
+        "the menu button is a 44px target"
+    );
+    assert!(
+        dom.contains("data-nav-shown-closed=\"false\""),
+        "closed menu hides the links"
+    );
+    assert!(
+        attr("smallest-tap") >= 44.0,
+        "every menu link is a 44px target"
+    );
+    assert!(
+        attr("menu-bottom") <= 844.0,
+        "the opened menu fits the first screen"
+    );
 }
