@@ -484,14 +484,15 @@ impl Site {
     }
 
     /// The pages the home page lists: recently changed and upcoming events.
-    /// Both lists hold the page ids in the order they are shown.
+    /// Both lists hold the page ids in the order they are shown; an
+    /// upcoming event is in the second only.
     pub fn home_lists(&self) -> HomeLists {
         let (mut upcoming, _) = self.split_events(&self.events().collect::<Vec<_>>());
         upcoming.truncate(5);
-        HomeLists {
-            recent: self.newest(8),
-            upcoming,
-        }
+        let mut recent = self.newest(8 + upcoming.len());
+        recent.retain(|p| !self.is_upcoming(self.page(*p)));
+        recent.truncate(8);
+        HomeLists { recent, upcoming }
     }
 
     /// The newest date of any page, for things that have no date of their own.

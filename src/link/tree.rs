@@ -290,11 +290,17 @@ fn sort_sections(site: &mut Site) {
         section.pages.sort_by(|a, b| {
             let (a, b) = (&pages[a.0], &pages[b.0]);
             let by_title = || a.doc.title.cmp(&b.doc.title);
-            let by_date = || {
-                b.date()
-                    .map(|d| d.instant())
-                    .cmp(&a.date().map(|d| d.instant()))
+            // Lists show the date they sort by: an event's start, else
+            // when the page last changed (`updated`, else `date`).
+            let when = |p: &Page| {
+                let w = if kind == Kind::Event {
+                    p.doc.front.start.or_else(|| p.date())
+                } else {
+                    p.last_changed()
+                };
+                w.map(|d| d.instant())
             };
+            let by_date = || when(b).cmp(&when(a));
             let by_weight = || {
                 let w = |p: &Page| p.doc.front.weight.unwrap_or(i64::MAX);
                 w(a).cmp(&w(b))

@@ -469,3 +469,49 @@ fn events_show_when_not_reading_time() {
     );
     assert!(t.out("playbooks/setup/index.html").contains("min read"));
 }
+
+#[test]
+fn lists_show_the_date_they_sort_by() {
+    let t = crate::support::SiteTest::minimal()
+        .file("content/events/_index.md", "+++\nkind = \"event\"\n+++\n")
+        // Published in the opposite order to when they happen.
+        .file(
+            "content/events/a.md",
+            "+++\ntitle = \"Early\"\ndate = 2026-03-01\nstart = 2026-04-01\n+++\n",
+        )
+        .file(
+            "content/events/b.md",
+            "+++\ntitle = \"Late\"\ndate = 2026-01-01\nstart = 2026-06-01\n+++\n",
+        )
+        .file(
+            "content/events/c.md",
+            "+++\ntitle = \"Coming\"\ndate = 2026-11-01\nstart = 2026-12-24\nend = 2026-12-24\n+++\n",
+        )
+        .file(
+            "content/notes/n.md",
+            "+++\ntitle = \"Note\"\ndate = 2025-01-01\nupdated = 2026-10-01\n+++\n",
+        )
+        .file("content/notes/m.md", "+++\ntitle = \"Older note\"\ndate = 2026-02-01\n+++\n");
+    t.build().success();
+    // Previous/next follow when events happen, not when they were posted.
+    let late = t.page("events/b/index.html");
+    let neighbours = late.attrs("a[rel=prev], a[rel=next]", "href");
+    assert_eq!(
+        neighbours,
+        ["/events/c/", "/events/a/"],
+        "between the events before and after it"
+    );
+    // Recently updated: by `updated`, then `date`, showing that date; the
+    // upcoming event is in the upcoming list only.
+    let home = t.page("index.html");
+    let recent: Vec<String> = home.texts("section[aria-labelledby=recent-heading] .page-link");
+    assert_eq!(recent, ["Note", "Early", "Older note", "Late"]);
+    let dates = home.texts("section[aria-labelledby=recent-heading] time");
+    assert_eq!(
+        dates,
+        ["2026-10-01", "2026-03-01", "2026-02-01", "2026-01-01"]
+    );
+    // A section sorts by the date it shows.
+    let notes = t.page("notes/index.html");
+    assert_eq!(notes.texts(".page-list .page-link"), ["Note", "Older note"]);
+}
