@@ -45,6 +45,12 @@ struct RawConfig {
     languages: std::collections::BTreeMap<String, RawLanguage>,
     #[serde(default)]
     translations: TranslationsConfig,
+    #[serde(default)]
+    repo_url: Option<String>,
+    #[serde(default)]
+    edit_branch: Option<String>,
+    #[serde(default)]
+    git: GitConfig,
     #[serde(default = "default_paginate_by")]
     paginate_by: usize,
     #[serde(default)]
@@ -242,6 +248,21 @@ fn is_rtl(code: &str) -> bool {
     ["ar", "fa", "he", "ur", "ps", "sd", "yi", "dv", "ug", "ckb"].contains(&primary.as_str())
 }
 
+/// `[git]`: what a site that is a git repository takes from its history.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GitConfig {
+    /// A page without `updated` is updated when its file was last committed.
+    #[serde(default = "yes")]
+    pub dates: bool,
+}
+
+impl Default for GitConfig {
+    fn default() -> Self {
+        GitConfig { dates: true }
+    }
+}
+
 /// `[search]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -293,6 +314,15 @@ pub struct SiteConfig {
     pub lang: LangId,
     /// `[translations]`.
     pub translations: TranslationsConfig,
+    /// `[git]`.
+    pub git: GitConfig,
+    /// The repository's web page, for "edit this page" links.
+    pub repo_url: Option<String>,
+    /// The branch edits go to.
+    pub edit_branch: String,
+    /// The site's folder within its repository (`""` at the root, `docs/`),
+    /// read from git when `repo_url` is set.
+    pub repo_prefix: String,
 }
 
 impl SiteConfig {
@@ -322,6 +352,22 @@ impl SiteConfig {
             lang,
             ..self.clone()
         }
+    }
+
+    /// Where a file of the site (`content/x.md`) is edited on the
+    /// repository's web page, when `repo_url` is set: GitLab's
+    /// `/-/edit/<branch>/…`, else the `/edit/<branch>/…` of GitHub, Gitea and Forgejo.
+    pub fn edit_url(&self, file: &str) -> Option<String> {
+        let repo = self.repo_url.as_deref()?;
+        let edit = if repo.contains("gitlab") {
+            "-/edit"
+        } else {
+            "edit"
+        };
+        Some(format!(
+            "{repo}/{edit}/{}/{}{file}",
+            self.edit_branch, self.repo_prefix
+        ))
     }
 
     /// A path of this language's part of the site: `/tags/` → `/en/tags/`.
@@ -417,6 +463,9 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>) -> Result<SiteConfig> {
     })?;
     let mut config = parse(root, &text, base_url)?;
     read_words(&mut config)?;
+    if config.repo_url.is_some() {
+        config.repo_prefix = crate::load::git::prefix(root);
+    }
     Ok(config)
 }
 
@@ -531,6 +580,13 @@ pub(crate) fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<S
         languages,
         lang: 0,
         translations: raw.translations,
+        git: raw.git,
+        repo_url: raw
+            .repo_url
+            .map(|u| u.trim_end_matches('/').to_string())
+            .filter(|u| !u.is_empty()),
+        edit_branch: raw.edit_branch.unwrap_or_else(|| "main".to_string()),
+        repo_prefix: String::new(),
         language: raw.language,
         theme: raw.theme.filter(|t| t != "default"),
         slugify: raw.slugify,

@@ -139,24 +139,30 @@ pub(crate) fn relink(
     diags: &mut Diagnostics,
 ) -> Sites {
     let history = rules_history(&config, &docs, &mut caches.history);
+    let multilingual = config.multilingual();
+    // One `git log` for every file's last commit: pages' updated dates and
+    // which translations are stale.
+    let committed = if multilingual || config.git.dates {
+        let dirs: Vec<String> = load::content_dirs(&config)
+            .map(|d| d.into_iter().map(|(_, name, _)| name).collect())
+            .unwrap_or_default();
+        load::git::last_commits(&config.root, &dirs, &mut caches.history)
+    } else {
+        Arc::default()
+    };
     let input = link::Input {
         drafts: opts.drafts,
         statics,
         history,
-    };
-    let multilingual = config.multilingual();
-    let root = config.root.clone();
-    let dirs: Vec<String> = if multilingual {
-        load::content_dirs(&config)
-            .map(|d| d.into_iter().map(|(_, name, _)| name).collect())
-            .unwrap_or_default()
-    } else {
-        Vec::new()
+        committed: if config.git.dates {
+            committed.clone()
+        } else {
+            Arc::default()
+        },
     };
     let mut sites = link::sites(docs, config, now, input, diags);
     if multilingual {
-        let last = load::git::last_commits(&root, &dirs, &mut caches.history);
-        link::mark_stale(&mut sites, &last);
+        link::mark_stale(&mut sites, &committed);
     }
     sites
 }

@@ -55,6 +55,9 @@ pub struct Page {
     pub history: Arc<[crate::load::Revision]>,
     /// Set when this is a translation whose original changed after it.
     pub stale: Option<Stale>,
+    /// When its file was last committed (a site in a git repository, with
+    /// `[git] dates`).
+    pub committed: Option<When>,
 }
 
 /// What makes a translation stale: its original changed after it was made.
@@ -73,9 +76,13 @@ impl Page {
         self.doc.front.date.or(self.doc.front.start)
     }
 
-    /// When the page last changed: `updated`, else [`Page::date`].
+    /// When the page last changed: `updated`, else its last commit, else [`Page::date`].
     pub fn last_changed(&self) -> Option<When> {
-        self.doc.front.updated.or_else(|| self.date())
+        self.doc
+            .front
+            .updated
+            .or(self.committed)
+            .or_else(|| self.date())
     }
 }
 
@@ -197,7 +204,7 @@ pub(crate) fn sites(
             } else {
                 Arc::new(config.for_language(lang))
             };
-            let mut site = tree::build(docs, config, now, diags);
+            let mut site = tree::build(docs, config, now, &input.committed, diags);
             for p in &mut site.pages {
                 if let Some(h) = input.history.get(&p.doc.source.file) {
                     p.history = h.clone();
@@ -331,6 +338,8 @@ pub(crate) struct Input {
     pub statics: Vec<StaticFile>,
     /// Git revisions of rules files, by file (`content/rules/x.md`).
     pub history: std::collections::HashMap<String, Arc<[crate::load::Revision]>>,
+    /// The last commit of each file, for pages' updated dates.
+    pub committed: Arc<crate::load::git::LastCommits>,
 }
 
 /// What the home page lists besides its sections.

@@ -16,6 +16,7 @@ pub(super) fn build(
     docs: Vec<Arc<Document>>,
     config: Arc<SiteConfig>,
     now: DateTime<FixedOffset>,
+    committed: &crate::load::git::LastCommits,
     diags: &mut Diagnostics,
 ) -> Site {
     let kinds = crate::parse::section_kinds(docs.iter().map(|d| (&d.source, d.front.kind)));
@@ -87,7 +88,6 @@ pub(super) fn build(
         let id = PageId(site_pages.len());
         sections[section.0].pages.push(id);
         site_pages.push(Page {
-            doc,
             url,
             section,
             tags: Vec::new(),
@@ -95,6 +95,8 @@ pub(super) fn build(
             position: 0,
             history: Arc::new([]),
             stale: None,
+            committed: committed.get(&doc.source.file).map(|c| c.1),
+            doc,
         });
     }
     let aliases = aliases(&site_pages, diags);

@@ -86,6 +86,14 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// The site's folder within its repository, with a trailing `/` (`""`
+/// at the root or outside a repository).
+pub(crate) fn prefix(root: &Path) -> String {
+    git(root, &["rev-parse", "--show-prefix"])
+        .map(|p| p.trim().to_string())
+        .unwrap_or_default()
+}
+
 /// The revisions of `files` (paths from the site root) in the content
 /// folders `dirs`, from the cache when `HEAD` has not moved.
 pub(crate) fn revisions(

@@ -723,3 +723,42 @@ fn links_written_as_site_urls_are_checked_against_the_routes() {
         .success()
         .stderr_has("warning: broken link `/wiki/borow/`");
 }
+
+#[test]
+fn from_git_pages_get_updated_dates_and_edit_links() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/notes/a.md",
+            "+++\ntitle = \"A\"\ndate = 2025-06-01\n+++\nText.\n",
+        )
+        .file(
+            "content/notes/b.md",
+            "+++\ntitle = \"B\"\ndate = 2025-06-01\nupdated = 2025-07-01\n+++\nText.\n",
+        );
+    t.append(
+        "almanac.toml",
+        "repo_url = \"https://github.com/example/kb\"\nedit_branch = \"trunk\"\n",
+    );
+    t.git(&["init", "-q"]);
+    t.git(&["add", "."]);
+    t.git(&["commit", "-q", "-m", "Start"]);
+    t.build().success();
+    // No `updated`: the commit's date (the test's git runs at 2026-01-05).
+    let a = t.page("notes/a/index.html");
+    assert_eq!(
+        a.attrs(".page-header time", "datetime"),
+        ["2026-01-05T10:00:00+08:00"]
+    );
+    // `updated` wins over git.
+    let b = t.page("notes/b/index.html");
+    assert_eq!(b.attrs(".page-header time", "datetime"), ["2025-07-01"]);
+    assert_eq!(
+        a.attrs(".edit-link a", "href"),
+        ["https://github.com/example/kb/edit/trunk/content/notes/a.md"]
+    );
+    // Turned off, the page keeps its own date.
+    t.append("almanac.toml", "[git]\ndates = false\n");
+    t.build().success();
+    let a = t.page("notes/a/index.html");
+    assert_eq!(a.attrs(".page-header time", "datetime"), ["2025-06-01"]);
+}

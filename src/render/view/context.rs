@@ -224,6 +224,8 @@ pub(crate) struct PageView<'a> {
     pub next: Option<Crumb<'a>>,
     /// Set when this is a translation whose original changed after it.
     pub stale: Option<StaleView>,
+    /// Where to edit its file on the repository's web page (`repo_url`).
+    pub edit_url: Option<String>,
 }
 
 /// Upcoming events before past ones, past ones by year.

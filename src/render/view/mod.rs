@@ -538,6 +538,7 @@ impl<'a> Views<'a> {
             prev,
             next,
             stale: self.stale(p),
+            edit_url: self.site.config.edit_url(&p.doc.source.display_path()),
         }
     }
 }
