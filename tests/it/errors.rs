@@ -537,3 +537,265 @@ fn broken_links_can_be_warnings_during_a_migration() {
         .stderr_has("--> content/a.md:4:1");
     assert!(t.has("a/index.html"));
 }
+
+/// One malformed input: the file to write (relative to the site root),
+/// its text, and where the error must point (`file` or `file:line`).
+struct Bad(&'static str, &'static str, &'static str);
+
+/// Every case fails the build with exit 1, names its file (and line where
+/// there is one), panics nowhere, and leaves the last good output as it was.
+#[test]
+fn malformed_inputs_fail_cleanly_and_keep_the_previous_output() {
+    const CONFIG: &str = "almanac.toml";
+    const OK_CONFIG: &str =
+        "title = \"Fixture KB\"\nbase_url = \"https://kb.example\"\nlanguage = \"en\"\n";
+    let config = |extra: &'static str| -> &'static str {
+        Box::leak(format!("{OK_CONFIG}{extra}").into_boxed_str())
+    };
+    let hundred_and_one_tags: &'static str = Box::leak(
+        format!(
+            "+++\ntitle = \"x\"\ntags = [{}]\n+++\n",
+            (0..101)
+                .map(|i| format!("\"t{i}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+        .into_boxed_str(),
+    );
+    let deep: &'static str =
+        Box::leak(format!("+++\ntitle = \"x\"\n+++\n{} deep\n", ">".repeat(150)).into_boxed_str());
+    let cases = [
+        // almanac.toml
+        Bad(CONFIG, "title = \"T\"\nbase_url = \"\"\n", "almanac.toml:2"),
+        Bad(
+            CONFIG,
+            "title = \"T\"\nbase_url = \"https://a.org/?x=1\"\n",
+            "almanac.toml:2",
+        ),
+        Bad(
+            CONFIG,
+            "title = \"T\"\nbase_url = \"ftp://a.org\"\n",
+            "almanac.toml:2",
+        ),
+        Bad(
+            CONFIG,
+            "title = \"T\"\nbase_url = \"https://a.org\"\ntitel = 1\n",
+            "almanac.toml:3",
+        ),
+        Bad(
+            CONFIG,
+            "title = \"T\nbase_url = \"https://a.org\"\n",
+            "almanac.toml:1",
+        ),
+        Bad(CONFIG, "base_url = \"https://a.org\"\n", "almanac.toml"),
+        Bad(CONFIG, config("slugify = \"pinyin\"\n"), "almanac.toml:4"),
+        Bad(
+            CONFIG,
+            config("[markdown]\nraw_html = \"maybe\"\n"),
+            "almanac.toml:5",
+        ),
+        Bad(CONFIG, config("paginate_by = -1\n"), "almanac.toml:4"),
+        Bad(
+            CONFIG,
+            config("[languages.de]\nprefix = \"a/b\"\n"),
+            "almanac.toml",
+        ),
+        Bad(
+            CONFIG,
+            config("[languages.de]\nprefix = \"x\"\n[languages.fr]\nprefix = \"x\"\n"),
+            "almanac.toml",
+        ),
+        Bad(CONFIG, config("theme = \"nowhere\"\n"), "almanac.toml"),
+        Bad(
+            CONFIG,
+            config("[feeds]\nlimit = \"ten\"\n"),
+            "almanac.toml:5",
+        ),
+        Bad("i18n/en.toml", "tags = [\n", "i18n/en.toml"),
+        Bad("i18n/en.toml", "date_format = \"%Q\"\n", "i18n/en.toml:1"),
+        // front matter
+        Bad("content/x.md", "+++\ntitle = \"x\"\n", "content/x.md:1"),
+        Bad("content/x.md", "---\ntitle: x\n", "content/x.md:1"),
+        Bad("content/x.md", "+++\ntitle = x\n+++\n", "content/x.md:2"),
+        Bad("content/x.md", "---\ntitle: [x\n---\n", "content/x.md:"),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\nauthr = 1\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\ntitle = \"y\"\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "---\ntitle: x\ntags: [a]\ntitle: y\n---\n",
+            "content/x.md:4",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\ndate = \"next week\"\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\ndate = 0000-01-01\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\ntags = 5\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\ntags = [\"..\"]\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad("content/x.md", hundred_and_one_tags, "content/x.md:3"),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\nslug = \"/\"\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\nweight = \"heavy\"\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\ndraft = \"yes\"\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\naliases = [\"https://a.org/x\"]\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\naliases = [\"/\"]\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\ntranslated_from = 5\n+++\n",
+            "content/x.md:3",
+        ),
+        Bad(
+            "content/guides/_index.md",
+            "+++\nkind = \"wiki\"\n+++\n",
+            "content/guides/_index.md:2",
+        ),
+        Bad(
+            "content/guides/_index.md",
+            "+++\nsort_by = \"size\"\n+++\n",
+            "content/guides/_index.md:2",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\naliases = [\"/old/note/\"]\n+++\n",
+            "content/",
+        ),
+        Bad(
+            "content/guides/x.md",
+            "+++\ntitle = \"x\"\nslug = \"conflict\"\n+++\n",
+            "content/guides/x.md:3",
+        ),
+        // the body and links
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\n+++\n[a](nowhere.md)\n",
+            "content/x.md:4",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\n+++\n[a](guides/conflict.md#nowhere)\n",
+            "content/x.md:4",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\n+++\n[a](../../outside.md)\n",
+            "content/x.md:4",
+        ),
+        Bad(
+            "content/x.md",
+            "+++\ntitle = \"x\"\n+++\n[a](/no/such/page/)\n",
+            "content/x.md:4",
+        ),
+        Bad("content/x.md", deep, "content/x.md:4"),
+        // events and rules
+        Bad(
+            "content/events/e.md",
+            "+++\ntitle = \"e\"\n+++\n",
+            "content/events/e.md",
+        ),
+        Bad(
+            "content/events/e.md",
+            "+++\ntitle = \"e\"\nstart = 2026-05-02\nend = 2026-05-01\n+++\n",
+            "content/events/e.md:4",
+        ),
+        Bad(
+            "content/events/e.md",
+            "+++\ntitle = \"e\"\nstart = 2026-05-02T19:00:00\n+++\n",
+            "content/events/e.md:3",
+        ),
+        Bad(
+            "content/rules/r.md",
+            "+++\ntitle = \"r\"\n[[history]]\ndate = \"someday\"\n+++\n",
+            "content/rules/r.md:3",
+        ),
+        // templates and static files
+        Bad(
+            "templates/page.html",
+            "{% extends \"default/page.html\" %}{% block body %}{{ page.title {% endblock body %}",
+            "templates/page.html",
+        ),
+        Bad(
+            "templates/section.html",
+            "{{ section.nothing.here }}",
+            "section.html",
+        ),
+        Bad(
+            "static/guides/conflict/index.html",
+            "<p>mine</p>",
+            "static/guides/conflict/index.html",
+        ),
+    ];
+    assert!(cases.len() >= 45, "{} cases", cases.len());
+    let t = SiteTest::fixture("basic");
+    t.write(CONFIG, OK_CONFIG);
+    t.build().success();
+    let good = t.snapshot();
+    for Bad(file, text, at) in cases {
+        let path = t.root.join(file);
+        let before = std::fs::read(&path).ok();
+        t.write(file, text);
+        let run = t.build();
+        assert_eq!(
+            run.code, 1,
+            "{file} {text:?}: exit {}\n{}",
+            run.code, run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{file}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("--> {at}")) || run.stderr.contains(at),
+            "{file} {text:?}: error not at {at}\n{}",
+            run.stderr
+        );
+        assert!(
+            t.snapshot() == good,
+            "{file} {text:?}: the previous output changed"
+        );
+        match before {
+            Some(bytes) => std::fs::write(&path, bytes).expect("restore"),
+            None => std::fs::remove_file(&path).expect("remove"),
+        }
+    }
+    // Not UTF-8.
+    std::fs::write(t.root.join("content/gbk.md"), b"\xb3\xe5\xcd\xbb\n").expect("write");
+    t.build().failure(1).stderr_has("--> content/gbk.md:1:1");
+    assert!(t.snapshot() == good);
+}
