@@ -281,6 +281,11 @@ impl Diagnostics {
         self.items.extend(diags);
     }
 
+    /// Everything recorded, in the order it was.
+    pub fn into_items(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
     /// Whether nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
@@ -302,10 +307,16 @@ impl Diagnostics {
     }
 }
 
-/// Orders diagnostics by file and line so reports read top to bottom.
+/// Orders diagnostics by file and line so reports read top to bottom,
+/// root causes first: broken links (often the result of another error)
+/// after everything else.
 fn sort(items: &mut [Diagnostic]) {
     items.sort_by(|a, b| {
-        let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.path.clone(), l.line, l.col));
+        let key = |d: &Diagnostic| {
+            let follows = d.code.is_some_and(|c| c.starts_with("broken-"));
+            let at = d.location.as_ref().map(|l| (l.path.clone(), l.line, l.col));
+            (follows, at)
+        };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
 }

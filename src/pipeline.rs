@@ -119,13 +119,45 @@ pub fn site(
     timings.mark("load");
     let mut diags = Diagnostics::default();
     diags.extend(sources.problems.iter().cloned());
+    let all: Vec<(usize, String)> = sources
+        .sources
+        .iter()
+        .map(|s| (s.path.lang, s.path.rel.clone()))
+        .collect();
     let docs = parse::documents(sources.sources, &config, &mut caches.parse, &mut diags);
     timings.mark("parse");
+    // Files that did not parse: links to them are not reported again as broken.
+    let parsed: std::collections::HashSet<(usize, &str)> = docs
+        .iter()
+        .map(|d| (d.source.lang, d.source.rel.as_str()))
+        .collect();
+    let failed: std::collections::HashSet<(usize, String)> = all
+        .iter()
+        .filter(|(l, r)| !parsed.contains(&(*l, r.as_str())))
+        .cloned()
+        .collect();
+    drop(parsed);
     let statics = statics(&theme, sources.assets);
-    let site = relink(opts, config, now, docs, statics, caches, &mut diags);
+    let mut diags_link = Diagnostics::default();
+    let site = relink(opts, config, now, docs, statics, caches, &mut diags_link);
+    for d in diags_link.into_items() {
+        if !knock_on(&d, &failed) {
+            diags.push(d);
+        }
+    }
     timings.mark("link");
     let warnings = diags.finish()?;
     Ok((site, theme, warnings))
+}
+
+/// Whether a diagnostic only repeats a file's failure to parse: a broken
+/// link to that file. The file's own error is the one to fix.
+fn knock_on(d: &Diagnostic, failed: &std::collections::HashSet<(usize, String)>) -> bool {
+    !failed.is_empty()
+        && d.code == Some("broken-link")
+        && failed
+            .iter()
+            .any(|(_, rel)| d.message.ends_with(&format!("no page content/{rel}")))
 }
 
 /// LINK, with the git history it needs: parsed documents become a site.

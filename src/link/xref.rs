@@ -144,7 +144,8 @@ impl<'a> Scope<'a> {
                 candidates.first().map_or("", String::as_str)
             ))
             .at(link.location.clone())
-            .help("link to a page's URL as the site serves it (/rules/group-rules/), or to its Markdown file (../rules/group-rules.md)"));
+            .help("link to a page's URL as the site serves it (/rules/group-rules/), or to its Markdown file (../rules/group-rules.md)")
+            .code("broken-link"));
         };
         let Some(a) = anchor.filter(|a| !a.is_empty()) else {
             return Ok(url.clone());
@@ -165,7 +166,8 @@ impl<'a> Scope<'a> {
                 link.target, url
             ))
             .at(link.location.clone())
-            .help(anchors_help(&closest(&a, known)))),
+            .help(anchors_help(&closest(&a, known)))
+            .code("broken-link")),
             _ => Ok(format!("{url}#{a}")),
         }
     }
@@ -216,8 +218,12 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
         Some((p, a)) => (p, Some(a)),
         None => (link.target.as_str(), None),
     };
-    let broken =
-        |msg: String, help: String| Diagnostic::error(msg).at(link.location.clone()).help(help);
+    let broken = |msg: String, help: String| {
+        Diagnostic::error(msg)
+            .at(link.location.clone())
+            .help(help)
+            .code("broken-link")
+    };
     let is_file = path.is_empty() || path.starts_with("@/") || path.ends_with(".md");
     if !is_file {
         return targets.url_link(doc, link, path, anchor);

@@ -184,7 +184,7 @@ fn check_finds_what_maintainers_fix_and_speaks_json() {
     );
     let (code, found) = findings(&t);
     assert_eq!(code, 1);
-    assert_eq!(found, [expect("build-error", "content/lonely.md", 4)]);
+    assert_eq!(found, [expect("broken-link", "content/lonely.md", 4)]);
 }
 
 #[test]

@@ -799,3 +799,26 @@ fn malformed_inputs_fail_cleanly_and_keep_the_previous_output() {
     t.build().failure(1).stderr_has("--> content/gbk.md:1:1");
     assert!(t.snapshot() == good);
 }
+
+#[test]
+fn a_file_that_fails_to_parse_is_reported_alone_not_with_its_broken_links() {
+    let t = SiteTest::minimal()
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\nSee [b](b.md) and [b again](b.md#x).\n",
+        )
+        .file("content/b.md", "+++\ntitle = \"broken\n+++\n")
+        .file("content/c.md", "+++\ntitle = \"C\"\n+++\n[gone](gone.md)\n");
+    let run = t.build();
+    run.failure(1)
+        .stderr_has("error: invalid front matter")
+        .stderr_has("build failed: 2 errors");
+    assert!(!run.stderr.contains("`b.md`"), "{}", run.stderr);
+    // Root causes first: the file that failed, then the broken link.
+    let parse = run.stderr.find("content/b.md").expect("b named");
+    let link = run
+        .stderr
+        .find("broken link `gone.md`")
+        .expect("c's own broken link");
+    assert!(parse < link, "{}", run.stderr);
+}
