@@ -175,6 +175,9 @@ pub struct Route {
     pub at: Option<Location>,
 }
 
+/// The longest file or folder name most file systems take, in bytes.
+const MAX_NAME: usize = 255;
+
 /// Who claims a path: a label for messages and, for a claim written in a
 /// file, where.
 pub(super) struct Claim {
@@ -325,6 +328,22 @@ impl RouteTable {
         diags: &mut Diagnostics,
         replaceable: impl Fn(&Route) -> bool,
     ) {
+        // Most file systems take 255 bytes per name; a longer one would
+        // fail when written, far from the file that asked for it.
+        if let Some(long) = path.split('/').find(|p| p.len() > MAX_NAME) {
+            let shown: String = long.chars().take(40).collect();
+            let mut d = Diagnostic::error(format!(
+                "{} makes the URL segment `{shown}…`, {} bytes long: file systems take at most {MAX_NAME}",
+                by.label,
+                long.len()
+            ))
+            .help("shorten the file or folder name, or set a shorter `slug`");
+            if let Some(at) = by.at {
+                d = d.at(at);
+            }
+            diags.push(d);
+            return;
+        }
         let route = Route {
             path: path.clone(),
             url,

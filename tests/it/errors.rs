@@ -538,6 +538,15 @@ fn broken_links_can_be_warnings_during_a_migration() {
     assert!(t.has("a/index.html"));
 }
 
+/// A slug longer than a file system takes as a name.
+const LONG_SLUG: &str = concat!(
+    "+++\ntitle = \"x\"\nslug = \"",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "\"\n+++\n"
+);
+
 /// One malformed input: the file to write (relative to the site root),
 /// its text, and where the error must point (`file` or `file:line`).
 struct Bad(&'static str, &'static str, &'static str);
@@ -726,6 +735,7 @@ fn malformed_inputs_fail_cleanly_and_keep_the_previous_output() {
             "content/x.md:4",
         ),
         Bad("content/x.md", deep, "content/x.md:4"),
+        Bad("content/x.md", LONG_SLUG, "content/x.md:3"),
         // events and rules
         Bad(
             "content/events/e.md",
