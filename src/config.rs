@@ -46,6 +46,10 @@ struct RawConfig {
     #[serde(default)]
     translations: TranslationsConfig,
     #[serde(default)]
+    logo: Option<String>,
+    #[serde(default)]
+    favicon: Option<String>,
+    #[serde(default)]
     repo_url: Option<String>,
     #[serde(default)]
     edit_branch: Option<String>,
@@ -316,6 +320,10 @@ pub struct SiteConfig {
     pub translations: TranslationsConfig,
     /// `[git]`.
     pub git: GitConfig,
+    /// The site's logo, a path of a static file (`/logo.svg`), shown before its title.
+    pub logo: Option<String>,
+    /// The site's icon, a path of a static file (`/favicon.ico`).
+    pub favicon: Option<String>,
     /// The repository's web page, for "edit this page" links.
     pub repo_url: Option<String>,
     /// The branch edits go to.
@@ -581,6 +589,8 @@ pub(crate) fn parse(root: &Path, text: &str, base_url: Option<&str>) -> Result<S
         lang: 0,
         translations: raw.translations,
         git: raw.git,
+        logo: raw.logo.filter(|l| !l.trim().is_empty()),
+        favicon: raw.favicon.filter(|l| !l.trim().is_empty()),
         repo_url: raw
             .repo_url
             .map(|u| u.trim_end_matches('/').to_string())

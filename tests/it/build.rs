@@ -762,3 +762,28 @@ fn from_git_pages_get_updated_dates_and_edit_links() {
     let a = t.page("notes/a/index.html");
     assert_eq!(a.attrs(".page-header time", "datetime"), ["2025-06-01"]);
 }
+
+#[test]
+fn logo_and_favicon_from_config() {
+    let t = SiteTest::minimal();
+    t.build().success();
+    let home = t.page("index.html");
+    assert_eq!(
+        home.count(".brand img, link[rel=icon]"),
+        0,
+        "nothing without them"
+    );
+    t.append(
+        "almanac.toml",
+        "logo = \"logo.svg\"\nfavicon = \"/favicon.ico\"\n",
+    );
+    t.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    t.run(&["build", "--base-url", "https://t.example/kb"])
+        .success();
+    let home = t.page("index.html");
+    assert_eq!(home.attrs(".brand img", "src"), ["/kb/logo.svg"]);
+    assert_eq!(home.attrs("link[rel=icon]", "href"), ["/kb/favicon.ico"]);
+}

@@ -364,6 +364,10 @@ pub(crate) struct SiteView<'a> {
     pub rule_changes_url: String,
     /// Every language of the site, with its home page; empty for a site of one language.
     pub languages: Vec<LanguageLink>,
+    /// Link to the logo (`logo` in almanac.toml).
+    pub logo: Option<String>,
+    /// Link to the icon (`favicon` in almanac.toml).
+    pub favicon: Option<String>,
 }
 
 /// A language of the site, linked from the language switcher.

@@ -53,6 +53,16 @@ impl<'a> Views<'a> {
         &self.labels
     }
 
+    /// A link to a file of the site given as a path (`/logo.svg` or
+    /// `logo.svg`), or a full URL as it is.
+    fn site_file(&self, path: &str) -> String {
+        if path.contains("://") {
+            path.to_string()
+        } else {
+            self.url(&format!("/{}", path.trim_start_matches('/')))
+        }
+    }
+
     /// A date as this language writes it.
     pub(crate) fn date(&self, w: &crate::parse::When) -> DateView {
         DateView::new(w, self.site.config.language().date_format.as_deref())
@@ -373,6 +383,8 @@ impl<'a> Views<'a> {
             calendar_url: self.url(&site.config.local("/events.ics")),
             rule_changes_url: self.url(&site.config.local("/rules/changes.xml")),
             languages: self.switcher(&crate::link::RouteKind::TagIndex),
+            logo: site.config.logo.as_deref().map(|p| self.site_file(p)),
+            favicon: site.config.favicon.as_deref().map(|p| self.site_file(p)),
             search_index: site
                 .config
                 .search
