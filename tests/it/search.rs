@@ -305,3 +305,27 @@ addEventListener("load", function () {
         "the opened menu fits the first screen"
     );
 }
+
+/// axe-core in headless Chromium over every kind of page of the example
+/// site, light and dark, and a playbook ticked by clicking its steps' text
+/// (tests/browser/run.sh installs its npm packages on first use).
+#[test]
+fn the_example_site_has_no_accessibility_violations() {
+    let t = SiteTest::example();
+    t.build().success();
+    let browser = chromium();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/run.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg(t.root.join("public"))
+        .env("CHROMIUM", &browser)
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("0 problems"), "{stdout}");
+}

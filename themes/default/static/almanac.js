@@ -31,6 +31,21 @@
       if (id in state) box.checked = !!state[id];
       boxes.push(box);
       box.addEventListener("change", function () { state[id] = box.checked; save(); update(); });
+      var li = box.closest("li");
+      if (!li) return;
+      // A task is named by its own text; clicking the text ticks it, as a
+      // label would, except on a link or a nested list's own items.
+      if (!box.hasAttribute("aria-label")) {
+        var text = "";
+        li.childNodes.forEach(function (n) {
+          if (n !== box && !(n.nodeType === 1 && /^(UL|OL)$/.test(n.tagName))) text += n.textContent;
+        });
+        box.setAttribute("aria-label", text.trim().slice(0, 160));
+      }
+      li.addEventListener("click", function (e) {
+        var own = e.target.closest("li") === li;
+        if (own && e.target !== box && !e.target.closest("a, button, input, summary")) box.click();
+      });
     });
     var save = function () { try { localStorage.setItem(key, JSON.stringify(state)); } catch (e) {} };
     var progress = bar.querySelector("progress");
