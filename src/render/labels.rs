@@ -77,6 +77,11 @@ const EN: &[(&str, &str)] = &[
     ("language_name", "English"),
     ("breadcrumb", "Breadcrumb"),
     ("menu", "Menu"),
+    (
+        "build_failed",
+        "The last rebuild failed: the last good version is underneath",
+    ),
+    ("dismiss", "Close (Esc)"),
     ("edit_page", "Edit this page"),
     ("rule_changes_title", "rule changes"),
     ("rule_link", "Link to rule {n}"),
@@ -161,6 +166,8 @@ const ZH_HANS: &[(&str, &str)] = &[
     ("language_name", "简体中文"),
     ("breadcrumb", "当前位置"),
     ("menu", "菜单"),
+    ("build_failed", "上次重新构建失败：下面是上一个成功的版本"),
+    ("dismiss", "关闭（Esc）"),
     ("edit_page", "编辑此页"),
     ("rule_changes_title", "规则变更"),
     ("rule_link", "链接到第 {n} 条"),
@@ -242,6 +249,8 @@ const ZH_HANT: &[(&str, &str)] = &[
     ("language_name", "繁體中文"),
     ("breadcrumb", "目前位置"),
     ("menu", "選單"),
+    ("build_failed", "上次重新建置失敗：下面是上一個成功的版本"),
+    ("dismiss", "關閉（Esc）"),
     ("edit_page", "編輯此頁"),
     ("rule_changes_title", "規則變更"),
     ("rule_link", "連結到第 {n} 條"),
@@ -272,6 +281,15 @@ fn table(language: &str) -> &'static [(&'static str, &'static str)] {
     } else {
         EN
     }
+}
+
+/// A built-in word for a language tag (for pages almanac makes itself,
+/// such as the dev server's error overlay).
+pub(crate) fn builtin(language: &str, key: &str) -> &'static str {
+    table(language)
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, v)| v)
 }
 
 /// How a multilingual site shows dates in a language, unless its words

@@ -208,11 +208,23 @@ fn inject(html: &str, generation: u64, error: Option<&str>) -> String {
     );
     if let Some(e) = error {
         let escaped = crate::parse::markdown::escape_html(e);
+        // In the page's own language: the words of its `<html lang>`.
+        let lang = html
+            .find("<html lang=\"")
+            .map(|i| &html[i + 12..])
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or("en");
+        let word =
+            |k: &str| crate::parse::markdown::escape_html(crate::render::labels::builtin(lang, k));
+        let (title, close) = (word("build_failed"), word("dismiss"));
         extra.push_str(&format!(
             "<div id=\"almanac-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
 background:rgba(20,20,24,.94);color:#fde2e2;padding:2rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace\">\
-<h2 style=\"margin:0 0 1rem;color:#ff8a80;font:600 18px system-ui,sans-serif\">The last rebuild failed — showing the last good version underneath</h2>\
-<pre style=\"white-space:pre-wrap\">{escaped}</pre></div>"
+<button type=\"button\" style=\"float:right;font:14px system-ui,sans-serif;padding:.4rem .8rem\" \
+onclick=\"this.parentNode.remove()\">{close}</button>\
+<h2 style=\"margin:0 0 1rem;color:#ff8a80;font:600 18px system-ui,sans-serif\">{title}</h2>\
+<pre style=\"white-space:pre-wrap\">{escaped}</pre></div>\
+<script>document.addEventListener('keydown',function(e){{if(e.key==='Escape'){{var o=document.getElementById('almanac-error');if(o)o.remove()}}}});</script>"
         ));
     }
     match html.rfind("</body>") {

@@ -320,3 +320,22 @@ fn without_port_serve_moves_to_a_free_port_when_1111_is_taken() {
         "it says why"
     );
 }
+
+#[test]
+fn the_error_overlay_speaks_the_pages_language_and_closes_with_esc() {
+    let t = SiteTest::fixture("languages");
+    let server = start(&t);
+    t.write("content/faq/join.md", "+++\ntitle = \"broken\n+++\n");
+    server.rebuild_now().expect_err("rebuild fails");
+    let (_, zh) = get(server.addr(), "/rules/group-rules/");
+    assert!(zh.contains("上次重新构建失败"), "{zh}");
+    let (_, tw) = get(server.addr(), "/zh-hant/rules/group-rules/");
+    assert!(tw.contains("上次重新建置失敗"));
+    let (_, en) = get(server.addr(), "/en/rules/group-rules/");
+    assert!(en.contains("The last rebuild failed") && en.contains("Close (Esc)"));
+    assert!(en.contains("e.key==='Escape'"), "Esc dismisses it");
+    // The file that failed, not the links to it that it breaks.
+    assert!(en.contains("content/faq/join.md:2"), "{en}");
+    assert!(!en.contains("broken link"), "{en}");
+    server.shutdown();
+}
