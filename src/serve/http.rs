@@ -263,6 +263,10 @@ mod tests {
         );
         assert!(html.contains("var g=7;"));
         assert!(html.contains("error: &lt;broken&gt;"));
-        assert!(html.ends_with("</div></body></html>"));
+        assert!(html.ends_with("</script></body></html>"));
+        assert!(
+            html.contains("The last rebuild failed"),
+            "English without a lang"
+        );
     }
 }
