@@ -404,13 +404,23 @@ fn document(
         .at(front.locate(&path, "tags"))
         .help("remove it, or give the tag a name"));
     }
-    let body = markdown::render(&text[body_offset..], &opts);
+    // `markdown="1"` blocks (kramdown, md_in_html): rendered as Markdown,
+    // offsets mapped back to the file.
+    let expanded = markdown::md_in_html::expand(&text[body_offset..]);
+    let body = match &expanded {
+        Some((expanded_body, _)) => markdown::render(expanded_body, &opts),
+        None => markdown::render(&text[body_offset..], &opts),
+    };
+    let at = |offset: usize| match &expanded {
+        Some((_, inserted)) => markdown::md_in_html::original(offset, inserted),
+        None => offset,
+    };
     if let Some(offset) = body.too_deep {
         return Err(Diagnostic::error(format!(
             "Markdown nested more than {} levels deep (quotes, lists or emphasis inside each other)",
             markdown::MAX_NESTING
         ))
-        .at(index.locate(&path, text, body_offset + offset))
+        .at(index.locate(&path, text, body_offset + at(offset)))
         .help("flatten the nesting; this deep is almost always a paste gone wrong"));
     }
     let mut warnings = Vec::new();
@@ -424,7 +434,7 @@ fn document(
             Diagnostic::warning(format!(
                 "{what}, written for another generator, is shown as text{more}"
             ))
-            .at(index.locate(&path, text, body_offset + offset))
+            .at(index.locate(&path, text, body_offset + at(offset)))
             .help("almanac runs no other generator's templates: write it as Markdown (a link, the included text), or put it in a code block"),
         );
     }
@@ -433,7 +443,7 @@ fn document(
         .iter()
         .map(|l| Link {
             target: l.target.clone(),
-            location: index.locate(&path, text, body_offset + l.offset),
+            location: index.locate(&path, text, body_offset + at(l.offset)),
             placeholder: l.placeholder,
         })
         .collect();

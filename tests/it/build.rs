@@ -787,3 +787,28 @@ fn logo_and_favicon_from_config() {
     assert_eq!(home.attrs(".brand img", "src"), ["/kb/logo.svg"]);
     assert_eq!(home.attrs("link[rel=icon]", "href"), ["/kb/favicon.ico"]);
 }
+
+#[test]
+fn markdown_inside_html_blocks_marked_markdown_1() {
+    let t = SiteTest::minimal()
+        .file("content/b.md", "+++\ntitle = \"B\"\n+++\n")
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n+++\n<div class=\"note\" markdown=\"1\">\n**Bold** and [b](b.md).\n</div>\n\n<div class=\"raw\">\n**not bold**\n</div>\n",
+        );
+    t.build().success();
+    let page = t.page("a/index.html");
+    assert_eq!(page.texts(".content div.note strong"), ["Bold"]);
+    assert_eq!(page.attrs(".content div.note a", "href"), ["/b/"]);
+    assert_eq!(
+        page.count(".content div.raw strong"),
+        0,
+        "without the mark, HTML stays HTML"
+    );
+    // A broken link inside one is reported at its own line.
+    t.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n+++\n<div markdown=\"1\">\nSee [c](c.md).\n</div>\n",
+    );
+    t.build().failure(1).stderr_has("--> content/a.md:5:5");
+}

@@ -18,6 +18,7 @@ use crate::config::RawHtml;
 use crate::slug::is_cjk;
 
 pub(crate) mod html;
+pub(crate) mod md_in_html;
 pub(crate) use html::{collapse_ws, escape_html};
 use html::{internal_link, is_block, is_block_end, nest, sanitize};
 
