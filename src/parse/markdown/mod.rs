@@ -218,9 +218,21 @@ pub(crate) fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
             _ => None,
         })
         .collect();
+    // The first character of text at or after each event, through the
+    // starts of links and emphasis: whether a line break joins CJK text
+    // (`…文字\n[链接](x)` takes no space).
+    let mut first_text: Vec<Option<char>> = vec![None; events.len() + 1];
+    for (i, (e, _)) in events.iter().enumerate().rev() {
+        first_text[i] = match e {
+            Event::Text(t) => t.chars().next(),
+            Event::Start(Tag::Link { .. } | Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {
+                first_text[i + 1]
+            }
+            _ => None,
+        };
+    }
     let mut skip = 0;
-    let mut iter = events.into_iter().enumerate().peekable();
-    while let Some((i, (event, range))) = iter.next() {
+    for (i, (event, range)) in events.into_iter().enumerate() {
         if skip > 0 {
             skip -= 1;
             continue;
@@ -257,10 +269,7 @@ pub(crate) fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
             skip = 2;
             continue;
         }
-        let next_char = match iter.peek() {
-            Some((_, (Event::Text(t), _))) => t.chars().next(),
-            _ => None,
-        };
+        let next_char = first_text[i + 1];
         r.event(event, range, next_char, &mut out);
     }
     let mut rendered = r.finish(out);

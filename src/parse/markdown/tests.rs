@@ -215,3 +215,20 @@ fn a_heading_named_like_a_rule_does_not_take_its_anchor() {
         r.html.unpack()
     );
 }
+
+#[test]
+fn a_line_starting_with_a_link_in_chinese_text_takes_no_space() {
+    let r = render(
+        "先读一遍\n[群规](#a)，然后\n**自我介绍**。\nThen in English\n[a link](#b).\n",
+        &opts(Kind::Page),
+    );
+    let html = r.html.unpack();
+    assert!(
+        html.contains("先读一遍<a href=\"#a\">群规</a>，然后<strong>自我介绍</strong>。"),
+        "{html}"
+    );
+    assert!(
+        html.contains("English\n<a href=\"#b\">"),
+        "Latin text keeps its space: {html}"
+    );
+}
