@@ -129,6 +129,10 @@ pub struct Rendered {
 
 /// What another generator's template syntax in `text` is, if any.
 fn foreign_syntax(text: &str) -> Option<&'static str> {
+    // Almost all text has no brace at all: one scan decides.
+    if !text.contains('{') {
+        return None;
+    }
     if text.contains("{{<") || text.contains("{{%") {
         Some("a Hugo shortcode `{{< … >}}`")
     } else if text.contains("{%") && text.contains("%}") {
