@@ -132,7 +132,8 @@ pub(crate) fn log(root: &Path, dirs: &[String]) -> Option<Vec<Commit>> {
         "--relative",
         "-M",
         "--name-status",
-        "--format=%x1e%H%x1f%aI%x1f%s",
+        // A `History:` trailer, when the commit has one, says what changed for readers.
+        "--format=%x1e%H%x1f%aI%x1f%s%x1f%(trailers:key=History,valueonly,separator=%x20)",
         "--",
     ];
     args.extend(dirs.iter().map(String::as_str));
@@ -144,6 +145,12 @@ pub(crate) fn log(root: &Path, dirs: &[String]) -> Option<Vec<Commit>> {
         let (Some(id), Some(date), Some(subject)) = (fields.next(), fields.next(), fields.next())
         else {
             continue;
+        };
+        let trailer = fields.next().map(str::trim).unwrap_or("");
+        let subject = if trailer.is_empty() {
+            readable_subject(subject)
+        } else {
+            trailer
         };
         let Some(date) = When::parse(date) else {
             continue;
@@ -215,6 +222,23 @@ fn read(root: &Path, dirs: &[String], files: &[String], digest: Digest) -> Optio
     )
 }
 
+/// A commit subject as history: without a leading `path:` or `scope:`
+/// (`rules/group-rules.md: add rule 8` → `add rule 8`).
+fn readable_subject(subject: &str) -> &str {
+    match subject.split_once(": ") {
+        Some((scope, rest))
+            if !rest.trim().is_empty()
+                && !scope.is_empty()
+                && scope
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "/._-()".contains(c)) =>
+        {
+            rest.trim()
+        }
+        _ => subject,
+    }
+}
+
 /// The text of each `commit:path`, through one `git cat-file --batch`.
 fn cat(root: &Path, objects: impl Iterator<Item = String>) -> Option<Vec<Option<String>>> {
     let objects: Vec<String> = objects.collect();
@@ -255,4 +279,23 @@ fn cat(root: &Path, objects: impl Iterator<Item = String>) -> Option<Vec<Option<
     let _ = writer.join();
     let _ = child.wait();
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_subject;
+
+    #[test]
+    fn subjects_lose_their_path_prefix() {
+        assert_eq!(
+            readable_subject("content/rules/group-rules.md: add rule 8"),
+            "add rule 8"
+        );
+        assert_eq!(readable_subject("rules: tighten rule 4"), "tighten rule 4");
+        assert_eq!(
+            readable_subject("Add rule 8: privacy"),
+            "Add rule 8: privacy"
+        );
+        assert_eq!(readable_subject("群规：第 8 条"), "群规：第 8 条");
+    }
 }

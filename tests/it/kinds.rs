@@ -515,3 +515,48 @@ fn lists_show_the_date_they_sort_by() {
     let notes = t.page("notes/index.html");
     assert_eq!(notes.texts(".page-list .page-link"), ["Note", "Older note"]);
 }
+
+#[test]
+fn git_history_reads_as_history() {
+    let t = crate::support::SiteTest::minimal()
+        .file("content/rules/_index.md", "+++\nkind = \"rules\"\n+++\n")
+        .file(
+            "content/rules/r.md",
+            "+++\ntitle = \"R\"\neffective = 2026-01-01\n+++\n1. Be kind.\n2. No spam.\n",
+        );
+    t.append("almanac.toml", "[rules]\nhistory_from_git = true\n");
+    t.git(&["init", "-q"]);
+    t.git(&["add", "."]);
+    t.git(&["commit", "-q", "-m", "Start"]);
+    t.replace("content/rules/r.md", "Be kind.", "Be kind to everyone.");
+    t.git(&["commit", "-q", "-am", "content/rules/r.md: reword rule 1"]);
+    t.replace(
+        "content/rules/r.md",
+        "No spam.",
+        "No spam, in channels or DMs.",
+    );
+    t.git(&[
+        "commit",
+        "-q",
+        "-am",
+        "rules: tweak",
+        "-m",
+        "History: Rule 2 now covers direct messages",
+    ]);
+    t.build().success();
+    let page = t.page("rules/r/index.html");
+    let summaries = page.texts(".history-list > li > .summary");
+    assert!(
+        summaries.contains(&"reword rule 1".to_string()),
+        "a path prefix is dropped: {summaries:?}"
+    );
+    assert!(
+        summaries.contains(&"Rule 2 now covers direct messages".to_string()),
+        "a History: trailer is what readers see: {summaries:?}"
+    );
+    assert_eq!(
+        page.count("ol.history-list"),
+        0,
+        "no numbers beside rule numbers"
+    );
+}
