@@ -271,6 +271,8 @@ addEventListener("load", function () {
   b.dataset.smallestTap = Math.round(Math.min.apply(null, links.map(function (a) { return a.getBoundingClientRect().height; })));
   var last = links[links.length - 1].getBoundingClientRect();
   b.dataset.menuBottom = Math.round(last.bottom);
+  document.querySelector(".site-menu").open = false;
+  b.dataset.firstCardTop = Math.round(document.querySelector(".card-grid a").getBoundingClientRect().top);
 });
 </script>"#;
     let probed = home.replace("</body>", &format!("{probe}</body>"));
