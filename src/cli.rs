@@ -92,6 +92,10 @@ pub enum Command {
         /// with file, line, column, severity, code, message and help.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also check links to other sites (16 at a time, 10 s each; good
+        /// answers kept a day in .almanac-cache/links.json).
+        #[arg(long)]
+        external: bool,
     },
     /// Create a page from a kind's template, or start a translation of one.
     New {
@@ -208,8 +212,8 @@ fn build(opts: &BuildOptions, verbose: bool, quiet: bool) -> Result<(), Error> {
 
 /// `check --format json`: every finding, errors included, as one JSON
 /// array on stdout; the exit code is still 1 on any error.
-fn check_json(opts: &BuildOptions) -> Result<(), Error> {
-    let (findings, result) = match pipeline::check(opts) {
+fn check_json(opts: &BuildOptions, external: bool) -> Result<(), Error> {
+    let (findings, result) = match pipeline::check(opts, external) {
         Ok(report) => {
             let mut findings: Vec<serde_json::Value> =
                 report.warnings.iter().map(Diagnostic::to_json).collect();
@@ -314,18 +318,29 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             port,
             open,
         }),
-        Command::Check { drafts, format } => {
+        Command::Check {
+            drafts,
+            format,
+            external,
+        } => {
             let opts = BuildOptions {
                 root: cli.root,
                 drafts,
                 ..Default::default()
             };
             if format == Format::Json {
-                return check_json(&opts);
+                return check_json(&opts, external);
             }
-            let report = pipeline::check(&opts)?;
+            let report = pipeline::check(&opts, external)?;
             print_warnings(&report.warnings);
             print_translations(&report.translations);
+            match report.external {
+                Some((n, true)) => {
+                    eprintln!("No network: the {n} links to other sites were not checked.")
+                }
+                Some((n, false)) => say!("Checked {n} links to other sites."),
+                None => {}
+            }
             match report.warnings.len() {
                 0 => say!("No problems found."),
                 n => say!("No errors; {n} warning{}.", if n == 1 { "" } else { "s" }),

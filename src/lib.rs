@@ -26,6 +26,7 @@
 pub mod cli;
 pub(crate) mod config;
 pub mod diagnostic;
+pub(crate) mod external;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod init;

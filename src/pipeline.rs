@@ -368,6 +368,8 @@ pub struct CheckReport {
     pub warnings: Vec<Diagnostic>,
     /// Per language other than the default: its translations.
     pub translations: Vec<TranslationReport>,
+    /// Outside links, when asked for: how many, and whether any network was there.
+    pub external: Option<(usize, bool)>,
 }
 
 /// One language's translations of the default language's pages.
@@ -387,14 +389,20 @@ pub struct TranslationReport {
 
 /// Checks front matter, links and anchors, and renders every template,
 /// writing nothing; lists stale and missing translations.
-pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
+pub fn check(opts: &BuildOptions, external: bool) -> Result<CheckReport> {
     let (sites, mut theme, mut warnings) =
         site(opts, &mut Caches::default(), &mut Timings::start())?;
     render::all(&sites, &mut theme, &write::Discard)?;
     warnings.extend(link::lint::lints(&sites));
+    let external = external.then(|| {
+        let found = crate::external::check(&sites, &opts.root);
+        warnings.extend(found.broken);
+        (found.checked, found.offline)
+    });
     Ok(CheckReport {
         warnings,
         translations: translation_report(&sites),
+        external,
     })
 }
 

@@ -236,3 +236,43 @@ fn quiet_builds_and_shell_completions() {
     }
     t.run(&["completions", "tcsh"]).failure(2);
 }
+
+#[test]
+fn check_external_checks_outside_links_and_says_when_there_is_no_network() {
+    // A local "outside" site: /ok answers, /gone does not.
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+    let port = server.server_addr().to_ip().expect("ip").port();
+    let handle = std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let code = if request.url() == "/ok" { 200 } else { 404 };
+            let _ = request.respond(tiny_http::Response::empty(code));
+        }
+    });
+    drop(handle);
+    let page = format!(
+        "+++\ntitle = \"A\"\n+++\nSee [a](http://127.0.0.1:{port}/ok)\nand [b](http://127.0.0.1:{port}/gone).\n"
+    );
+    let t = SiteTest::minimal().file("content/a.md", &page);
+    let run = t.run(&["check", "--external"]);
+    run.success()
+        .stderr_has(&format!("warning: outside link http://127.0.0.1:{port}/gone is broken: HTTP 404\n  --> content/a.md:5:1"));
+    assert!(
+        run.stdout.contains("Checked 2 links to other sites."),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("/ok is broken"), "{}", run.stderr);
+    assert!(
+        t.root.join(".almanac-cache/links.json").is_file(),
+        "results kept"
+    );
+    // Nothing answers: said once, not as a broken link per URL.
+    let t = SiteTest::minimal().file(
+        "content/a.md",
+        "+++\ntitle = \"A\"\n+++\n[x](http://127.0.0.1:9/x) [y](http://127.0.0.1:9/y)\n",
+    );
+    let run = t.run(&["check", "--external"]);
+    run.success()
+        .stderr_has("No network: the 2 links to other sites were not checked.");
+    assert!(!run.stderr.contains("is broken"), "{}", run.stderr);
+}
