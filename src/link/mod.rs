@@ -76,13 +76,22 @@ impl Page {
         self.doc.front.date.or(self.doc.front.start)
     }
 
-    /// When the page last changed: `updated`, else its last commit, else [`Page::date`].
+    /// When the page last changed: `updated`, else its last commit, else
+    /// [`Page::date`]; for a rules page, a later revision in its history
+    /// (declared or from git) wins, so "updated" matches the history shown.
     pub fn last_changed(&self) -> Option<When> {
-        self.doc
+        let own = self
+            .doc
             .front
             .updated
             .or(self.committed)
-            .or_else(|| self.date())
+            .or_else(|| self.date());
+        let declared = self.doc.front.history.iter().map(|h| h.date);
+        let revised = self.history.iter().map(|r| r.date);
+        declared
+            .chain(revised)
+            .chain(own)
+            .max_by_key(|w| w.instant())
     }
 }
 

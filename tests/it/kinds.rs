@@ -522,7 +522,7 @@ fn git_history_reads_as_history() {
         .file("content/rules/_index.md", "+++\nkind = \"rules\"\n+++\n")
         .file(
             "content/rules/r.md",
-            "+++\ntitle = \"R\"\neffective = 2026-01-01\n+++\n1. Be kind.\n2. No spam.\n",
+            "+++\ntitle = \"R\"\neffective = 2026-01-01\nupdated = 2025-12-01\n+++\n1. Be kind.\n2. No spam.\n",
         );
     t.append("almanac.toml", "[rules]\nhistory_from_git = true\n");
     t.git(&["init", "-q"]);
@@ -558,5 +558,10 @@ fn git_history_reads_as_history() {
         page.count("ol.history-list"),
         0,
         "no numbers beside rule numbers"
+    );
+    // "Updated" is the latest revision, found in git, though front matter says earlier.
+    assert_eq!(
+        page.attrs(".page-header time", "datetime"),
+        ["2026-01-05T10:00:00+08:00"]
     );
 }
