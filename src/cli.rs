@@ -203,6 +203,9 @@ fn build(opts: &BuildOptions, verbose: bool, quiet: bool) -> Result<(), Error> {
             "  {} files unchanged since the build before last",
             s.unchanged
         );
+        for note in &s.notes {
+            say!("  note: {note}");
+        }
         for (stage, time) in &s.timings.stages {
             say!("  {stage:<12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
         }

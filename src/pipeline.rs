@@ -67,6 +67,8 @@ pub struct BuildSummary {
     pub elapsed: Duration,
     /// Time spent in each stage, in order.
     pub timings: Timings,
+    /// What the build decided that a user may want to know (`-v`).
+    pub notes: Vec<String>,
 }
 
 /// Wall time of each stage of one build.
@@ -275,6 +277,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let report = staging.commit()?;
     timings.mark("swap");
     let (pages, sections, tags) = site.counts();
+    let notes = site
+        .langs
+        .iter()
+        .flat_map(|s| s.routes.yielded.iter().cloned())
+        .collect();
     Ok(BuildSummary {
         pages,
         sections,
@@ -285,6 +292,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         warnings,
         elapsed: started.elapsed(),
         timings,
+        notes,
     })
 }
 

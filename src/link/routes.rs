@@ -303,6 +303,8 @@ pub struct RouteTable {
     /// The routes, in the order they were claimed.
     pub routes: Vec<Route>,
     by_path: HashMap<String, usize>,
+    /// What an alias took the place of (a generated listing), as notes for `build -v`.
+    pub yielded: Vec<String>,
 }
 
 impl RouteTable {
@@ -352,7 +354,18 @@ impl RouteTable {
             at: by.at,
         };
         match self.by_path.get(&path) {
-            Some(&i) if replaceable(&self.routes[i]) => self.routes[i] = route,
+            Some(&i) if replaceable(&self.routes[i]) => {
+                let old = &self.routes[i];
+                if matches!(route.kind, RouteKind::Alias { .. })
+                    && matches!(old.kind, RouteKind::Section { .. })
+                {
+                    self.yielded.push(format!(
+                        "{} is the redirect of {}, in place of the generated listing of {}",
+                        route.url, route.source, old.source
+                    ));
+                }
+                self.routes[i] = route;
+            }
             Some(&i) => {
                 let first = &self.routes[i];
                 let mut d = Diagnostic::error(format!(

@@ -555,6 +555,13 @@ fn aliases_as_migrated_sites_write_them() {
         "{wiki}"
     );
     assert!(t.has("wiki/borrow/index.html"));
+    assert!(!run.stdout.contains("note:"), "quiet about it by default");
+    let verbose = t.run(&["build", "-v"]);
+    assert!(
+        verbose.stdout.contains("note: /wiki/ is the redirect of content/start.md (alias `/wiki/`), in place of the generated listing of content/wiki"),
+        "{}",
+        verbose.stdout
+    );
     // A folder with its own _index.md keeps its page: that is a collision.
     t.write("content/wiki/_index.md", "+++\ntitle = \"Wiki\"\n+++\n");
     t.build().failure(1).stderr_has("both make the URL /wiki/");
