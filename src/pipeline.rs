@@ -121,45 +121,13 @@ pub fn site(
     timings.mark("load");
     let mut diags = Diagnostics::default();
     diags.extend(sources.problems.iter().cloned());
-    let all: Vec<(usize, String)> = sources
-        .sources
-        .iter()
-        .map(|s| (s.path.lang, s.path.rel.clone()))
-        .collect();
     let docs = parse::documents(sources.sources, &config, &mut caches.parse, &mut diags);
     timings.mark("parse");
-    // Files that did not parse: links to them are not reported again as broken.
-    let parsed: std::collections::HashSet<(usize, &str)> = docs
-        .iter()
-        .map(|d| (d.source.lang, d.source.rel.as_str()))
-        .collect();
-    let failed: std::collections::HashSet<(usize, String)> = all
-        .iter()
-        .filter(|(l, r)| !parsed.contains(&(*l, r.as_str())))
-        .cloned()
-        .collect();
-    drop(parsed);
     let statics = statics(&theme, sources.assets);
-    let mut diags_link = Diagnostics::default();
-    let site = relink(opts, config, now, docs, statics, caches, &mut diags_link);
-    for d in diags_link.into_items() {
-        if !knock_on(&d, &failed) {
-            diags.push(d);
-        }
-    }
+    let site = relink(opts, config, now, docs, statics, caches, &mut diags);
     timings.mark("link");
     let warnings = diags.finish()?;
     Ok((site, theme, warnings))
-}
-
-/// Whether a diagnostic only repeats a file's failure to parse: a broken
-/// link to that file. The file's own error is the one to fix.
-fn knock_on(d: &Diagnostic, failed: &std::collections::HashSet<(usize, String)>) -> bool {
-    !failed.is_empty()
-        && d.code == Some("broken-link")
-        && failed
-            .iter()
-            .any(|(_, rel)| d.message.ends_with(&format!("no page content/{rel}")))
 }
 
 /// LINK, with the git history it needs: parsed documents become a site.
@@ -184,10 +152,17 @@ pub(crate) fn relink(
     } else {
         Arc::default()
     };
+    // Files that did not parse are reported; links to them are not again.
+    let unparsed = caches
+        .parse
+        .unparsed()
+        .map(|p| (p.lang, p.rel.clone()))
+        .collect();
     let input = link::Input {
         drafts: opts.drafts,
         statics,
         history,
+        unparsed,
         committed: if config.git.dates {
             committed.clone()
         } else {
@@ -416,17 +391,17 @@ pub fn check(opts: &BuildOptions, external: bool) -> Result<CheckReport> {
 
 fn translation_report(sites: &Sites) -> Vec<TranslationReport> {
     let main = sites.main();
+    let by_rel: std::collections::HashMap<&str, &link::Page> = main
+        .pages
+        .iter()
+        .map(|p| (p.doc.source.rel.as_str(), p))
+        .collect();
     sites
         .langs
         .iter()
         .enumerate()
         .skip(1)
         .map(|(l, site)| {
-            let by_rel: std::collections::HashMap<&str, &link::Page> = main
-                .pages
-                .iter()
-                .map(|p| (p.doc.source.rel.as_str(), p))
-                .collect();
             let stale = site
                 .pages
                 .iter()

@@ -241,7 +241,7 @@ pub(crate) fn sites(
     }
     routes::check_across(&langs, diags);
     // After the route tables: a link may name any URL the site writes.
-    xref::resolve(&mut langs, diags);
+    xref::resolve(&mut langs, &input.unparsed, diags);
     let translations = Arc::new(translations::Translations::new(&langs));
     for site in &mut langs {
         site.translations = translations.clone();
@@ -349,6 +349,9 @@ pub(crate) struct Input {
     pub history: std::collections::HashMap<String, Arc<[crate::load::Revision]>>,
     /// The last commit of each file, for pages' updated dates.
     pub committed: Arc<crate::load::git::LastCommits>,
+    /// Sources that failed to parse, as (language, path): their own error
+    /// is the one to fix, so links to them are not reported as broken.
+    pub unparsed: std::collections::HashSet<(usize, String)>,
 }
 
 /// What the home page lists besides its sections.

@@ -22,7 +22,11 @@ type Targets<'a> = Vec<HashMap<&'a str, Target<'a>>>;
 
 /// Resolves the links of every language's site. A link goes to the page
 /// in the linking page's language, else to the default language's.
-pub(super) fn resolve(langs: &mut [Site], diags: &mut Diagnostics) {
+pub(super) fn resolve(
+    langs: &mut [Site],
+    unparsed: &std::collections::HashSet<(usize, String)>,
+    diags: &mut Diagnostics,
+) {
     let mut all_xrefs = Vec::with_capacity(langs.len());
     {
         let targets: Targets<'_> = langs
@@ -46,6 +50,7 @@ pub(super) fn resolve(langs: &mut [Site], diags: &mut Diagnostics) {
                 targets: &targets,
                 config: &site.config,
                 langs,
+                unparsed,
             };
             let page_xrefs: Vec<Vec<String>> = site
                 .pages
@@ -80,6 +85,7 @@ struct Scope<'a> {
     targets: &'a Targets<'a>,
     config: &'a crate::config::SiteConfig,
     langs: &'a [Site],
+    unparsed: &'a std::collections::HashSet<(usize, String)>,
 }
 
 impl<'a> Scope<'a> {
@@ -242,6 +248,14 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
     };
     let rel = percent_decode(&rel);
     let Some(target) = targets.get(rel.as_str(), doc.source.lang) else {
+        // The file is there but did not parse: its own error says so.
+        let lang = doc.source.lang;
+        if [lang, 0]
+            .iter()
+            .any(|&l| targets.unparsed.contains(&(l, rel.clone())))
+        {
+            return Ok(String::from("#"));
+        }
         return Err(broken(
             format!("broken link `{}`: no page content/{rel}", link.target),
             "link to a Markdown file relative to this one (../rules/x.md) or from content/ (@/rules/x.md); drafts are only built with --drafts".into(),

@@ -75,8 +75,8 @@ pub struct ParseCache {
     /// Markdown and front matter settings the entries were made with.
     settings: Option<String>,
     entries: HashMap<String, CacheEntry>,
-    /// Source paths in LOAD's order, as of the last full parse.
-    order: Vec<String>,
+    /// Sources in LOAD's order, as of the last full parse.
+    order: Vec<SourcePath>,
 }
 
 struct CacheEntry {
@@ -130,7 +130,7 @@ pub(crate) fn documents(
         };
     }
     let unknown = config.front_matter.unknown_keys;
-    let order: Vec<String> = sources.iter().map(|s| s.path.file.clone()).collect();
+    let order: Vec<SourcePath> = sources.iter().map(|s| s.path.clone()).collect();
     let fronts: Vec<Result<Fronted, Diagnostic>> = sources
         .into_par_iter()
         .map(|src| {
@@ -283,13 +283,21 @@ impl ParseCache {
     /// Every document in LOAD's order, with the warnings each had.
     pub fn in_order(&self, diags: &mut Diagnostics) -> Vec<Arc<Document>> {
         let mut docs = Vec::with_capacity(self.order.len());
-        for rel in &self.order {
-            if let Some(e) = self.entries.get(rel) {
+        for path in &self.order {
+            if let Some(e) = self.entries.get(&path.file) {
                 diags.extend(e.warnings.iter().cloned());
                 docs.push(e.doc.clone());
             }
         }
         docs
+    }
+
+    /// The sources the last full parse could not read (their errors are
+    /// reported): LINK does not report the links to them again.
+    pub fn unparsed(&self) -> impl Iterator<Item = &SourcePath> {
+        self.order
+            .iter()
+            .filter(|p| !self.entries.contains_key(&p.file))
     }
 
     /// Whether this source parsed without warnings.
@@ -353,7 +361,7 @@ const MAX_TAGS: usize = 100;
 fn rule_links(config: &SiteConfig) -> Vec<String> {
     (0..config.languages.len())
         .map(|l| {
-            crate::render::labels::for_config(&config.for_language(l))
+            crate::render::labels::of_language(config, l)
                 .remove("rule_link")
                 .unwrap_or_default()
         })

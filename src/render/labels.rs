@@ -305,13 +305,21 @@ pub(crate) fn date_format(language: &str) -> &'static str {
 /// The words of the language this configuration is for: built-in, then
 /// the site's `i18n/<code>.toml`, then (default language) `[extra.labels]`.
 pub(crate) fn for_config(config: &crate::config::SiteConfig) -> BTreeMap<String, String> {
-    let language = config.language();
+    of_language(config, config.lang)
+}
+
+/// The words of language `lang` of the site (see [`for_config`]).
+pub(crate) fn of_language(
+    config: &crate::config::SiteConfig,
+    lang: crate::config::LangId,
+) -> BTreeMap<String, String> {
+    let language = &config.languages[lang];
     let mut out: BTreeMap<String, String> = table(&language.code)
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     out.extend(language.words.clone());
-    if config.lang == 0
+    if lang == 0
         && let Some(toml::Value::Table(overrides)) = config.extra.get("labels")
     {
         for (k, v) in overrides {

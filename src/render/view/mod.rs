@@ -40,7 +40,7 @@ impl<'a> Views<'a> {
             labels: super::labels::for_config(&site.config),
             language_names: (0..site.config.languages.len())
                 .map(|l| {
-                    super::labels::for_config(&site.config.for_language(l))
+                    super::labels::of_language(&site.config, l)
                         .remove("language_name")
                         .unwrap_or_else(|| site.config.languages[l].code.clone())
                 })
