@@ -18,41 +18,45 @@ pub(crate) fn lints(sites: &Sites) -> Vec<Diagnostic> {
         for page in &site.pages {
             let file = page.doc.source.display_path();
             let fm = &page.doc.front;
+            let title = &page.doc.title;
+            // One finding: what, at which key of the front matter, how to fix it.
+            let mut warn = |code: &'static str, key: &str, message: String, help: &str| {
+                out.push(
+                    Diagnostic::warning(message)
+                        .at(fm.locate(&file, key))
+                        .help(help.to_string())
+                        .code(code),
+                );
+            };
             // Events are found by date, in listings and calendars, not by links.
             if page.doc.kind != Kind::Event && !linked.contains(page.url.as_str()) {
-                out.push(
-                    Diagnostic::warning(format!(
-                        "no other page links to `{}`",
-                        page.doc.title
-                    ))
-                    .at(fm.locate(&file, "title"))
-                    .help("link to it from a related page or its section's _index.md, so readers find it")
-                    .code("orphan"),
+                warn(
+                    "orphan",
+                    "title",
+                    format!("no other page links to `{title}`"),
+                    "link to it from a related page or its section's _index.md, so readers find it",
                 );
             }
             if fm.tags.is_empty() {
-                out.push(
-                    Diagnostic::warning(format!("`{}` has no tags", page.doc.title))
-                        .at(fm.locate(&file, "title"))
-                        .help("add tags = [\"…\"] so it shows on tag pages and in search filters")
-                        .code("no-tags"),
+                warn(
+                    "no-tags",
+                    "title",
+                    format!("`{title}` has no tags"),
+                    "add tags = [\"…\"] so it shows on tag pages and in search filters",
                 );
             }
             match page.doc.kind {
-                Kind::Event if fm.start.is_some() && fm.end.is_none() => out.push(
-                    Diagnostic::warning(format!("event `{}` has no `end`", page.doc.title))
-                        .at(fm.locate(&file, "start"))
-                        .help("add end = … so calendars show how long it lasts")
-                        .code("event-no-end"),
+                Kind::Event if fm.start.is_some() && fm.end.is_none() => warn(
+                    "event-no-end",
+                    "start",
+                    format!("event `{title}` has no `end`"),
+                    "add end = … so calendars show how long it lasts",
                 ),
-                Kind::Rules if fm.effective.is_none() => out.push(
-                    Diagnostic::warning(format!(
-                        "rules page `{}` has no `effective` date",
-                        page.doc.title
-                    ))
-                    .at(fm.locate(&file, "title"))
-                    .help("add effective = YYYY-MM-DD: readers need to know since when the rules apply")
-                    .code("rules-no-effective"),
+                Kind::Rules if fm.effective.is_none() => warn(
+                    "rules-no-effective",
+                    "title",
+                    format!("rules page `{title}` has no `effective` date"),
+                    "add effective = YYYY-MM-DD: readers need to know since when the rules apply",
                 ),
                 Kind::Faq => {
                     for q in &page.doc.body.questions {
@@ -61,22 +65,22 @@ pub(crate) fn lints(sites: &Sites) -> Vec<Diagnostic> {
                             continue;
                         }
                         match questions.get(&key) {
-                            Some((first, other)) => out.push(
-                                Diagnostic::warning(format!(
-                                    "the question `{}` is also asked in {}",
-                                    q.question,
-                                    if std::ptr::eq(*other, page) {
-                                        "this page".to_string()
-                                    } else {
-                                        other.doc.source.display_path()
-                                    }
-                                ))
-                                .at(fm.locate(&file, "title"))
-                                .help(format!(
-                                    "answer it once and link to it (#{first})"
-                                ))
-                                .code("faq-duplicate"),
-                            ),
+                            Some((first, other)) => {
+                                let where_ = if std::ptr::eq(*other, page) {
+                                    "this page".to_string()
+                                } else {
+                                    other.doc.source.display_path()
+                                };
+                                warn(
+                                    "faq-duplicate",
+                                    "title",
+                                    format!(
+                                        "the question `{}` is also asked in {where_}",
+                                        q.question
+                                    ),
+                                    &format!("answer it once and link to it (#{first})"),
+                                );
+                            }
                             None => {
                                 questions.insert(key, (q.id.as_str(), page));
                             }
