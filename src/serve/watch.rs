@@ -47,17 +47,59 @@ pub(super) fn is_relevant(root: &Path, path: &Path) -> bool {
 
 /// A running file watcher and the changed paths it reports.
 pub(super) struct Watch {
-    _watcher: notify::RecommendedWatcher,
+    _watcher: Box<dyn Watcher + Send>,
     root: PathBuf,
     changes: mpsc::Receiver<PathBuf>,
 }
 
+/// How often the fallback watcher looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
 /// Starts watching `root`; changes made from now on are reported, even
-/// those made while the first build is still running.
+/// those made while the first build is still running. When the system's
+/// file events are not available (inotify's limits reached, some network
+/// and container file systems), files are polled instead: slower to
+/// notice, but `serve` still rebuilds.
 pub(super) fn start(root: &Path) -> Result<Watch> {
     let (tx, changes) = mpsc::channel::<PathBuf>();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        // Reading files (our own builds do) raises access events: only changes count.
+    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let events = native(&root, tx.clone()).or_else(|native_error| {
+        let mut poll = notify::PollWatcher::new(
+            handler(tx),
+            notify::Config::default().with_poll_interval(POLL_INTERVAL),
+        )?;
+        poll.watch(&root, RecursiveMode::Recursive)?;
+        eprintln!(
+            "warning: cannot use the system's file events ({native_error}); checking files every {} ms instead. On Linux, raising fs.inotify.max_user_watches and fs.inotify.max_user_instances helps.",
+            POLL_INTERVAL.as_millis()
+        );
+        Ok::<Box<dyn Watcher + Send>, notify::Error>(Box::new(poll))
+    });
+    let watcher = events.map_err(|e| {
+        Error::Unavailable(
+            Diagnostic::error(format!("cannot watch {}: {e}", root.display())).help(
+                "the system's limit on watched files may be reached; on Linux, raise fs.inotify.max_user_watches",
+            ),
+        )
+    })?;
+    Ok(Watch {
+        _watcher: watcher,
+        root,
+        changes,
+    })
+}
+
+/// The system's own file events (inotify, FSEvents, ReadDirectoryChangesW).
+fn native(root: &Path, tx: mpsc::Sender<PathBuf>) -> notify::Result<Box<dyn Watcher + Send>> {
+    let mut watcher = notify::recommended_watcher(handler(tx))?;
+    watcher.watch(root, RecursiveMode::Recursive)?;
+    Ok(Box::new(watcher))
+}
+
+/// Sends the paths of changes; reading files (our own builds do) raises
+/// access events, which do not count.
+fn handler(tx: mpsc::Sender<PathBuf>) -> impl notify::EventHandler {
+    move |res: notify::Result<notify::Event>| {
         if let Some(event) = res
             .ok()
             .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
@@ -66,23 +108,7 @@ pub(super) fn start(root: &Path) -> Result<Watch> {
                 let _ = tx.send(p);
             }
         }
-    })
-    .map_err(|e| Error::Unavailable(Diagnostic::error(format!("cannot watch files: {e}"))))?;
-    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-    watcher
-        .watch(&root, RecursiveMode::Recursive)
-        .map_err(|e| {
-            Error::Unavailable(
-                Diagnostic::error(format!("cannot watch {}: {e}", root.display())).help(
-                    "the system's limit on watched files may be reached; on Linux, raise fs.inotify.max_user_watches",
-                ),
-            )
-        })?;
-    Ok(Watch {
-        _watcher: watcher,
-        root,
-        changes,
-    })
+    }
 }
 
 impl Watch {
