@@ -102,22 +102,48 @@ fn without_javascript_the_box_leads_to_every_page_by_section() {
 }
 
 /// Headless Chromium, installed from the system's packages when missing.
+/// Once per test binary: the browser tests run at the same time, and a
+/// second `apt-get` would fail on the first one's lock.
 fn chromium() -> std::path::PathBuf {
-    for name in ["chromium", "chromium-browser"] {
-        if let Ok(out) = Command::new("which").arg(name).output()
-            && out.status.success()
-        {
-            return String::from_utf8_lossy(&out.stdout).trim().into();
-        }
+    static FOUND: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
+    let mut found = FOUND.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(path) = found.as_ref() {
+        return path.clone();
     }
-    let installed = Command::new("apt-get")
-        .args(["install", "-y", "-q", "chromium", "fonts-wqy-microhei"])
-        .status();
-    assert!(
-        installed.is_ok_and(|s| s.success()),
-        "the browser test needs Chromium: apt-get install chromium"
-    );
-    "chromium".into()
+    let which = || {
+        ["chromium", "chromium-browser"]
+            .into_iter()
+            .find_map(|name| {
+                Command::new("which")
+                    .arg(name)
+                    .output()
+                    .ok()
+                    .filter(|out| out.status.success())
+                    .map(|out| {
+                        std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+                    })
+            })
+    };
+    let path = which().or_else(|| {
+        let install = || {
+            Command::new("apt-get")
+                .args(["-o", "DPkg::Lock::Timeout=300", "install", "-y", "-q"])
+                .args(["chromium", "fonts-wqy-microhei"])
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        // A fresh machine may have no package lists yet.
+        let installed = install()
+            || (Command::new("apt-get")
+                .args(["-o", "DPkg::Lock::Timeout=300", "update", "-q"])
+                .status()
+                .is_ok_and(|s| s.success())
+                && install());
+        installed.then(which).flatten()
+    });
+    let path = path.expect("the browser test needs Chromium: apt-get install chromium");
+    *found = Some(path.clone());
+    path
 }
 
 /// The DOM of `url` after its scripts ran, from headless Chromium. A
@@ -230,6 +256,32 @@ fn a_traditional_query_finds_simplified_pages_in_a_browser() {
         page.text(".search-status")
             .contains(&hrefs.len().to_string()),
         "the result count is announced"
+    );
+}
+
+/// A query in the address on a phone: the menu holding the box opens, so
+/// the results are on screen rather than inside a closed menu.
+#[test]
+fn a_query_in_the_address_opens_the_phone_menu() {
+    let t = SiteTest::example();
+    t.build().success();
+    let addr = static_host(t.root.join("public"));
+    let dom = dump_dom_at(
+        &format!("http://{addr}/?q=%E8%BF%8E%E6%96%B0"),
+        5000,
+        (390, 844),
+    );
+    let page = crate::support::Page::parse(dom.to_string());
+    assert_eq!(
+        page.attrs("details.site-menu[open]", "class").len(),
+        1,
+        "menu opened"
+    );
+    assert!(
+        !page
+            .attrs(".search-results a[role=option]", "href")
+            .is_empty(),
+        "results shown"
     );
 }
 
