@@ -92,7 +92,8 @@ pub(crate) const NOT_A_DATE: &str = "not a date: ";
 
 /// A date as it comes out of TOML (a native datetime) or YAML (a string).
 #[derive(Deserialize)]
-#[serde(untagged)]
+// `expecting` begins with NOT_A_DATE, so front matter errors name the key.
+#[serde(untagged, expecting = "not a date: the value is not text")]
 enum DateInput {
     Toml(toml::value::Datetime),
     Text(String),

@@ -142,7 +142,7 @@ fn date_prefix(rel: &str) -> Option<When> {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a string or a list of strings")]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -334,16 +334,116 @@ impl Locator<'_> {
         }
     }
 
-    fn toml(&self, e: &toml::de::Error) -> Diagnostic {
-        front_error(e.message(), self.offset(e.span().map_or(0, |s| s.start)))
+    /// A TOML error at its span, naming the key at `path` when there is one.
+    fn toml(&self, e: &toml::de::Error, path: Option<&KeyPath>) -> Diagnostic {
+        let loc = self.offset(e.span().map_or(0, |s| s.start));
+        front_error(&keyed(e.message(), path), loc)
     }
 
-    fn yaml(&self, e: &serde_norway::Error) -> Diagnostic {
+    /// A YAML error at its position, naming the key at `path` when there is one.
+    fn yaml(&self, e: &serde_norway::Error, path: Option<&KeyPath>) -> Diagnostic {
         let loc = e
             .location()
             .map_or_else(|| self.line(1, 1), |l| self.line(l.line(), l.column()));
         let msg = e.to_string();
-        front_error(msg.split(" at line ").next().unwrap_or(&msg), loc)
+        front_error(
+            &keyed(msg.split(" at line ").next().unwrap_or(&msg), path),
+            loc,
+        )
+    }
+
+    /// The line of the value at `path` (`history[1].date`): its top-level
+    /// key's line, then the n-th `[[key]]` table or `- ` item under it, then
+    /// the key inside that; the deepest part found when the rest is written
+    /// inline.
+    fn path_line(
+        &self,
+        path: &serde_path_to_error::Path,
+        key_lines: &BTreeMap<String, usize>,
+    ) -> usize {
+        use serde_path_to_error::Segment;
+        let mut segments = path.iter();
+        let Some(top) = segments.next() else {
+            return 1;
+        };
+        let Some(&top_line) = key_lines.get(&top.to_string()) else {
+            return 1;
+        };
+        let lines: Vec<&str> = self.split.front.lines().collect();
+        let yaml = self.split.yaml;
+        let top_index = top_line.saturating_sub(self.fm_line);
+        let mut found = top_index;
+        // The lines the current value spans.
+        let mut region = if yaml {
+            top_index + 1..yaml_block_end(&lines, top_index + 1, lines.len(), 0)
+        } else if lines.get(top_index).is_some_and(|l| l.starts_with("[[")) {
+            // Every `[[key]]` table (the only tables key_lines knows); the
+            // next segment picks one.
+            top_index..lines.len()
+        } else {
+            return top_line;
+        };
+        for segment in segments {
+            let hit = match segment {
+                Segment::Seq { index } => {
+                    let items: Vec<usize> = if yaml {
+                        let dash = |i: &usize| {
+                            let t = lines[*i].trim_start();
+                            t == "-" || t.starts_with("- ")
+                        };
+                        let indent = region
+                            .clone()
+                            .filter(dash)
+                            .map(|i| indent_of(lines[i]))
+                            .min();
+                        region
+                            .clone()
+                            .filter(|i| dash(i) && Some(indent_of(lines[*i])) == indent)
+                            .collect()
+                    } else {
+                        let header = lines[top_index].trim();
+                        region
+                            .clone()
+                            .filter(|&i| lines[i].trim() == header)
+                            .collect()
+                    };
+                    items.get(*index).map(|&start| {
+                        let end = items
+                            .iter()
+                            .copied()
+                            .find(|&i| i > start)
+                            .unwrap_or(region.end);
+                        let end = if yaml {
+                            end
+                        } else {
+                            toml_table_end(&lines, start, end)
+                        };
+                        (start, start..end)
+                    })
+                }
+                Segment::Map { key } => region.clone().find_map(|i| {
+                    let line = lines[i].trim_start();
+                    let (line, extra) = match line.strip_prefix("- ") {
+                        Some(rest) if yaml => (rest.trim_start(), 2),
+                        _ => (line, 0),
+                    };
+                    (key_of(line, yaml) == Some(key.as_str())).then(|| {
+                        let indent = indent_of(lines[i]) + extra;
+                        let end = if yaml {
+                            yaml_block_end(&lines, i + 1, region.end, indent)
+                        } else {
+                            i + 1
+                        };
+                        (i, i + 1..end)
+                    })
+                }),
+                _ => None,
+            };
+            let Some((line, inner)) = hit else { break };
+            found = line;
+            region = inner;
+        }
+        self.fm_line + found
     }
 
     /// A bad value of a known key: at the key's line, naming the key.
@@ -353,9 +453,10 @@ impl Locator<'_> {
         message: &str,
         key_lines: &BTreeMap<String, usize>,
     ) -> Option<Diagnostic> {
-        let text = message.strip_prefix(NOT_A_DATE)?;
-        let top = path.iter().next()?.to_string();
-        let line = key_lines.get(&top).copied().unwrap_or(1);
+        // serde_norway wraps messages in its own path and position.
+        let (_, text) = message.split_once(NOT_A_DATE)?;
+        let text = text.split(" at line ").next().unwrap_or(text);
+        let line = self.path_line(path, key_lines);
         Some(
             Diagnostic::error(format!("`{path}` is not a date: {text}"))
                 .at(Location {
@@ -378,13 +479,22 @@ fn strict(
         let de = serde_norway::Deserializer::from_str(split.front);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let d = at.value(e.path(), &e.inner().to_string(), key_lines);
-            d.unwrap_or_else(|| at.yaml(e.inner()))
+            d.unwrap_or_else(|| {
+                let mut d = at.yaml(e.inner(), Some(e.path()));
+                // Values read through a buffer (one-or-many lists) are placed
+                // at the mapping they are in; the key path finds their line.
+                let line = at.path_line(e.path(), key_lines);
+                if line > 1 && d.location.as_ref().is_some_and(|l| l.line != line) {
+                    d.location = Some(at.line_of_file(line));
+                }
+                d
+            })
         })
     } else {
-        let de = toml::de::Deserializer::parse(split.front).map_err(|e| at.toml(&e))?;
+        let de = toml::de::Deserializer::parse(split.front).map_err(|e| at.toml(&e, None))?;
         serde_path_to_error::deserialize(de).map_err(|e| {
             let d = at.value(e.path(), e.inner().message(), key_lines);
-            d.unwrap_or_else(|| at.toml(e.inner()))
+            d.unwrap_or_else(|| at.toml(e.inner(), Some(e.path())))
         })
     }
 }
@@ -398,7 +508,7 @@ fn lenient(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<FrontMatter, Diagnostic> {
     let mut value: serde_json::Map<String, serde_json::Value> = if split.yaml {
-        match serde_norway::from_str(split.front).map_err(|e| at.yaml(&e))? {
+        match serde_norway::from_str(split.front).map_err(|e| at.yaml(&e, None))? {
             serde_json::Value::Object(m) => m,
             serde_json::Value::Null => Default::default(),
             _ => {
@@ -409,7 +519,7 @@ fn lenient(
             }
         }
     } else {
-        toml::from_str(split.front).map_err(|e| at.toml(&e))?
+        toml::from_str(split.front).map_err(|e| at.toml(&e, None))?
     };
     let unknown_keys: Vec<String> = value
         .keys()
@@ -440,16 +550,62 @@ fn lenient(
         .map_err(|e| {
             let message = e.inner().to_string();
             at.value(e.path(), &message, key_lines).unwrap_or_else(|| {
-                // No position in a value; the key's line is the best there is.
-                let top = e.path().iter().next().map(|s| s.to_string());
-                let line = top.and_then(|k| key_lines.get(&k).copied()).unwrap_or(1);
-                front_error(&message, at.line_of_file(line))
+                // No position in a value: found again from the key path.
+                let line = at.path_line(e.path(), key_lines);
+                front_error(&keyed(&message, Some(e.path())), at.line_of_file(line))
             })
         })?;
     for (k, v) in moved {
         fm.extra.entry(k).or_insert(v);
     }
     Ok(fm)
+}
+
+/// A key path into front matter (`history[1].summary`).
+type KeyPath = serde_path_to_error::Path;
+
+/// `message` naming the key it is about (`history[1].summary`), in place of
+/// the shorter path serde_norway writes, if any.
+fn keyed(message: &str, path: Option<&KeyPath>) -> String {
+    let Some(path) = path.filter(|p| p.iter().next().is_some()) else {
+        return message.to_string();
+    };
+    let key = path.to_string();
+    if key.contains('?') || message.contains("unknown field") {
+        return message.to_string();
+    }
+    let rest = message
+        .split_once(": ")
+        .filter(|(head, _)| key.starts_with(head) && !head.contains(' '))
+        .map_or(message, |(_, tail)| tail);
+    format!("`{key}`: {rest}")
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Where a YAML value that starts at `start` ends: the first line, before
+/// `end`, indented at most `indent` (a `- ` item at `indent` still belongs
+/// to the key above it).
+fn yaml_block_end(lines: &[&str], start: usize, end: usize, indent: usize) -> usize {
+    (start..end)
+        .find(|&i| {
+            let t = lines[i].trim_start();
+            if t.is_empty() || t.starts_with('#') {
+                return false;
+            }
+            let at = indent_of(lines[i]);
+            at < indent || (at == indent && !(t == "-" || t.starts_with("- ")))
+        })
+        .unwrap_or(end)
+}
+
+/// Where the TOML table whose header is at `start` ends: the next header.
+fn toml_table_end(lines: &[&str], start: usize, end: usize) -> usize {
+    (start + 1..end)
+        .find(|&i| lines[i].trim_start().starts_with('['))
+        .unwrap_or(end)
 }
 
 fn front_error(message: &str, loc: Location) -> Diagnostic {
@@ -559,13 +715,56 @@ mod tests {
             (
                 "+++\n[[history]]\ndate = \"later\"\nsummary = \"s\"\n+++\n",
                 "`history[0].date` is not a date: `later`",
-                2,
+                3,
             ),
         ];
         for (text, message, line) in cases {
             for mode in [UnknownKeys::Error, UnknownKeys::Warn, UnknownKeys::Extra] {
                 let d = parse_text(text, mode).0.unwrap_err();
                 assert_eq!(d.message, message, "{mode:?}");
+                assert_eq!(d.location.unwrap().line, line, "{text:?} {mode:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn nested_values_are_located_at_their_own_line() {
+        let cases = [
+            (
+                "+++\ntitle = \"R\"\n\n[[history]]\ndate = 2025-01-01\nsummary = \"a\"\n\n[[history]]\nsummary = 5\ndate = 2025-02-01\n\n[extra]\nx = 1\n+++\n",
+                "`history[1].summary`",
+                9,
+            ),
+            (
+                "+++\n[[history]]\nsummary = \"a\"\ndate = 2025-01-01\n[[history]]\nsummary = \"b\"\ndate = \"soon\"\n+++\n",
+                "`history[1].date` is not a date",
+                7,
+            ),
+            (
+                "---\ntitle: R\nhistory:\n  - summary: a\n    date: 2025-01-01\n  - summary: b\n    version: '2'\n    date: later\nversion: '2'\n---\n",
+                "`history[1].date` is not a date: `later`",
+                8,
+            ),
+            (
+                "---\ntitle: R\nhistory:\n- summary: [1]\n  date: 2025-01-01\n---\n",
+                "`history[0].summary`",
+                4,
+            ),
+            (
+                "---\ntitle: R\n\ntags: 5\n---\n",
+                "`tags`: expected a string or a list",
+                4,
+            ),
+            (
+                "---\ntitle: R\ndate: 12\n---\n",
+                "`date` is not a date: the value is not text",
+                3,
+            ),
+        ];
+        for (text, message, line) in cases {
+            for mode in [UnknownKeys::Error, UnknownKeys::Warn] {
+                let d = parse_text(text, mode).0.unwrap_err();
+                assert!(d.message.contains(message), "{mode:?}: {}", d.message);
                 assert_eq!(d.location.unwrap().line, line, "{text:?} {mode:?}");
             }
         }

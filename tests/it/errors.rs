@@ -755,7 +755,7 @@ fn malformed_inputs_fail_cleanly_and_keep_the_previous_output() {
         Bad(
             "content/rules/r.md",
             "+++\ntitle = \"r\"\n[[history]]\ndate = \"someday\"\n+++\n",
-            "content/rules/r.md:3",
+            "content/rules/r.md:4",
         ),
         // templates and static files
         Bad(

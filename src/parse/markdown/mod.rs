@@ -255,9 +255,10 @@ pub(crate) fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
             _ => None,
         };
         if let Some(what) = found {
-            let first = foreign.map_or((range.start, what), |(at, w, _)| (at, w));
-            let n = foreign.map_or(0, |f| f.2);
-            foreign = Some((first.0, first.1, n + 1));
+            foreign = Some(match foreign {
+                Some((at, first, n)) => (at, first, n + 1),
+                None => (range.start, what, 1),
+            });
         }
         // A MyST target, `(label)=` on a line of its own, is an anchor for
         // what follows, not a paragraph (the heading after it stays the title).
