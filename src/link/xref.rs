@@ -144,14 +144,15 @@ impl<'a> Scope<'a> {
                 .find_map(|site| site.routes.get(&file).map(|r| (site, r, url)))
         });
         let Some((site, route, url)) = found else {
-            return Err(Diagnostic::error(format!(
-                "broken link `{}`: no page of the site at {}",
-                link.target,
-                candidates.first().map_or("", String::as_str)
-            ))
-            .at(link.location.clone())
-            .help("link to a page's URL as the site serves it (/rules/group-rules/), or to its Markdown file (../rules/group-rules.md)")
-            .code("broken-link"));
+            return Err(broken(
+                link,
+                format!(
+                    "broken link `{}`: no page of the site at {}",
+                    link.target,
+                    candidates.first().map_or("", String::as_str)
+                ),
+                "link to a page's URL as the site serves it (/rules/group-rules/), or to its Markdown file (../rules/group-rules.md)".into(),
+            ));
         };
         let Some(a) = anchor.filter(|a| !a.is_empty()) else {
             return Ok(url.clone());
@@ -166,16 +167,10 @@ impl<'a> Scope<'a> {
                 .map(|d| d.body.anchors.as_slice()),
             _ => None,
         };
-        match anchors {
-            Some(known) if !known.contains(&a) => Err(Diagnostic::error(format!(
-                "broken anchor `#{a}` in link `{}`: {} has no such heading or rule",
-                link.target, url
-            ))
-            .at(link.location.clone())
-            .help(anchors_help(&closest(&a, known)))
-            .code("broken-link")),
-            _ => Ok(format!("{url}#{a}")),
+        if let Some(known) = anchors {
+            check_anchor(link, &a, url, known)?;
         }
+        Ok(format!("{url}#{a}"))
     }
 
     /// The target at `rel` for a document in language `lang`: its own
@@ -224,12 +219,6 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
         Some((p, a)) => (p, Some(a)),
         None => (link.target.as_str(), None),
     };
-    let broken = |msg: String, help: String| {
-        Diagnostic::error(msg)
-            .at(link.location.clone())
-            .help(help)
-            .code("broken-link")
-    };
     let is_file = path.is_empty() || path.starts_with("@/") || path.ends_with(".md");
     if !is_file {
         return targets.url_link(doc, link, path, anchor);
@@ -241,6 +230,7 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
     } else {
         join(doc.source.dir(), path).ok_or_else(|| {
             broken(
+                link,
                 format!("link `{}` points outside content/", link.target),
                 "relative links start from this file's folder".into(),
             )
@@ -257,6 +247,7 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
             return Ok(String::from("#"));
         }
         return Err(broken(
+            link,
             format!("broken link `{}`: no page content/{rel}", link.target),
             "link to a Markdown file relative to this one (../rules/x.md) or from content/ (@/rules/x.md); drafts are only built with --drafts".into(),
         ));
@@ -265,16 +256,7 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
         None | Some("") => Ok(target.url.to_string()),
         Some(a) => {
             let a = percent_decode(a);
-            if !target.anchors.contains(&a) {
-                let known = closest(&a, target.anchors);
-                return Err(broken(
-                    format!(
-                        "broken anchor `#{a}` in link `{}`: content/{rel} has no such heading or rule",
-                        link.target
-                    ),
-                    anchors_help(&known),
-                ));
-            }
+            check_anchor(link, &a, format_args!("content/{rel}"), target.anchors)?;
             Ok(if path.is_empty() {
                 format!("#{a}")
             } else {
@@ -282,6 +264,35 @@ fn resolve_one(doc: &Document, link: &Link, targets: &Scope<'_>) -> Result<Strin
             })
         }
     }
+}
+
+/// A link that reaches nothing, at the place it is written.
+fn broken(link: &Link, message: String, help: String) -> Diagnostic {
+    Diagnostic::error(message)
+        .at(link.location.clone())
+        .help(help)
+        .code("broken-link")
+}
+
+/// `anchor` is one of `known`, the anchors of `place`; else the error
+/// names the closest ones.
+fn check_anchor(
+    link: &Link,
+    anchor: &str,
+    place: impl std::fmt::Display,
+    known: &[String],
+) -> Result<(), Diagnostic> {
+    if known.iter().any(|k| k == anchor) {
+        return Ok(());
+    }
+    Err(broken(
+        link,
+        format!(
+            "broken anchor `#{anchor}` in link `{}`: {place} has no such heading or rule",
+            link.target
+        ),
+        anchors_help(&closest(anchor, known)),
+    ))
 }
 
 /// The anchors most like `wanted`, closest first: what the author likely meant.
