@@ -380,16 +380,19 @@
     else if (e.key === "Escape") { input.value = ""; run(); }
   });
   // A query in the address (?q=…), as the form sends it: run it at once.
+  // On a phone the box is inside the closed menu: open it to show the box.
+  function reveal() {
+    var menu = form.closest("details");
+    if (menu) menu.open = true;
+  }
   var asked = new URLSearchParams(location.search).get("q");
-  if (asked) { input.value = asked; fillFiltersOnce(); run(); }
+  if (asked) { input.value = asked; reveal(); fillFiltersOnce(); run(); }
   document.addEventListener("keydown", function (e) {
     var t = e.target;
     var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
     if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
-      // On a phone the box is inside the closed menu.
-      var menu = form.closest("details");
-      if (menu) menu.open = true;
+      reveal();
       input.focus();
     }
   });
