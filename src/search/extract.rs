@@ -48,7 +48,7 @@ pub(crate) fn parts(html: &str) -> Vec<Part> {
         rest = &rest[end..];
         let name = tag_name(tag);
         let closing = tag.starts_with("</");
-        match (name.as_str(), closing) {
+        match (&*name, closing) {
             ("script" | "style", false) => skip_depth += 1,
             ("script" | "style", true) => skip_depth = skip_depth.saturating_sub(1),
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
@@ -61,7 +61,7 @@ pub(crate) fn parts(html: &str) -> Vec<Part> {
                     });
                     current = parts.len() - 1;
                 }
-                in_heading = Some(name.clone());
+                in_heading = Some(name.to_string());
             }
             (h, true) if in_heading.as_deref() == Some(h) => {
                 in_heading = None;
@@ -109,8 +109,11 @@ pub(crate) fn parts(html: &str) -> Vec<Part> {
         }
     }
     for p in &mut parts {
-        p.text = collapse(&p.text);
-        p.heading = collapse(&p.heading);
+        for s in [&mut p.text, &mut p.heading] {
+            if s.ends_with(' ') {
+                s.pop();
+            }
+        }
     }
     // The top of the page stays first even when empty: a title match lands there.
     let top = parts.remove(0);
@@ -123,11 +126,58 @@ fn push_text(part: &mut Part, heading: bool, raw: &str, skip: usize) {
     if skip > 0 || raw.is_empty() {
         return;
     }
-    let text = decode(raw);
-    if heading {
-        part.heading.push_str(&text);
+    let out = if heading {
+        &mut part.heading
     } else {
-        part.text.push_str(&text);
+        &mut part.text
+    };
+    if raw.contains('&') {
+        push_collapsed(out, &decode(raw));
+    } else {
+        push_collapsed(out, raw);
+    }
+}
+
+/// Appends `text` with each run of white space as one space, and none at
+/// the start: the parts are made in one pass, with no copy to clean up.
+/// Scans bytes: only ASCII and four lead bytes can begin white space, so
+/// the Chinese text between is never decoded.
+fn push_collapsed(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut word_start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match whitespace_len(text, i) {
+            0 => {
+                word_start.get_or_insert(i);
+                i += 1;
+            }
+            len => {
+                if let Some(start) = word_start.take() {
+                    out.push_str(&text[start..i]);
+                }
+                space(out);
+                i += len;
+            }
+        }
+    }
+    if let Some(start) = word_start {
+        out.push_str(&text[start..]);
+    }
+}
+
+/// The length of the white space character (`char::is_whitespace`) at byte
+/// `i` of `text`, or 0.
+fn whitespace_len(text: &str, i: usize) -> usize {
+    match text.as_bytes()[i] {
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
+        // U+0085, U+00A0; U+1680; U+2000..U+205F; U+3000.
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => text
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
     }
 }
 
@@ -137,24 +187,20 @@ fn space(s: &mut String) {
     }
 }
 
-fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-fn tag_name(tag: &str) -> String {
-    tag.trim_start_matches('<')
+/// A tag's name, lower-cased only when it is not already (almanac writes
+/// lower case; raw HTML may not).
+fn tag_name(tag: &str) -> std::borrow::Cow<'_, str> {
+    let name = tag
+        .trim_start_matches('<')
         .trim_start_matches('/')
         .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
+        .unwrap_or("");
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        name.to_ascii_lowercase().into()
+    } else {
+        name.into()
+    }
 }
 
 fn attr(tag: &str, name: &str) -> Option<String> {
@@ -213,6 +259,41 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsing_bytes_equals_collapsing_characters() {
+        let spaces: String = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert!(spaces.contains('\u{3000}') && spaces.contains('\u{85}'));
+        for text in [
+            "",
+            " ",
+            "a",
+            "  两个  words\tand\n\n换行 ",
+            "\u{3000}全角\u{3000}空格\u{a0}nbsp\u{2009}thin\u{202f}",
+            "\u{1c}\u{1f}\u{200b}zero-width 不是空白",
+            spaces.as_str(),
+            &format!("x{spaces}y{spaces}"),
+        ] {
+            for before in ["", "kept", "kept "] {
+                let mut fast = before.to_string();
+                push_collapsed(&mut fast, text);
+                let mut slow = before.to_string();
+                for (i, word) in text.split_whitespace().enumerate() {
+                    if i > 0 || text.starts_with(char::is_whitespace) {
+                        space(&mut slow);
+                    }
+                    slow.push_str(word);
+                }
+                if text.ends_with(char::is_whitespace) {
+                    space(&mut slow);
+                }
+                assert_eq!(fast, slow, "{text:?} after {before:?}");
+            }
+        }
+    }
 
     #[test]
     fn splits_at_headings_and_rules() {

@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap;
 
 use crate::link::{PageId, RouteKind, Site};
 use fold::Fold;
-use tokenize::Mode;
+use tokenize::{Mode, Tok};
 
 /// Folder of the index under the output folder.
 pub(crate) const DIR: &str = "search";
@@ -86,60 +86,148 @@ const IN_TITLE: u8 = 1;
 const IN_HEADING: u8 = 2;
 const IN_TEXT: u8 = 4;
 
-/// A CJK token (one or two characters) as a number: most tokens of a
-/// Chinese site are, and numbers hash and compare without allocating.
-fn cjk_key(token: &str) -> Option<u64> {
-    let mut chars = token.chars();
-    let first = chars.next().filter(|c| tokenize::is_cjk(*c))?;
-    let second = chars.next().map_or(0, u64::from);
-    chars
-        .next()
-        .is_none()
-        .then_some(u64::from(first) << 32 | second)
-}
+/// `(page, where)` in page order.
+type Pages = Vec<(u32, u8)>;
 
-fn cjk_text(key: u64) -> String {
-    String::from_utf8_lossy(cjk_bytes(key, &mut [0; 8])).into_owned()
-}
-
-/// Where each token of one page is.
+/// Postings as one thread gathers them: each token it meets gets a number
+/// of its own, so a page's tokens are counted in flat arrays rather than a
+/// map per page, and a word is copied once per thread, not once per page.
 #[derive(Default)]
-struct PageTokens {
-    cjk: FxHashMap<u64, u8>,
-    words: FxHashMap<Box<str>, u8>,
+struct Postings {
+    cjk: FxHashMap<u64, u32>,
+    /// Token numbers of single BMP characters by code point (`u32::MAX`: none
+    /// yet), the same numbers as in `cjk`.
+    unigrams: Vec<u32>,
+    words: FxHashMap<Box<str>, u32>,
+    /// By token number: the pages that have it, in page order.
+    lists: Vec<Pages>,
+    /// By token number: the last page that had it (plus one) and where on it.
+    seen: Vec<(u32, u8)>,
+    /// Token numbers met on the page being read.
+    page: Vec<u32>,
+    /// Each page's `p/N.json`.
+    fragments: Vec<(PageId, String)>,
 }
 
-/// Each token of one page, with where on the page it is, and its `p/N.json`.
-fn page_tokens(site: &Site, id: PageId, fold: &Fold) -> (PageTokens, String) {
-    let page = site.page(id);
-    let parts = extract::parts(&page.doc.body.html.unpack());
-    let mut tokens = PageTokens::default();
-    let mut add = |text: &str, bit: u8| {
-        tokenize::for_each_token(text, fold, Mode::Index, |t, _| {
-            if let Some(key) = cjk_key(t) {
-                *tokens.cjk.entry(key).or_default() |= bit;
-            } else if let Some(bits) = tokens.words.get_mut(t) {
-                *bits |= bit;
-            } else {
-                tokens.words.insert(t.into(), bit);
+impl Postings {
+    /// A number for a token met for the first time.
+    fn fresh_id(&mut self) -> u32 {
+        let id = self.lists.len() as u32;
+        self.lists.push(Vec::new());
+        self.seen.push((0, 0));
+        id
+    }
+
+    fn cjk_id(&mut self, key: u64) -> u32 {
+        if let Some(&id) = self.cjk.get(&key) {
+            return id;
+        }
+        let id = self.fresh_id();
+        self.cjk.insert(key, id);
+        id
+    }
+
+    /// One CJK character: most are in the Basic Multilingual Plane, looked
+    /// up by code point rather than hashed.
+    fn unigram_id(&mut self, c: char) -> u32 {
+        let u = c as usize;
+        if u >= 0x1_0000 {
+            return self.cjk_id((u as u64) << 32);
+        }
+        if self.unigrams.is_empty() {
+            self.unigrams = vec![u32::MAX; 0x1_0000];
+        }
+        match self.unigrams[u] {
+            u32::MAX => {
+                let id = self.cjk_id((u as u64) << 32);
+                self.unigrams[u] = id;
+                id
             }
+            id => id,
+        }
+    }
+
+    fn word_id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.words.get(word) {
+            return id;
+        }
+        let id = self.fresh_id();
+        self.words.insert(word.into(), id);
+        id
+    }
+
+    /// Token `id` on page `n`, at `bit`.
+    fn hit(&mut self, id: u32, n: u32, bit: u8) {
+        let seen = &mut self.seen[id as usize];
+        if seen.0 == n + 1 {
+            seen.1 |= bit;
+        } else {
+            *seen = (n + 1, bit);
+            self.page.push(id);
+        }
+    }
+
+    fn add_text(&mut self, text: &str, n: u32, bit: u8, fold: &Fold) {
+        tokenize::for_each_token(text, fold, Mode::Index, |t, _| {
+            let id = match t {
+                Tok::Cjk(a, None) => self.unigram_id(a),
+                Tok::Cjk(a, Some(b)) => self.cjk_id(u64::from(a) << 32 | u64::from(b)),
+                Tok::Word(w) => self.word_id(w),
+            };
+            self.hit(id, n, bit);
         });
-    };
-    add(&page.doc.title, IN_TITLE);
-    for part in &parts {
-        add(&part.heading, IN_HEADING);
-        add(&part.text, IN_TEXT);
     }
-    // Filters are tokens no text makes.
-    tokens
-        .words
-        .insert(filter_token('k', page.doc.kind.name()).into(), IN_TEXT);
-    for t in &page.tags {
-        tokens
-            .words
-            .insert(filter_token('t', &site.tags[t.0].name).into(), IN_TEXT);
+
+    /// Page `id`, number `n`: its tokens, and its `p/N.json`.
+    fn add_page(&mut self, site: &Site, id: PageId, n: u32, fold: &Fold) {
+        let page = site.page(id);
+        let parts = extract::parts(&page.doc.body.html.unpack());
+        self.add_text(&page.doc.title, n, IN_TITLE, fold);
+        for part in &parts {
+            self.add_text(&part.heading, n, IN_HEADING, fold);
+            self.add_text(&part.text, n, IN_TEXT, fold);
+        }
+        // A page's tags describe it as a heading would, and filter by it
+        // with tokens no text makes.
+        for t in &page.tags {
+            self.add_text(&site.tags[t.0].name, n, IN_HEADING, fold);
+        }
+        let filters = std::iter::once(filter_token('k', page.doc.kind.name())).chain(
+            page.tags
+                .iter()
+                .map(|t| filter_token('t', &site.tags[t.0].name)),
+        );
+        for token in filters {
+            let token = self.word_id(&token);
+            self.hit(token, n, IN_TEXT);
+        }
+        for token in std::mem::take(&mut self.page) {
+            let bits = self.seen[token as usize].1;
+            self.lists[token as usize].push((n, bits));
+        }
+        self.fragments.push((id, fragment(site, id, parts)));
     }
-    (tokens, fragment(site, id, parts))
+
+    /// `later`'s postings after these: its pages all come after this one's.
+    fn append(mut self, later: Postings) -> Postings {
+        let mut lists = later.lists;
+        for (key, id) in later.cjk {
+            let unigram = (key & 0xffff_ffff == 0)
+                .then(|| char::from_u32((key >> 32) as u32))
+                .flatten();
+            let to = match unigram {
+                Some(c) => self.unigram_id(c),
+                None => self.cjk_id(key),
+            };
+            self.lists[to as usize].append(&mut lists[id as usize]);
+        }
+        for (word, id) in later.words {
+            let to = self.word_id(&word);
+            self.lists[to as usize].append(&mut lists[id as usize]);
+        }
+        self.fragments.extend(later.fragments);
+        self
+    }
 }
 
 /// A filter's token: no text tokenizes to it.
@@ -147,15 +235,8 @@ fn filter_token(kind: char, value: &str) -> String {
     format!("\u{1}{kind}:{value}")
 }
 
-/// `(page, where)` in page order.
-type Pages = Vec<(u32, u8)>;
-
-/// The postings of one shard.
-#[derive(Default)]
-struct Shard {
-    cjk: FxHashMap<u64, Pages>,
-    words: FxHashMap<Box<str>, Pages>,
-}
+/// The postings of one shard: each token's text and pages.
+type Shard = Vec<(String, Pages)>;
 
 /// Tokenizes every page and lays the postings out by shard.
 pub(crate) fn index(site: &Site) -> Index {
@@ -172,54 +253,39 @@ pub(crate) fn index(site: &Site) -> Index {
         }
     }
     let count = count.max(1);
-    let empty = || -> (Vec<Shard>, Vec<(PageId, String)>) {
-        ((0..count).map(|_| Shard::default()).collect(), Vec::new())
-    };
-    // Folded in page order and reduced left to right, so every list stays
+    // Folded in page order and appended left to right, so every list stays
     // sorted. Few, long runs: merging two runs costs as much as making one.
     let run = order.len() / (2 * rayon::current_num_threads()) + 1;
-    let (shards, fragments) = order
+    let postings = order
         .par_iter()
         .enumerate()
         .with_min_len(run)
-        .fold(empty, |(mut shards, mut fragments), (n, &id)| {
-            let (tokens, json) = page_tokens(site, id, fold);
-            fragments.push((id, json));
-            let mut utf8 = [0u8; 8];
-            for (key, bits) in tokens.cjk {
-                let text = cjk_bytes(key, &mut utf8);
-                let shard = &mut shards[shard_of_bytes(text, count) as usize];
-                shard.cjk.entry(key).or_default().push((n as u32, bits));
-            }
-            for (token, bits) in tokens.words {
-                let shard = &mut shards[shard_of(&token, count) as usize];
-                shard.words.entry(token).or_default().push((n as u32, bits));
-            }
-            (shards, fragments)
+        .fold(Postings::default, |mut postings, (n, &id)| {
+            postings.add_page(site, id, n as u32, fold);
+            postings
         })
-        .reduce(empty, |(mut left, mut fragments), (right, more)| {
-            fragments.extend(more);
-            for (l, r) in left.iter_mut().zip(right) {
-                for (key, list) in r.cjk {
-                    l.cjk.entry(key).or_default().extend(list);
-                }
-                for (token, list) in r.words {
-                    l.words.entry(token).or_default().extend(list);
-                }
-            }
-            (left, fragments)
-        });
+        .reduce(Postings::default, Postings::append);
     let mut pages = vec![String::new(); site.pages.len()];
-    for (id, json) in fragments {
+    for (id, json) in postings.fragments {
         pages[id.0] = json;
     }
+    let mut lists = postings.lists;
+    let mut shards: Vec<Shard> = (0..count).map(|_| Shard::new()).collect();
     let mut used: std::collections::HashSet<char> = std::collections::HashSet::new();
-    for shard in &shards {
-        for key in shard.cjk.keys() {
-            if key & 0xffff_ffff == 0 {
-                used.extend(char::from_u32((key >> 32) as u32));
-            }
+    let mut utf8 = [0u8; 8];
+    for (key, id) in postings.cjk {
+        if key & 0xffff_ffff == 0 {
+            used.extend(char::from_u32((key >> 32) as u32));
         }
+        let text = cjk_bytes(key, &mut utf8);
+        let shard = shard_of_bytes(text, count) as usize;
+        let list = std::mem::take(&mut lists[id as usize]);
+        shards[shard].push((String::from_utf8_lossy(text).into_owned(), list));
+    }
+    for (word, id) in postings.words {
+        let shard = shard_of(&word, count) as usize;
+        let list = std::mem::take(&mut lists[id as usize]);
+        shards[shard].push((word.into_string(), list));
     }
     let shards_json: Vec<String> = shards.into_par_iter().map(shard_json).collect();
     let pairs = fold.pairs_for(|c| used.contains(&c));
@@ -257,13 +323,7 @@ fn cjk_bytes(key: u64, buf: &mut [u8; 8]) -> &[u8] {
 }
 
 /// One shard as JSON: tokens in order, each with its delta-coded pages.
-fn shard_json(shard: Shard) -> String {
-    let mut tokens: Vec<(String, Pages)> = shard
-        .cjk
-        .into_iter()
-        .map(|(k, v)| (cjk_text(k), v))
-        .chain(shard.words.into_iter().map(|(k, v)| (k.into_string(), v)))
-        .collect();
+fn shard_json(mut tokens: Shard) -> String {
     tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::from("{");
     let mut number = itoa::Buffer::new();
@@ -294,27 +354,45 @@ pub(crate) fn page_json(site: &Site, id: PageId) -> String {
     fragment(site, id, parts)
 }
 
+/// A page's `p/N.json`, keys in the order readers of it have always seen
+/// (alphabetical), written straight from borrowed fields.
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    /// Last change, `YYYY-MM-DD`.
+    d: Option<String>,
+    /// Tags.
+    g: Vec<&'a str>,
+    /// Kind.
+    k: &'a str,
+    /// Parts: anchor, heading, text.
+    p: Vec<(&'a str, &'a str, &'a str)>,
+    /// Section title.
+    s: &'a str,
+    /// Title.
+    t: &'a str,
+    /// URL.
+    u: &'a str,
+}
+
 fn fragment(site: &Site, id: PageId, parts: Vec<extract::Part>) -> String {
     let page = site.page(id);
-    let parts: Vec<serde_json::Value> = parts
-        .into_iter()
-        .map(|p| serde_json::json!([p.anchor, p.heading, p.text]))
-        .collect();
-    let tags: Vec<&str> = page
-        .tags
-        .iter()
-        .map(|t| site.tags[t.0].name.as_str())
-        .collect();
-    serde_json::json!({
-        "u": page.url,
-        "t": page.doc.title,
-        "k": page.doc.kind.name(),
-        "s": site.section(page.section).title,
-        "g": tags,
-        "d": page.last_changed().map(|w| w.day().to_string()),
-        "p": parts,
-    })
-    .to_string()
+    let fragment = Fragment {
+        d: page.last_changed().map(|w| w.day().to_string()),
+        g: page
+            .tags
+            .iter()
+            .map(|t| site.tags[t.0].name.as_str())
+            .collect(),
+        k: page.doc.kind.name(),
+        p: parts
+            .iter()
+            .map(|p| (p.anchor.as_str(), p.heading.as_str(), p.text.as_str()))
+            .collect(),
+        s: &site.section(page.section).title,
+        t: &page.doc.title,
+        u: &page.url,
+    };
+    serde_json::to_string(&fragment).unwrap_or_default()
 }
 
 fn json(s: &str) -> String {
