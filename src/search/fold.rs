@@ -17,6 +17,9 @@ pub(crate) struct Fold {
     /// The same for U+3400..=U+9FFF, by offset: most CJK text is there, and
     /// indexing looks up every character.
     dense: Vec<char>,
+    /// The tokenizer's table of the Basic Multilingual Plane, made from
+    /// this fold on first use (see `tokenize::simple_table`).
+    pub(super) simple: OnceLock<Vec<u32>>,
 }
 
 const DENSE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
@@ -66,7 +69,11 @@ impl Fold {
                 map.get(&c).copied().unwrap_or(c)
             })
             .collect();
-        Fold { map, dense }
+        Fold {
+            map,
+            dense,
+            simple: OnceLock::new(),
+        }
     }
 
     /// `c` folded.

@@ -72,125 +72,85 @@ fn word_slow(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
-/// Whether `c` is never changed by NFKC and never composes with what is
-/// around it: text may be cut into NFKC segments before such a character.
-fn is_stable(c: char) -> bool {
-    c.is_ascii() || is_ideograph(c)
-}
-
 /// CJK ideographs of the Basic Multilingual Plane: stable under NFKC and
 /// without case.
 fn is_ideograph(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
-/// NFKC of `text`, onto `out`; fast for what knowledge bases are made of: runs of ASCII
-/// and CJK ideographs are copied; only the pieces between them (accents,
-/// full-width punctuation, other scripts) go through the normalizer. Each
-/// piece is cut where [`is_stable`] says composition cannot reach across,
-/// so the result equals NFKC of the whole text.
-fn nfkc_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
-        out.push_str(text);
-        return;
-    }
-    let mut piece_start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next_stable = chars.peek().is_none_or(|&(_, n)| is_stable(n));
-        let simple = is_stable(c) && next_stable;
-        match (simple, piece_start) {
-            (true, None) => out.push(c),
-            (true, Some(start)) => {
-                push_nfkc(&text[start..i], out);
-                piece_start = None;
-                out.push(c);
-            }
-            (false, None) => piece_start = Some(i),
-            (false, Some(_)) => {}
-        }
-        // A piece ends before a stable character.
-        if let (Some(start), true) = (piece_start, next_stable) {
-            let end = chars.peek().map_or(text.len(), |&(n, _)| n);
-            push_nfkc(&text[start..end], out);
-            piece_start = None;
-        }
+/// A character's class in the tokenizer's table (the top two bits; the
+/// rest is the character it becomes). 0: it depends on its neighbours.
+const CLASS: u32 = 3 << 30;
+const SEPARATOR: u32 = 1 << 30;
+const WORD: u32 = 2 << 30;
+const CJK: u32 = 3 << 30;
+
+/// What a normalized, lower-cased character is to the tokenizer, folded
+/// when CJK.
+fn class_of(c: char, fold: &Fold) -> u32 {
+    if is_cjk(c) {
+        CJK | fold.char(c) as u32
+    } else if is_word(c) {
+        WORD | c as u32
+    } else {
+        SEPARATOR | c as u32
     }
 }
 
-/// Lower case of `text` into `out`, as `str::to_lowercase` gives it.
-/// CJK ideographs have no case and never change a neighbour's (they are
-/// neither cased nor case-ignorable, so a final sigma reads the same), so
-/// the text is lowered between them, and pieces that lowering leaves alone
-/// are copied without a new string.
-fn lowercase_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
-        let start = out.len();
-        out.push_str(text);
-        out[start..].make_ascii_lowercase();
-        return;
+/// What `c` becomes through steps 1 and 2 and its class, when that holds
+/// wherever it stands: its NFKC is one character that neither composes
+/// with a neighbour nor is reordered, and lower-casing it needs no context
+/// (Σ does: final sigma). 0 otherwise.
+fn simple(c: char, fold: &Fold) -> u32 {
+    use unicode_normalization::char::canonical_combining_class as ccc;
+    use unicode_normalization::{IsNormalized, is_nfkc_quick};
+    let mut nfkc = std::iter::once(c).nfkc();
+    let (Some(d), None) = (nfkc.next(), nfkc.next()) else {
+        return 0;
+    };
+    let composes_backwards = |c: char| is_nfkc_quick(std::iter::once(c)) == IsNormalized::Maybe;
+    if ccc(c) != 0 || ccc(d) != 0 || composes_backwards(c) || composes_backwards(d) || d == 'Σ' {
+        return 0;
     }
-    let mut rest = text;
-    while !rest.is_empty() {
-        let cut = rest
-            .char_indices()
-            .find(|&(_, c)| is_ideograph(c))
-            .map_or(rest.len(), |(i, _)| i);
-        let piece = &rest[..cut];
-        let unchanged = piece.chars().all(|c| {
-            if c.is_ascii() {
-                return !c.is_ascii_uppercase();
-            }
-            let mut lower = c.to_lowercase();
-            lower.next() == Some(c) && lower.next().is_none()
-        });
-        if unchanged {
-            out.push_str(piece);
-        } else {
-            out.push_str(&piece.to_lowercase());
-        }
-        rest = &rest[cut..];
-        let ideographs = rest
-            .char_indices()
-            .find(|&(_, c)| !is_ideograph(c))
-            .map_or(rest.len(), |(i, _)| i);
-        out.push_str(&rest[..ideographs]);
-        rest = &rest[ideographs..];
+    let mut lower = d.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => class_of(l, fold),
+        _ => 0,
     }
+}
+
+/// [`simple`] for every character of the Basic Multilingual Plane.
+fn simple_table(fold: &Fold) -> &[u32] {
+    fold.simple.get_or_init(|| {
+        (0..0x1_0000u32)
+            .map(|u| char::from_u32(u).map_or(0, |c| simple(c, fold)))
+            .collect()
+    })
 }
 
 /// Buffers one thread reuses for every text it tokenizes.
 #[derive(Default)]
 struct Scratch {
-    nfkc: String,
-    lower: String,
+    /// Table values of the current chunk.
+    chunk: Vec<u32>,
+    word: String,
     run: Vec<char>,
+    slow: String,
 }
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
-fn push_nfkc(piece: &str, out: &mut String) {
-    if unicode_normalization::is_nfkc_quick(piece.chars())
-        == unicode_normalization::IsNormalized::Yes
-    {
-        out.push_str(piece);
-    } else {
-        out.extend(piece.nfkc());
-    }
-}
-
-/// Steps 1 and 2: the text as the index sees it.
+/// Steps 1 and 2: the text as the index sees it. The definition the fast
+/// path in [`for_each_token`] is tested against.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn normalize(text: &str, fold: &Fold) -> String {
-    let mut nfkc = String::with_capacity(text.len());
-    nfkc_into(text, &mut nfkc);
-    let lower = nfkc.to_lowercase();
-    if lower.is_ascii() {
-        return lower;
-    }
-    lower.chars().map(|c| fold.char(c)).collect()
+    let lower = text.nfkc().collect::<String>().to_lowercase();
+    lower
+        .chars()
+        .map(|c| if is_cjk(c) { fold.char(c) } else { c })
+        .collect()
 }
 
 /// The tokens of `text`.
@@ -226,78 +186,227 @@ pub(crate) fn for_each_token(text: &str, fold: &Fold, mode: Mode, f: impl FnMut(
     });
 }
 
-fn tokens_with(
+fn tokens_with<F: FnMut(Tok<'_>, u32)>(
     scratch: &mut Scratch,
     text: &str,
     fold: &Fold,
     mode: Mode,
-    mut f: impl FnMut(Tok<'_>, u32),
+    f: F,
 ) {
-    // Folding happens character by character below (CJK runs are the only
-    // characters it changes), not as a pass of its own.
-    let Scratch { nfkc, lower, run } = scratch;
-    nfkc.clear();
-    lower.clear();
+    // The text is cut into chunks at ASCII white space and ideographs:
+    // both survive NFKC and lower-casing as they are, never compose with
+    // a neighbour and end the context of a final sigma, so each chunk
+    // normalizes on its own as it would in the whole. A chunk whose every
+    // character the table knows is read from the table; any other chunk
+    // (decomposed accents, Σ, ligatures, characters beyond the BMP) goes
+    // through NFKC and lower-casing as a string.
+    let table = simple_table(fold);
+    let Scratch {
+        chunk,
+        word,
+        run,
+        slow,
+    } = scratch;
+    chunk.clear();
+    word.clear();
     run.clear();
-    nfkc_into(text, nfkc);
-    lowercase_into(nfkc, lower);
-    let text = lower.as_str();
-    let mut pos: u32 = 0;
-    let mut word_start: Option<usize> = None;
-    let flush_run = |run: &mut Vec<char>, pos: &mut u32, f: &mut dyn FnMut(Tok<'_>, u32)| {
-        let n = run.len();
-        for i in 0..n {
-            let at = *pos + i as u32;
-            if mode == Mode::Index || n == 1 {
-                f(Tok::Cjk(run[i], None), at);
+    let mut out = Emit {
+        pos: 0,
+        word,
+        run,
+        mode,
+        f,
+    };
+    let mut chunk_start = 0;
+    let mut complex = false;
+    let mut finish_chunk = |out: &mut Emit<'_, F>, chunk: &mut Vec<u32>, text: &str, complex| {
+        if complex {
+            slow.clear();
+            slow.extend(text.nfkc());
+            for c in slow.to_lowercase().chars() {
+                out.feed(class_of(c, fold));
             }
-            if i + 1 < n {
-                f(Tok::Cjk(run[i], Some(run[i + 1])), at);
+        } else {
+            for &v in chunk.iter() {
+                out.feed(v);
             }
         }
-        *pos += n as u32;
-        run.clear();
+        chunk.clear();
     };
     for (i, c) in text.char_indices() {
-        if is_cjk(c) {
-            if let Some(start) = word_start.take() {
-                f(Tok::Word(&text[start..i]), pos);
-                pos += 1;
-            }
-            run.push(fold.char(c));
-        } else if is_word(c) {
-            flush_run(run, &mut pos, &mut f);
-            word_start.get_or_insert(i);
+        let u = c as u32;
+        let boundary = if u < 0x80 {
+            c.is_ascii_whitespace()
         } else {
-            if let Some(start) = word_start.take() {
-                f(Tok::Word(&text[start..i]), pos);
-                pos += 1;
+            is_ideograph(c)
+        };
+        if boundary {
+            if chunk_start < i {
+                finish_chunk(&mut out, chunk, &text[chunk_start..i], complex);
             }
-            flush_run(run, &mut pos, &mut f);
+            out.feed(table[u as usize]);
+            chunk_start = i + c.len_utf8();
+            complex = false;
+        } else if !complex {
+            match table.get(u as usize) {
+                Some(&v) if v != 0 => chunk.push(v),
+                _ => complex = true,
+            }
         }
     }
-    if let Some(start) = word_start.take() {
-        f(Tok::Word(&text[start..]), pos);
+    if chunk_start < text.len() {
+        finish_chunk(&mut out, chunk, &text[chunk_start..], complex);
     }
-    flush_run(run, &mut pos, &mut f);
+    out.end_word();
+    out.end_run();
+}
+
+/// Turns classified characters into tokens.
+struct Emit<'s, F> {
+    pos: u32,
+    word: &'s mut String,
+    run: &'s mut Vec<char>,
+    mode: Mode,
+    f: F,
+}
+
+impl<F: FnMut(Tok<'_>, u32)> Emit<'_, F> {
+    fn feed(&mut self, v: u32) {
+        let c = char::from_u32(v & !CLASS).unwrap_or(' ');
+        match v & CLASS {
+            CJK => {
+                self.end_word();
+                self.run.push(c);
+            }
+            WORD => {
+                self.end_run();
+                self.word.push(c);
+            }
+            _ => {
+                self.end_word();
+                self.end_run();
+            }
+        }
+    }
+
+    fn end_word(&mut self) {
+        if !self.word.is_empty() {
+            (self.f)(Tok::Word(self.word), self.pos);
+            self.pos += 1;
+            self.word.clear();
+        }
+    }
+
+    fn end_run(&mut self) {
+        let run = &self.run;
+        let n = run.len();
+        for i in 0..n {
+            let at = self.pos + i as u32;
+            if self.mode == Mode::Index || n == 1 {
+                (self.f)(Tok::Cjk(run[i], None), at);
+            }
+            if i + 1 < n {
+                (self.f)(Tok::Cjk(run[i], Some(run[i + 1])), at);
+            }
+        }
+        self.pos += n as u32;
+        self.run.clear();
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The tokens of `text` normalized as a whole, by the definition.
+    fn by_definition(text: &str, fold: &Fold, mode: Mode) -> Vec<(String, u32)> {
+        let lower = text.nfkc().collect::<String>().to_lowercase();
+        let (mut word, mut run) = (String::new(), Vec::new());
+        let mut got = Vec::new();
+        let mut out = Emit {
+            pos: 0,
+            word: &mut word,
+            run: &mut run,
+            mode,
+            f: |t: Tok<'_>, pos| got.push((text_of(t), pos)),
+        };
+        for c in lower.chars() {
+            out.feed(class_of(c, fold));
+        }
+        out.end_word();
+        out.end_run();
+        got
+    }
+
+    fn text_of(t: Tok<'_>) -> String {
+        match t {
+            Tok::Word(w) => w.to_string(),
+            Tok::Cjk(a, b) => [Some(a), b].into_iter().flatten().collect(),
+        }
+    }
+
+    fn fast(text: &str, fold: &Fold, mode: Mode) -> Vec<(String, u32)> {
+        let mut got = Vec::new();
+        for_each_token(text, fold, mode, |t, pos| got.push((text_of(t), pos)));
+        got
+    }
+
+    /// Characters whose normalization depends on their neighbours, and
+    /// the ones around them.
+    const TRICKY: &[char] = &[
+        'a', 'e', 'E', 'i', 'Z', '1', ' ', '\t', '.', '\'', ':', '-', 'Σ', 'σ', 'ς', 'Ω', 'İ', 'ǅ',
+        'ß', 'ẞ', '\u{301}', '\u{308}', '\u{327}', '\u{345}', '\u{200d}', 'é', 'ﬁ', 'Ａ', 'ｚ',
+        '，', '　', '。', 'か', '\u{3099}', 'ｶ', 'ﾞ', 'ア', 'ᄀ', 'ᅡ', '가', '群', '規', '规', '〇',
+        '豈', '𠀀', '𝐀', '①', '㍿', '½', 'Å', '\u{a0}', 'ǈ', 'ǉ', 'ɐ',
+    ];
+
     #[test]
-    fn lowering_in_pieces_equals_lowering_the_whole() {
-        for text in [
-            "ΟΔΟΣ 群規ΟΔΟΣ群規 ΣA Σ群 aΣ群b",
-            "İstanbul ǅemal ẞ 社区RULES，规则。ＡＢＣ",
-            "ὈΔΥΣΣΕΎΣ 𠀀Σ 々Σ",
-            "",
-            "plain ascii TEXT",
-        ] {
-            let mut out = String::from("kept ");
-            lowercase_into(text, &mut out);
-            assert_eq!(out, format!("kept {}", text.to_lowercase()), "{text}");
+    fn the_fast_path_equals_normalizing_the_whole_text() {
+        let fold = Fold::opencc();
+        // A fixed pseudo-random walk: reproducible, and over 100,000
+        // strings every neighbour of every tricky character is met.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..100_000 {
+            let len = (next() % 9) as usize;
+            let text: String = (0..len)
+                .map(|_| TRICKY[(next() % TRICKY.len() as u64) as usize])
+                .collect();
+            for mode in [Mode::Index, Mode::Query] {
+                assert_eq!(
+                    fast(&text, fold, mode),
+                    by_definition(&text, fold, mode),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_bmp_character_in_company_equals_the_definition() {
+        let fold = Fold::opencc();
+        for u in 0..0x1_0000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            for text in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!("Σ{c}"),
+                format!("a{c}Σ"),
+                format!("{c}\u{301}"),
+                format!("群{c}\u{3099}"),
+                format!(" {c}{c} "),
+            ] {
+                assert_eq!(
+                    fast(&text, fold, Mode::Index),
+                    by_definition(&text, fold, Mode::Index),
+                    "U+{u:04X} in {text:?}"
+                );
+            }
         }
     }
 
