@@ -47,10 +47,14 @@ pub fn markdown(data: &[u8]) {
         first_link: 0,
         nested: choice & 0x20 != 0,
         rule_link: "Link to rule {n}".into(),
+        search: choice & 0x10 != 0,
     };
     let text = String::from_utf8_lossy(body);
     let rendered = markdown::render(&text, &opts);
     let _ = rendered.html.unpack();
+    if let Some(parts) = &rendered.search {
+        let _ = crate::search::extract::fields(&parts.unpack()).count();
+    }
 }
 
 /// Separates the files of a fuzzed site: `almanac.toml`, then each

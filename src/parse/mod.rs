@@ -120,8 +120,8 @@ pub(crate) fn documents(
 ) -> Vec<Arc<Document>> {
     let rule_links = rule_links(config);
     let settings = format!(
-        "{:?}{:?}{rule_links:?}",
-        config.markdown, config.front_matter
+        "{:?}{:?}{rule_links:?}{:?}",
+        config.markdown, config.front_matter, config.search.enabled
     );
     if cache.settings.as_ref() != Some(&settings) {
         *cache = ParseCache {
@@ -392,6 +392,7 @@ fn document(
         first_link: 0,
         nested: !src.path.is_section_index(),
         rule_link: rule_link.to_string(),
+        search: config.search.enabled,
     };
     if front.tags.len() > MAX_TAGS {
         return Err(Diagnostic::error(format!(
@@ -458,6 +459,7 @@ fn document(
     let mut prerequisites = Vec::new();
     opts.take_title = false;
     opts.kind = Kind::Page;
+    opts.search = false;
     for p in &front.prerequisites {
         opts.first_link = links.len();
         let r = markdown::render(p, &opts);

@@ -19,123 +19,190 @@ pub(crate) struct Part {
 /// Splits body HTML into parts. The HTML is almanac's own (from PARSE), so
 /// a small scanner suffices: tags are well formed and attributes quoted.
 pub(crate) fn parts(html: &str) -> Vec<Part> {
-    let mut parts = vec![Part {
-        anchor: String::new(),
-        heading: String::new(),
-        text: String::new(),
-    }];
-    // Where text goes: a part, and whether into its heading.
-    let mut current = 0usize;
-    let mut in_heading: Option<String> = None; // the closing tag name
-    // Rules: the part to return to after a rule's `</li>`, and li depth inside it.
-    let mut rule: Option<(usize, usize)> = None;
-    let mut skip_depth = 0usize; // inside script/style or a rule-num link
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            push_text(&mut parts[current], in_heading.is_some(), rest, skip_depth);
-            break;
+    let mut parts = Parts::default();
+    parts.html(html);
+    parts.finish()
+}
+
+/// Parts as they are read. PARSE feeds it a body's Markdown events as it
+/// renders them (text as text, almanac's own markup and raw HTML as HTML),
+/// so the index never scans rendered pages.
+pub(crate) struct Parts {
+    parts: Vec<Part>,
+    /// The part text goes to.
+    current: usize,
+    /// Inside a heading: its closing tag's name.
+    in_heading: Option<&'static str>,
+    /// Inside a rule's item: the part to return to after its `</li>`, and
+    /// the depth of items inside it.
+    rule: Option<(usize, usize)>,
+    /// Inside script, style, or a rule-number or permalink link.
+    skip_depth: usize,
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Parts {
+            parts: vec![Part {
+                anchor: String::new(),
+                heading: String::new(),
+                text: String::new(),
+            }],
+            current: 0,
+            in_heading: None,
+            rule: None,
+            skip_depth: 0,
+        }
+    }
+}
+
+const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+
+impl Parts {
+    /// Visible text, entities already decoded.
+    pub(crate) fn text(&mut self, text: &str) {
+        if self.skip_depth > 0 || text.is_empty() {
+            return;
+        }
+        let part = &mut self.parts[self.current];
+        let out = if self.in_heading.is_some() {
+            &mut part.heading
+        } else {
+            &mut part.text
         };
-        push_text(
-            &mut parts[current],
-            in_heading.is_some(),
-            &rest[..lt],
-            skip_depth,
-        );
-        rest = &rest[lt..];
-        let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-        let tag = &rest[..end];
-        rest = &rest[end..];
-        let name = tag_name(tag);
-        let closing = tag.starts_with("</");
-        match (&*name, closing) {
-            ("script" | "style", false) => skip_depth += 1,
-            ("script" | "style", true) => skip_depth = skip_depth.saturating_sub(1),
+        push_collapsed(out, text);
+    }
+
+    /// A space between blocks.
+    pub(crate) fn space(&mut self) {
+        space(&mut self.parts[self.current].text);
+    }
+
+    /// HTML: its tags and its text, with entities.
+    pub(crate) fn html(&mut self, html: &str) {
+        let mut rest = html;
+        while !rest.is_empty() {
+            let Some(lt) = rest.find('<') else {
+                self.escaped(rest);
+                break;
+            };
+            self.escaped(&rest[..lt]);
+            rest = &rest[lt..];
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            rest = &rest[end..];
+            self.tag(&tag_name(tag), tag.starts_with("</"), tag);
+        }
+    }
+
+    fn escaped(&mut self, raw: &str) {
+        if raw.contains('&') {
+            self.text(&decode(raw));
+        } else {
+            self.text(raw);
+        }
+    }
+
+    /// A tag: `name` in lower case, `tag` its whole text for its
+    /// attributes (`<li>` will do for a tag without any).
+    pub(crate) fn tag(&mut self, name: &str, closing: bool, tag: &str) {
+        match (name, closing) {
+            ("script" | "style", false) => self.skip_depth += 1,
+            ("script" | "style", true) => self.skip_depth = self.skip_depth.saturating_sub(1),
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
                 let anchor = attr(tag, "id").unwrap_or_default();
-                if rule.is_none() && !anchor.is_empty() {
-                    parts.push(Part {
+                if self.rule.is_none() && !anchor.is_empty() {
+                    self.parts.push(Part {
                         anchor,
                         heading: String::new(),
                         text: String::new(),
                     });
-                    current = parts.len() - 1;
+                    self.current = self.parts.len() - 1;
                 }
-                in_heading = Some(name.to_string());
+                self.in_heading = HEADINGS.iter().copied().find(|h| *h == name);
             }
-            (h, true) if in_heading.as_deref() == Some(h) => {
-                in_heading = None;
-                space(&mut parts[current].text);
+            (h, true) if self.in_heading == Some(h) => {
+                self.in_heading = None;
+                self.space();
             }
             ("li", false) => {
-                if let Some((_, depth)) = &mut rule {
+                if let Some((_, depth)) = &mut self.rule {
                     *depth += 1;
                 } else if let Some(anchor) = attr(tag, "id").filter(|id| id.starts_with("rule-")) {
                     let number = anchor.trim_start_matches("rule-").to_string();
-                    parts.push(Part {
+                    self.parts.push(Part {
                         anchor,
                         heading: number,
                         text: String::new(),
                     });
-                    rule = Some((current, 0));
-                    current = parts.len() - 1;
+                    self.rule = Some((self.current, 0));
+                    self.current = self.parts.len() - 1;
                 }
-                space(&mut parts[current].text);
+                self.space();
             }
             ("li", true) => {
-                match &mut rule {
+                match &mut self.rule {
                     Some((back, 0)) => {
-                        current = *back;
-                        rule = None;
+                        self.current = *back;
+                        self.rule = None;
                     }
                     Some((_, depth)) => *depth -= 1,
                     None => {}
                 }
-                space(&mut parts[current].text);
+                self.space();
             }
             // The rule number and heading permalinks are not text.
             ("a", false)
                 if matches!(attr(tag, "class").as_deref(), Some("rule-num" | "anchor")) =>
             {
-                skip_depth += 1
+                self.skip_depth += 1
             }
-            ("a", true) if skip_depth > 0 => skip_depth -= 1,
+            ("a", true) if self.skip_depth > 0 => self.skip_depth -= 1,
             (
                 "p" | "div" | "br" | "tr" | "td" | "th" | "ol" | "ul" | "pre" | "blockquote" | "dt"
                 | "dd",
                 _,
-            ) => space(&mut parts[current].text),
+            ) => self.space(),
             _ => {}
         }
     }
-    for p in &mut parts {
-        for s in [&mut p.text, &mut p.heading] {
-            if s.ends_with(' ') {
-                s.pop();
+
+    /// The parts: the top of the page first (even when empty: a title
+    /// match lands there), then each heading or rule with any text.
+    pub(crate) fn finish(self) -> Vec<Part> {
+        let mut parts = self.parts;
+        for p in &mut parts {
+            for s in [&mut p.text, &mut p.heading] {
+                if s.ends_with(' ') {
+                    s.pop();
+                }
             }
         }
+        let top = parts.remove(0);
+        parts.retain(|p| !p.anchor.is_empty() || !p.text.is_empty());
+        parts.insert(0, top);
+        parts
     }
-    // The top of the page stays first even when empty: a title match lands there.
-    let top = parts.remove(0);
-    parts.retain(|p| !p.anchor.is_empty() || !p.text.is_empty());
-    parts.insert(0, top);
-    parts
 }
 
-fn push_text(part: &mut Part, heading: bool, raw: &str, skip: usize) {
-    if skip > 0 || raw.is_empty() {
-        return;
+/// Parts as one text, the way they are kept from PARSE to the index:
+/// anchor, heading and text of each, each ended by a NUL, which Markdown
+/// never yields (the parser turns it into U+FFFD).
+pub(crate) fn encode(parts: &[Part]) -> String {
+    let mut text = String::new();
+    for p in parts {
+        for field in [&p.anchor, &p.heading, &p.text] {
+            text.push_str(field);
+            text.push('\0');
+        }
     }
-    let out = if heading {
-        &mut part.heading
-    } else {
-        &mut part.text
-    };
-    if raw.contains('&') {
-        push_collapsed(out, &decode(raw));
-    } else {
-        push_collapsed(out, raw);
-    }
+    text
+}
+
+/// The `(anchor, heading, text)` of each part [`encode`] wrote.
+pub(crate) fn fields(text: &str) -> impl Iterator<Item = (&str, &str, &str)> {
+    let mut fields = text.split('\0');
+    std::iter::from_fn(move || Some((fields.next()?, fields.next()?, fields.next()?)))
 }
 
 /// Appends `text` with each run of white space as one space, and none at

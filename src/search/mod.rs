@@ -86,9 +86,6 @@ const IN_TITLE: u8 = 1;
 const IN_HEADING: u8 = 2;
 const IN_TEXT: u8 = 4;
 
-/// `(page, where)` in page order.
-type Pages = Vec<(u32, u8)>;
-
 /// Postings as one thread gathers them: each token it meets gets a number
 /// of its own, so a page's tokens are counted in flat arrays rather than a
 /// map per page, and a word is copied once per thread, not once per page.
@@ -99,12 +96,16 @@ struct Postings {
     /// yet), the same numbers as in `cjk`.
     unigrams: Vec<u32>,
     words: FxHashMap<Box<str>, u32>,
-    /// By token number: the pages that have it, in page order.
-    lists: Vec<Pages>,
     /// By token number: the last page that had it (plus one) and where on it.
     seen: Vec<(u32, u8)>,
     /// Token numbers met on the page being read.
     page: Vec<u32>,
+    /// `token << 32 | page << 3 | where` for each token of each page, in
+    /// page order. Appended as pages are read and sorted by token once at
+    /// the end: one stream of writes, where a list per token would scatter
+    /// writes over all of them after every page and push the token tables
+    /// out of the cache.
+    hits: Vec<u64>,
     /// Each page's `p/N.json`.
     fragments: Vec<(PageId, String)>,
 }
@@ -112,8 +113,7 @@ struct Postings {
 impl Postings {
     /// A number for a token met for the first time.
     fn fresh_id(&mut self) -> u32 {
-        let id = self.lists.len() as u32;
-        self.lists.push(Vec::new());
+        let id = self.seen.len() as u32;
         self.seen.push((0, 0));
         id
     }
@@ -181,11 +181,11 @@ impl Postings {
     /// Page `id`, number `n`: its tokens, and its `p/N.json`.
     fn add_page(&mut self, site: &Site, id: PageId, n: u32, fold: &Fold) {
         let page = site.page(id);
-        let parts = extract::parts(&page.doc.body.html.unpack());
+        let parts = page_parts(site, id);
         self.add_text(&page.doc.title, n, IN_TITLE, fold);
-        for part in &parts {
-            self.add_text(&part.heading, n, IN_HEADING, fold);
-            self.add_text(&part.text, n, IN_TEXT, fold);
+        for (_, heading, text) in extract::fields(&parts) {
+            self.add_text(heading, n, IN_HEADING, fold);
+            self.add_text(text, n, IN_TEXT, fold);
         }
         // A page's tags describe it as a heading would, and filter by it
         // with tokens no text makes.
@@ -201,32 +201,57 @@ impl Postings {
             let token = self.word_id(&token);
             self.hit(token, n, IN_TEXT);
         }
-        for token in std::mem::take(&mut self.page) {
+        for token in self.page.drain(..) {
             let bits = self.seen[token as usize].1;
-            self.lists[token as usize].push((n, bits));
+            self.hits
+                .push(u64::from(token) << 32 | u64::from(n) << 3 | u64::from(bits));
         }
-        self.fragments.push((id, fragment(site, id, parts)));
+        self.fragments.push((id, fragment(site, id, &parts)));
     }
 
-    /// `later`'s postings after these: its pages all come after this one's.
-    fn append(mut self, later: Postings) -> Postings {
-        let mut lists = later.lists;
-        for (key, id) in later.cjk {
-            let unigram = (key & 0xffff_ffff == 0)
-                .then(|| char::from_u32((key >> 32) as u32))
-                .flatten();
-            let to = match unigram {
-                Some(c) => self.unigram_id(c),
-                None => self.cjk_id(key),
-            };
-            self.lists[to as usize].append(&mut lists[id as usize]);
+    /// The hits sorted by token (a counting sort, so each token's pages
+    /// stay in order).
+    fn into_run(self) -> Run {
+        let tokens = self.seen.len();
+        let mut starts = vec![0u32; tokens + 1];
+        for h in &self.hits {
+            starts[(h >> 32) as usize + 1] += 1;
         }
-        for (word, id) in later.words {
-            let to = self.word_id(&word);
-            self.lists[to as usize].append(&mut lists[id as usize]);
+        for i in 0..tokens {
+            starts[i + 1] += starts[i];
         }
-        self.fragments.extend(later.fragments);
-        self
+        let mut next = starts.clone();
+        let mut pages = vec![0u32; self.hits.len()];
+        for h in self.hits {
+            let at = &mut next[(h >> 32) as usize];
+            pages[*at as usize] = h as u32;
+            *at += 1;
+        }
+        Run {
+            cjk: self.cjk,
+            words: self.words,
+            starts,
+            pages,
+            fragments: self.fragments,
+        }
+    }
+}
+
+/// The postings of a run of consecutive pages, read by one thread.
+struct Run {
+    cjk: FxHashMap<u64, u32>,
+    words: FxHashMap<Box<str>, u32>,
+    /// Token `t`'s pages are `pages[starts[t]..starts[t + 1]]`.
+    starts: Vec<u32>,
+    /// `page << 3 | where`.
+    pages: Vec<u32>,
+    fragments: Vec<(PageId, String)>,
+}
+
+impl Run {
+    fn list(&self, token: u32) -> &[u32] {
+        let t = token as usize;
+        &self.pages[self.starts[t] as usize..self.starts[t + 1] as usize]
     }
 }
 
@@ -235,8 +260,11 @@ fn filter_token(kind: char, value: &str) -> String {
     format!("\u{1}{kind}:{value}")
 }
 
-/// The postings of one shard: each token's text and pages.
-type Shard = Vec<(String, Pages)>;
+/// A token's pages: its number in each run that has it, runs in order.
+type Lists = Vec<(u16, u32)>;
+
+/// The tokens of one shard: each token's text and where its pages are.
+type Shard = Vec<(String, Lists)>;
 
 /// Tokenizes every page and lays the postings out by shard.
 pub(crate) fn index(site: &Site) -> Index {
@@ -253,10 +281,11 @@ pub(crate) fn index(site: &Site) -> Index {
         }
     }
     let count = count.max(1);
-    // Folded in page order and appended left to right, so every list stays
-    // sorted. Few, long runs: merging two runs costs as much as making one.
+    // Read in runs of consecutive pages, kept in page order, so each
+    // token's pages are its runs' lists one after another. Few, long
+    // runs: every run repeats the vocabulary.
     let run = order.len() / (2 * rayon::current_num_threads()) + 1;
-    let postings = order
+    let runs: Vec<Run> = order
         .par_iter()
         .enumerate()
         .with_min_len(run)
@@ -264,30 +293,47 @@ pub(crate) fn index(site: &Site) -> Index {
             postings.add_page(site, id, n as u32, fold);
             postings
         })
-        .reduce(Postings::default, Postings::append);
-    let mut pages = vec![String::new(); site.pages.len()];
-    for (id, json) in postings.fragments {
-        pages[id.0] = json;
+        .map(|postings| vec![postings.into_run()])
+        .reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let mut cjk: FxHashMap<u64, Lists> = FxHashMap::default();
+    let mut words: FxHashMap<&str, Lists> = FxHashMap::default();
+    for (r, run) in runs.iter().enumerate() {
+        let r = r as u16;
+        for (&key, &id) in &run.cjk {
+            cjk.entry(key).or_default().push((r, id));
+        }
+        for (word, &id) in &run.words {
+            words.entry(word).or_default().push((r, id));
+        }
     }
-    let mut lists = postings.lists;
     let mut shards: Vec<Shard> = (0..count).map(|_| Shard::new()).collect();
     let mut used: std::collections::HashSet<char> = std::collections::HashSet::new();
     let mut utf8 = [0u8; 8];
-    for (key, id) in postings.cjk {
+    for (key, lists) in cjk {
         if key & 0xffff_ffff == 0 {
             used.extend(char::from_u32((key >> 32) as u32));
         }
         let text = cjk_bytes(key, &mut utf8);
         let shard = shard_of_bytes(text, count) as usize;
-        let list = std::mem::take(&mut lists[id as usize]);
-        shards[shard].push((String::from_utf8_lossy(text).into_owned(), list));
+        shards[shard].push((String::from_utf8_lossy(text).into_owned(), lists));
     }
-    for (word, id) in postings.words {
-        let shard = shard_of(&word, count) as usize;
-        let list = std::mem::take(&mut lists[id as usize]);
-        shards[shard].push((word.into_string(), list));
+    for (word, lists) in words {
+        let shard = shard_of(word, count) as usize;
+        shards[shard].push((word.to_string(), lists));
     }
-    let shards_json: Vec<String> = shards.into_par_iter().map(shard_json).collect();
+    let shards_json: Vec<String> = shards
+        .into_par_iter()
+        .map(|shard| shard_json(shard, &runs))
+        .collect();
+    let mut pages = vec![String::new(); site.pages.len()];
+    for run in runs {
+        for (id, json) in run.fragments {
+            pages[id.0] = json;
+        }
+    }
     let pairs = fold.pairs_for(|c| used.contains(&c));
     let fold_text: String = pairs.iter().flat_map(|(t, s)| [*t, *s]).collect();
     let mut kinds: Vec<&str> = site.pages.iter().map(|p| p.doc.kind.name()).collect();
@@ -323,24 +369,28 @@ fn cjk_bytes(key: u64, buf: &mut [u8; 8]) -> &[u8] {
 }
 
 /// One shard as JSON: tokens in order, each with its delta-coded pages.
-fn shard_json(mut tokens: Shard) -> String {
+fn shard_json(mut tokens: Shard, runs: &[Run]) -> String {
     tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::from("{");
     let mut number = itoa::Buffer::new();
-    for (i, (token, list)) in tokens.iter().enumerate() {
+    for (i, (token, lists)) in tokens.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str(&json(token));
         out.push_str(":[");
         let mut previous = 0;
-        for (j, (page, bits)) in list.iter().enumerate() {
+        let pages = lists
+            .iter()
+            .flat_map(|&(r, id)| runs[usize::from(r)].list(id));
+        for (j, &hit) in pages.enumerate() {
             if j > 0 {
                 out.push(',');
             }
-            let code = u64::from(page - previous) * 8 + u64::from(*bits);
+            let page = hit >> 3;
+            let code = u64::from(page - previous) * 8 + u64::from(hit & 7);
             out.push_str(number.format(code));
-            previous = *page;
+            previous = page;
         }
         out.push(']');
     }
@@ -350,8 +400,17 @@ fn shard_json(mut tokens: Shard) -> String {
 
 /// A page's `search/p/N.json`.
 pub(crate) fn page_json(site: &Site, id: PageId) -> String {
-    let parts = extract::parts(&site.page(id).doc.body.html.unpack());
-    fragment(site, id, parts)
+    fragment(site, id, &page_parts(site, id))
+}
+
+/// A page's parts as PARSE collected them (or, for a body parsed without
+/// search, as its HTML shows them), encoded by [`extract::encode`].
+fn page_parts(site: &Site, id: PageId) -> String {
+    let body = &site.page(id).doc.body;
+    match &body.search {
+        Some(packed) => packed.unpack(),
+        None => extract::encode(&extract::parts(&body.html.unpack())),
+    }
 }
 
 /// A page's `p/N.json`, keys in the order readers of it have always seen
@@ -374,7 +433,7 @@ struct Fragment<'a> {
     u: &'a str,
 }
 
-fn fragment(site: &Site, id: PageId, parts: Vec<extract::Part>) -> String {
+fn fragment(site: &Site, id: PageId, parts: &str) -> String {
     let page = site.page(id);
     let fragment = Fragment {
         d: page.last_changed().map(|w| w.day().to_string()),
@@ -384,10 +443,7 @@ fn fragment(site: &Site, id: PageId, parts: Vec<extract::Part>) -> String {
             .map(|t| site.tags[t.0].name.as_str())
             .collect(),
         k: page.doc.kind.name(),
-        p: parts
-            .iter()
-            .map(|p| (p.anchor.as_str(), p.heading.as_str(), p.text.as_str()))
-            .collect(),
+        p: extract::fields(parts).collect(),
         s: &site.section(page.section).title,
         t: &page.doc.title,
         u: &page.url,

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::highlight;
 use super::kind::Kind;
 use crate::config::RawHtml;
+use crate::search::extract::{Part, Parts};
 use crate::slug::is_cjk;
 
 pub(crate) mod html;
@@ -45,6 +46,8 @@ pub(crate) struct MarkdownOptions {
     /// The title of a rule number's link, `{n}` standing for the number,
     /// in the page's language.
     pub rule_link: String,
+    /// Collect the body's searchable parts as it is rendered.
+    pub search: bool,
 }
 
 /// An internal link as written, with its byte offset in the body.
@@ -113,6 +116,9 @@ pub struct Rendered {
     pub cjk_chars: usize,
     /// The first paragraph as plain text.
     pub summary: String,
+    /// The searchable parts (see [`crate::search::extract`]), packed;
+    /// made only when the site has search.
+    pub search: Option<crate::packed::PackedText>,
     /// FAQ questions.
     pub questions: Vec<Question>,
     /// Rules.
@@ -175,6 +181,7 @@ pub(crate) fn rule_texts(text: &str) -> Vec<String> {
         first_link: 0,
         nested: false,
         rule_link: String::new(),
+        search: false,
     };
     render(body, &opts)
         .rules
@@ -338,6 +345,9 @@ struct Renderer<'a> {
     summary_done: bool,
     first_block: bool,
     last_char: Option<char>,
+    /// With search: each highlighted code block's event index and its
+    /// text, so the index reads the code rather than its markup.
+    code_texts: Vec<(usize, String)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -362,6 +372,7 @@ impl<'a> Renderer<'a> {
             summary_done: false,
             first_block: true,
             last_char: None,
+            code_texts: Vec::new(),
         }
     }
 
@@ -702,6 +713,9 @@ impl<'a> Renderer<'a> {
         } else {
             highlight::code_block(&code, None)
         };
+        if self.opts.search {
+            self.code_texts.push((out.len(), code));
+        }
         out.push(Event::Html(html.into()));
     }
 
@@ -819,6 +833,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn finish(mut self, events: Vec<Event<'a>>) -> Rendered {
+        if self.opts.search {
+            let parts = search_parts(&events, &self.code_texts);
+            let text = crate::search::extract::encode(&parts);
+            self.result.search = Some(crate::packed::PackedText::new(&text));
+        }
         let mut html = String::with_capacity(events.len() * 16);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         if self.opts.raw_html == RawHtml::Sanitize {
@@ -833,6 +852,75 @@ impl<'a> Renderer<'a> {
         self.result.toc = nest(&self.flat_toc);
         self.result
     }
+}
+
+/// The searchable parts of a body's final events: what the HTML they make
+/// would show, read without making or scanning it.
+fn search_parts(events: &[Event<'_>], code_texts: &[(usize, String)]) -> Vec<Part> {
+    let mut parts = Parts::default();
+    let mut codes = code_texts.iter().peekable();
+    // Text inside an image is its alt text, not shown.
+    let mut in_image = 0usize;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => match codes.next_if(|(at, _)| *at == i) {
+                Some((_, code)) => {
+                    parts.tag("pre", false, "<pre>");
+                    parts.text(code);
+                    parts.tag("pre", true, "</pre>");
+                }
+                None => parts.html(h),
+            },
+            Event::Text(t) | Event::Code(t) if in_image == 0 => parts.text(t),
+            Event::SoftBreak => parts.text("\n"),
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(tag) => {
+                if let Some(name) = block_name(tag) {
+                    parts.tag(name, false, "<>");
+                }
+            }
+            Event::End(end) => {
+                if let Some(name) = block_end_name(end) {
+                    parts.tag(name, true, "<>");
+                }
+            }
+            Event::HardBreak => parts.tag("br", false, "<br>"),
+            _ => {}
+        }
+    }
+    parts.finish()
+}
+
+/// The element a block event opens, for what separates text in parts.
+fn block_name(tag: &Tag<'_>) -> Option<&'static str> {
+    Some(match tag {
+        Tag::Paragraph => "p",
+        Tag::List(Some(_)) => "ol",
+        Tag::List(None) => "ul",
+        Tag::Item => "li",
+        Tag::TableHead | Tag::TableRow => "tr",
+        Tag::TableCell => "td",
+        Tag::BlockQuote(_) => "blockquote",
+        Tag::FootnoteDefinition(_) => "div",
+        Tag::CodeBlock(_) => "pre",
+        _ => return None,
+    })
+}
+
+fn block_end_name(end: &TagEnd) -> Option<&'static str> {
+    Some(match end {
+        TagEnd::Paragraph => "p",
+        TagEnd::List(true) => "ol",
+        TagEnd::List(false) => "ul",
+        TagEnd::Item => "li",
+        TagEnd::TableHead | TagEnd::TableRow => "tr",
+        TagEnd::TableCell => "td",
+        TagEnd::BlockQuote(_) => "blockquote",
+        TagEnd::FootnoteDefinition => "div",
+        TagEnd::CodeBlock => "pre",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ fn opts(kind: Kind) -> MarkdownOptions {
         first_link: 0,
         nested: false,
         rule_link: "Link to rule {n}".into(),
+        search: true,
     }
 }
 
@@ -231,4 +232,52 @@ fn a_line_starting_with_a_link_in_chinese_text_takes_no_space() {
         html.contains("English\n<a href=\"#b\">"),
         "Latin text keeps its space: {html}"
     );
+}
+
+/// The parts collected from events are the parts of the HTML they make.
+#[test]
+fn search_parts_from_events_equal_the_parts_of_the_html() {
+    let bodies = [
+        (
+            Kind::Page,
+            "Intro &amp; more, `code`, *em* and [a link](x.md).\n\n## How do I *join*?\n\nSay hello.\n中文\n换行 and English\nlines.\n\n![alt text](p.png)\n",
+        ),
+        (
+            Kind::Rules,
+            "1. Be kind.\n   - nested\n2. No spam.\n\nAfter the rules.\n",
+        ),
+        (
+            Kind::Rules,
+            "## 尊重\n\n不要人身攻击。\n\n## 不刷屏\n\nNo spam.\n",
+        ),
+        (
+            Kind::Faq,
+            "## 怎么加入？\n\n先读群规。\n\n## What time?\n\n> Quoted <em>raw</em> answer.\n",
+        ),
+        (
+            Kind::Playbook,
+            "1. [ ] Book the room\n2. [x] Send the invite\n\n| a | b |\n|---|---|\n| 一 | two |\n",
+        ),
+        (
+            Kind::Page,
+            "```rust\nfn main() { let x = 1 < 2; }\n```\n\n    indented <code>\n\n<div class=\"note\">\n<p>Raw <b>HTML</b> &lt;kept&gt;</p>\n<script>hidden()</script>\n</div>\n\nLine one  \nline two\n",
+        ),
+        (
+            Kind::Event,
+            "# Title\n\n### Deep heading\n\ntext\n\n---\n\n* a\n* b\n",
+        ),
+    ];
+    for (kind, body) in bodies {
+        for raw_html in [RawHtml::Allow, RawHtml::Escape, RawHtml::Sanitize] {
+            let o = MarkdownOptions {
+                raw_html,
+                ..opts(kind)
+            };
+            let r = render(body, &o);
+            let from_events = r.search.as_ref().expect("parts").unpack();
+            let from_html =
+                crate::search::extract::encode(&crate::search::extract::parts(&r.html.unpack()));
+            assert_eq!(from_events, from_html, "{kind:?} {raw_html:?}\n{body}");
+        }
+    }
 }
