@@ -288,7 +288,8 @@ fn decode(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        // Entities are short; bytes, since the twelfth may be inside a character.
+        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -360,6 +361,14 @@ mod tests {
                 assert_eq!(fast, slow, "{text:?} after {before:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_ampersand_before_chinese_is_text() {
+        assert_eq!(decode("&中文中文"), "&中文中文");
+        assert_eq!(decode("&amp;中文中文&#x4e2d;"), "&中文中文中");
+        let got = parts("<p>A&amp;中文中文 &中文</p>");
+        assert_eq!(got[0].text, "A&中文中文 &中文");
     }
 
     #[test]
