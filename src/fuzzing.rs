@@ -53,7 +53,7 @@ pub fn markdown(data: &[u8]) {
     let rendered = markdown::render(&text, &opts);
     let _ = rendered.html.unpack();
     if let Some(parts) = &rendered.search {
-        let _ = crate::search::extract::fields(&parts.unpack()).count();
+        let _ = crate::search::extract::fields(parts).count();
     }
 }
 

@@ -207,30 +207,43 @@ pub(crate) fn fields(text: &str) -> impl Iterator<Item = (&str, &str, &str)> {
 
 /// Appends `text` with each run of white space as one space, and none at
 /// the start: the parts are made in one pass, with no copy to clean up.
-/// Scans bytes: only ASCII and four lead bytes can begin white space, so
-/// the Chinese text between is never decoded.
+/// Jumps between the bytes that can begin white space (ASCII space and
+/// control characters, and four lead bytes), so the text between them is
+/// copied as it is, never decoded.
 fn push_collapsed(out: &mut String, text: &str) {
+    const fn may_begin_space() -> [bool; 256] {
+        let mut table = [false; 256];
+        let bytes = [
+            b'\t', b'\n', 0x0B, 0x0C, b'\r', b' ', 0xC2, 0xE1, 0xE2, 0xE3,
+        ];
+        let mut i = 0;
+        while i < bytes.len() {
+            table[bytes[i] as usize] = true;
+            i += 1;
+        }
+        table
+    }
+    static MAY_BEGIN_SPACE: [bool; 256] = may_begin_space();
     let bytes = text.as_bytes();
-    let mut word_start: Option<usize> = None;
+    // Start of the text not copied yet; where to look from.
+    let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        match whitespace_len(text, i) {
-            0 => {
-                word_start.get_or_insert(i);
-                i += 1;
-            }
+    while let Some(found) = bytes[i..]
+        .iter()
+        .position(|&b| MAY_BEGIN_SPACE[usize::from(b)])
+    {
+        let at = i + found;
+        match whitespace_len(text, at) {
+            0 => i = at + 1,
             len => {
-                if let Some(start) = word_start.take() {
-                    out.push_str(&text[start..i]);
-                }
+                out.push_str(&text[start..at]);
                 space(out);
-                i += len;
+                i = at + len;
+                start = i;
             }
         }
     }
-    if let Some(start) = word_start {
-        out.push_str(&text[start..]);
-    }
+    out.push_str(&text[start..]);
 }
 
 /// The length of the white space character (`char::is_whitespace`) at byte

@@ -104,8 +104,8 @@ struct Postings {
     /// page order. Appended as pages are read and sorted by token once at
     /// the end: one stream of writes, where a list per token would scatter
     /// writes over all of them after every page and push the token tables
-    /// out of the cache.
-    hits: Vec<u64>,
+    /// out of the cache. In blocks, so growing never copies what is there.
+    hits: Vec<Vec<u64>>,
     /// Each page's `p/N.json`.
     fragments: Vec<(PageId, String)>,
 }
@@ -201,10 +201,15 @@ impl Postings {
             let token = self.word_id(&token);
             self.hit(token, n, IN_TEXT);
         }
+        const BLOCK: usize = 1 << 16;
         for token in self.page.drain(..) {
             let bits = self.seen[token as usize].1;
-            self.hits
-                .push(u64::from(token) << 32 | u64::from(n) << 3 | u64::from(bits));
+            if self.hits.last().is_none_or(|block| block.len() == BLOCK) {
+                self.hits.push(Vec::with_capacity(BLOCK));
+            }
+            if let Some(block) = self.hits.last_mut() {
+                block.push(u64::from(token) << 32 | u64::from(n) << 3 | u64::from(bits));
+            }
         }
         self.fragments.push((id, fragment(site, id, &parts)));
     }
@@ -214,15 +219,15 @@ impl Postings {
     fn into_run(self) -> Run {
         let tokens = self.seen.len();
         let mut starts = vec![0u32; tokens + 1];
-        for h in &self.hits {
+        for h in self.hits.iter().flatten() {
             starts[(h >> 32) as usize + 1] += 1;
         }
         for i in 0..tokens {
             starts[i + 1] += starts[i];
         }
         let mut next = starts.clone();
-        let mut pages = vec![0u32; self.hits.len()];
-        for h in self.hits {
+        let mut pages = vec![0u32; starts[tokens] as usize];
+        for h in self.hits.into_iter().flatten() {
             let at = &mut next[(h >> 32) as usize];
             pages[*at as usize] = h as u32;
             *at += 1;
@@ -405,11 +410,11 @@ pub(crate) fn page_json(site: &Site, id: PageId) -> String {
 
 /// A page's parts as PARSE collected them (or, for a body parsed without
 /// search, as its HTML shows them), encoded by [`extract::encode`].
-fn page_parts(site: &Site, id: PageId) -> String {
+fn page_parts(site: &Site, id: PageId) -> std::borrow::Cow<'_, str> {
     let body = &site.page(id).doc.body;
     match &body.search {
-        Some(packed) => packed.unpack(),
-        None => extract::encode(&extract::parts(&body.html.unpack())),
+        Some(text) => std::borrow::Cow::Borrowed(text),
+        None => extract::encode(&extract::parts(&body.html.unpack())).into(),
     }
 }
 

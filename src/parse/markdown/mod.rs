@@ -116,9 +116,11 @@ pub struct Rendered {
     pub cjk_chars: usize,
     /// The first paragraph as plain text.
     pub summary: String,
-    /// The searchable parts (see [`crate::search::extract`]), packed;
-    /// made only when the site has search.
-    pub search: Option<crate::packed::PackedText>,
+    /// The searchable parts, encoded by [`crate::search::extract::encode`];
+    /// made only when the site has search. Kept as text: it is a fifth of
+    /// the HTML's size and compresses poorly, so packing it would cost the
+    /// build more time than it saves memory.
+    pub search: Option<Box<str>>,
     /// FAQ questions.
     pub questions: Vec<Question>,
     /// Rules.
@@ -835,8 +837,7 @@ impl<'a> Renderer<'a> {
     fn finish(mut self, events: Vec<Event<'a>>) -> Rendered {
         if self.opts.search {
             let parts = search_parts(&events, &self.code_texts);
-            let text = crate::search::extract::encode(&parts);
-            self.result.search = Some(crate::packed::PackedText::new(&text));
+            self.result.search = Some(crate::search::extract::encode(&parts).into_boxed_str());
         }
         let mut html = String::with_capacity(events.len() * 16);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());

@@ -274,7 +274,7 @@ fn search_parts_from_events_equal_the_parts_of_the_html() {
                 ..opts(kind)
             };
             let r = render(body, &o);
-            let from_events = r.search.as_ref().expect("parts").unpack();
+            let from_events = r.search.as_deref().expect("parts");
             let from_html =
                 crate::search::extract::encode(&crate::search::extract::parts(&r.html.unpack()));
             assert_eq!(from_events, from_html, "{kind:?} {raw_html:?}\n{body}");
