@@ -17,6 +17,10 @@ language = "en"
 
 [markdown]
 raw_html = "sanitize"
+
+# A search box in the header and its static index (Chinese and English).
+[search]
+enabled = true
 "#,
     ),
     (

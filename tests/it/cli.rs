@@ -11,6 +11,9 @@ fn init_makes_a_site_that_builds() {
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(t.has("playbooks/welcome-a-newcomer/index.html"));
     assert!(t.has("events/first-meetup.ics"));
+    // New sites have search, as Zola's init offers it.
+    assert!(t.has("search/meta.json"));
+    assert!(t.out("index.html").contains("search.js"));
     assert_eq!(
         std::fs::read_to_string(t.root.join(".gitignore")).unwrap(),
         "public/\n"
