@@ -65,6 +65,7 @@ def main():
     ap.add_argument("--work", default="/tmp/almanac-bench")
     ap.add_argument("--port", type=int, default=18111)
     ap.add_argument("--binary", help="an almanac binary to measure instead of this checkout's")
+    ap.add_argument("--search", action="store_true", help="turn the search index on")
     args = ap.parse_args()
 
     almanac = args.binary
@@ -81,6 +82,9 @@ def main():
     site = os.path.join(args.work, f"edits-{args.pages}")
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(pristine, site)
+    if args.search:
+        with open(os.path.join(site, "almanac.toml"), "a", encoding="utf-8") as f:
+            f.write("\n[search]\nenabled = true\n")
 
     # A full build for scale: time and peak memory.
     t = time.perf_counter()
@@ -104,7 +108,8 @@ def main():
         serve.terminate()
         serve.wait()
 
-    print(f"pages {args.pages}, {args.runs} edits of each kind, {os.cpu_count()} cores")
+    search = ", search on" if args.search else ""
+    print(f"pages {args.pages}{search}, {args.runs} edits of each kind, {os.cpu_count()} cores")
     print(f"{'edit':<10} {'median_ms':>10} {'p95_ms':>10}")
     for kind, times in results.items():
         ms = [x * 1000 for x in times]

@@ -283,9 +283,11 @@ impl Route {
                 d.extend([Dep::Menu, Dep::Corpus]);
                 d.extend((0..site.sections.len()).map(|i| Dep::Section(SectionId(i))));
             }
+            // Its own page's text, title, URL, date and tags, and its
+            // section's title: an edit elsewhere leaves it as it is.
             RouteKind::SearchPage(p) => {
                 let section = Dep::Section(site.page(*p).section);
-                d.extend([Dep::Doc(*p), Dep::Summary(*p), section, Dep::Corpus]);
+                d.extend([Dep::Doc(*p), Dep::Summary(*p), section]);
             }
             RouteKind::TranslationStatus => d.push(Dep::Sitemap),
             RouteKind::Alias { .. }

@@ -65,7 +65,15 @@ fn language_routes(
         )
     });
     if needs_index {
-        views = views.with_search();
+        // The pages' own files are made with the index when they are
+        // wanted too (a full build), else each on its own.
+        let mut fragments = vec![false; site.pages.len()];
+        for &i in which {
+            if let RouteKind::SearchPage(p) = all[i].kind {
+                fragments[p.0] = true;
+            }
+        }
+        views = views.with_search(&fragments);
     }
     theme
         .tera

@@ -178,8 +178,8 @@ impl Postings {
         });
     }
 
-    /// Page `id`, number `n`: its tokens, and its `p/N.json`.
-    fn add_page(&mut self, site: &Site, id: PageId, n: u32, fold: &Fold) {
+    /// Page `id`, number `n`: its tokens, and its `p/N.json` when `fragment`.
+    fn add_page(&mut self, site: &Site, id: PageId, n: u32, fold: &Fold, fragment: bool) {
         let page = site.page(id);
         let parts = page_parts(site, id);
         self.add_text(&page.doc.title, n, IN_TITLE, fold);
@@ -211,7 +211,9 @@ impl Postings {
                 block.push(u64::from(token) << 32 | u64::from(n) << 3 | u64::from(bits));
             }
         }
-        self.fragments.push((id, fragment(site, id, &parts)));
+        if fragment {
+            self.fragments.push((id, self::fragment(site, id, &parts)));
+        }
     }
 
     /// The hits sorted by token (a counting sort, so each token's pages
@@ -271,8 +273,9 @@ type Lists = Vec<(u16, u32)>;
 /// The tokens of one shard: each token's text and where its pages are.
 type Shard = Vec<(String, Lists)>;
 
-/// Tokenizes every page and lays the postings out by shard.
-pub(crate) fn index(site: &Site) -> Index {
+/// Tokenizes every page and lays the postings out by shard; makes the
+/// `p/N.json` of the pages `fragments` says yes to (by page id).
+pub(crate) fn index(site: &Site, fragments: &[bool]) -> Index {
     let fold = Fold::opencc();
     // The route table already says how many shards there are and which
     // page each number is; the index follows it rather than working it out again.
@@ -295,7 +298,8 @@ pub(crate) fn index(site: &Site) -> Index {
         .enumerate()
         .with_min_len(run)
         .fold(Postings::default, |mut postings, (n, &id)| {
-            postings.add_page(site, id, n as u32, fold);
+            let fragment = fragments.get(id.0).copied().unwrap_or(false);
+            postings.add_page(site, id, n as u32, fold, fragment);
             postings
         })
         .map(|postings| vec![postings.into_run()])

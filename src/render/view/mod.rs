@@ -166,8 +166,8 @@ impl<'a> Views<'a> {
     }
 
     /// Makes the search index now, before routes render in parallel.
-    pub(crate) fn with_search(mut self) -> Self {
-        self.search = Some(crate::search::index(self.site));
+    pub(crate) fn with_search(mut self, fragments: &[bool]) -> Self {
+        self.search = Some(crate::search::index(self.site, fragments));
         self
     }
 
