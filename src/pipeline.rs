@@ -104,6 +104,8 @@ pub struct Caches {
     pub parse: ParseCache,
     /// Git revisions, by `HEAD`.
     pub history: HistoryCache,
+    /// The search index's tokens of each page.
+    pub(crate) search: crate::search::TokenCache,
 }
 
 /// Loads, parses and links the site: everything up to rendering.

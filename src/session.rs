@@ -240,7 +240,8 @@ impl Session {
             }
         };
         let sink = MemorySink::new(dict);
-        if let Err(e) = render::routes(&site, &mut theme, &dirty, &sink) {
+        if let Err(e) = render::routes(&site, &mut theme, &dirty, &sink, Some(&self.caches.search))
+        {
             // The files no longer match this site; the next rebuild starts over.
             if let Some(p) = &mut self.previous {
                 p.linked = None;
@@ -316,7 +317,7 @@ fn dictionary(site: &Sites, theme: &mut Theme, dirty: &[RouteRef]) -> Result<Arc
         }
     }
     let sink = Collect(Default::default());
-    render::routes(site, theme, &samples, &sink)?;
+    render::routes(site, theme, &samples, &sink, None)?;
     let samples = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
     Ok(Arc::new(Dictionary::from_samples(&samples)))
 }

@@ -32,17 +32,19 @@ use view::Views;
 pub(crate) type RouteRef = (usize, usize);
 
 /// Renders the given routes into `sink`, language by language, each
-/// language's in parallel, each as soon as it is made.
+/// language's in parallel, each as soon as it is made. `tokens` keeps the
+/// search index's tokens of each page between renders (`serve`).
 pub(crate) fn routes(
     sites: &Sites,
     theme: &mut Theme,
     which: &[RouteRef],
     sink: &dyn Sink,
+    tokens: Option<&crate::search::TokenCache>,
 ) -> Result<()> {
     for (lang, site) in sites.langs.iter().enumerate() {
         let mine: Vec<usize> = which.iter().filter(|r| r.0 == lang).map(|r| r.1).collect();
         if !mine.is_empty() {
-            language_routes(sites, site, theme, &mine, sink)?;
+            language_routes(sites, site, theme, &mine, sink, tokens)?;
         }
     }
     Ok(())
@@ -55,6 +57,7 @@ fn language_routes(
     theme: &mut Theme,
     which: &[usize],
     sink: &dyn Sink,
+    tokens: Option<&crate::search::TokenCache>,
 ) -> Result<()> {
     let all = &site.routes.routes;
     let mut views = Views::new(site);
@@ -73,7 +76,7 @@ fn language_routes(
                 fragments[p.0] = true;
             }
         }
-        views = views.with_search(&fragments);
+        views = views.with_search(&fragments, tokens);
     }
     theme
         .tera
@@ -87,7 +90,7 @@ fn language_routes(
 
 /// Renders every route of every language into `sink`.
 pub(crate) fn all(sites: &Sites, theme: &mut Theme, sink: &dyn Sink) -> Result<()> {
-    routes(sites, theme, &sites.all_routes(), sink)
+    routes(sites, theme, &sites.all_routes(), sink, None)
 }
 
 fn route(

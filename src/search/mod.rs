@@ -83,6 +83,8 @@ pub(crate) struct Index {
 }
 
 const IN_TITLE: u8 = 1;
+/// Postings are appended in blocks of this many.
+const BLOCK: usize = 1 << 16;
 const IN_HEADING: u8 = 2;
 const IN_TEXT: u8 = 4;
 
@@ -108,13 +110,35 @@ struct Postings {
     hits: Vec<Vec<u64>>,
     /// Each page's `p/N.json`.
     fragments: Vec<(PageId, String)>,
+    /// With a [`TokenCache`]: by token number, the token (a CJK key or a
+    /// word), to write a page's tokens out; `None` without one.
+    names: Option<Vec<Name>>,
+    /// Pages tokenized now, for the cache: source file, inputs, tokens.
+    fresh: Vec<(String, u64, std::sync::Arc<[u8]>)>,
+}
+
+/// A token as [`Postings`] numbers it.
+enum Name {
+    Cjk(u64),
+    Word(Box<str>),
 }
 
 impl Postings {
+    /// Postings that keep token names when a cache is to be filled.
+    fn new(cache: bool) -> Self {
+        Postings {
+            names: cache.then(Vec::new),
+            ..Postings::default()
+        }
+    }
+
     /// A number for a token met for the first time.
-    fn fresh_id(&mut self) -> u32 {
+    fn fresh_id(&mut self, name: impl FnOnce() -> Name) -> u32 {
         let id = self.seen.len() as u32;
         self.seen.push((0, 0));
+        if let Some(names) = &mut self.names {
+            names.push(name());
+        }
         id
     }
 
@@ -122,7 +146,7 @@ impl Postings {
         if let Some(&id) = self.cjk.get(&key) {
             return id;
         }
-        let id = self.fresh_id();
+        let id = self.fresh_id(|| Name::Cjk(key));
         self.cjk.insert(key, id);
         id
     }
@@ -151,7 +175,7 @@ impl Postings {
         if let Some(&id) = self.words.get(word) {
             return id;
         }
-        let id = self.fresh_id();
+        let id = self.fresh_id(|| Name::Word(word.into()));
         self.words.insert(word.into(), id);
         id
     }
@@ -178,12 +202,50 @@ impl Postings {
         });
     }
 
-    /// Page `id`, number `n`: its tokens, and its `p/N.json` when `fragment`.
-    fn add_page(&mut self, site: &Site, id: PageId, n: u32, fold: &Fold, fragment: bool) {
+    /// Page `id`, number `n`: its tokens (from `cache` when it has them),
+    /// and its `p/N.json` when `fragment`.
+    fn add_page(
+        &mut self,
+        site: &Site,
+        (id, n): (PageId, u32),
+        fold: &Fold,
+        fragment: bool,
+        cache: Option<&CachedPages>,
+    ) {
         let page = site.page(id);
         let parts = page_parts(site, id);
+        let inputs = cache.map(|_| token_inputs(site, id));
+        let known = cache
+            .and_then(|c| c.get(&page.doc.source.file))
+            .filter(|(made_from, _)| Some(*made_from) == inputs);
+        match known {
+            Some((_, tokens)) => self.add_tokens(tokens, n),
+            None => self.tokenize_page(site, id, n, &parts, fold),
+        }
+        if let (Some(inputs), None) = (inputs, known) {
+            let tokens = self.encode_page();
+            self.fresh
+                .push((page.doc.source.file.clone(), inputs, tokens));
+        }
+        for token in self.page.drain(..) {
+            let bits = self.seen[token as usize].1;
+            if self.hits.last().is_none_or(|block| block.len() == BLOCK) {
+                self.hits.push(Vec::with_capacity(BLOCK));
+            }
+            if let Some(block) = self.hits.last_mut() {
+                block.push(u64::from(token) << 32 | u64::from(n) << 3 | u64::from(bits));
+            }
+        }
+        if fragment {
+            self.fragments.push((id, self::fragment(site, id, &parts)));
+        }
+    }
+
+    /// A page's tokens from its text, title and tags.
+    fn tokenize_page(&mut self, site: &Site, id: PageId, n: u32, parts: &str, fold: &Fold) {
+        let page = site.page(id);
         self.add_text(&page.doc.title, n, IN_TITLE, fold);
-        for (_, heading, text) in extract::fields(&parts) {
+        for (_, heading, text) in extract::fields(parts) {
             self.add_text(heading, n, IN_HEADING, fold);
             self.add_text(text, n, IN_TEXT, fold);
         }
@@ -201,18 +263,65 @@ impl Postings {
             let token = self.word_id(&token);
             self.hit(token, n, IN_TEXT);
         }
-        const BLOCK: usize = 1 << 16;
-        for token in self.page.drain(..) {
-            let bits = self.seen[token as usize].1;
-            if self.hits.last().is_none_or(|block| block.len() == BLOCK) {
-                self.hits.push(Vec::with_capacity(BLOCK));
-            }
-            if let Some(block) = self.hits.last_mut() {
-                block.push(u64::from(token) << 32 | u64::from(n) << 3 | u64::from(bits));
+    }
+
+    /// The page just read's distinct tokens and where they were, as bytes:
+    /// each CJK token in 6 (two 21-bit characters and 3 bits of where),
+    /// each word as its length, its UTF-8 and where.
+    fn encode_page(&self) -> std::sync::Arc<[u8]> {
+        let Some(names) = &self.names else {
+            return std::sync::Arc::from(Vec::new());
+        };
+        let mut out = Vec::with_capacity(self.page.len() * 6);
+        for &token in &self.page {
+            let bits = u64::from(self.seen[token as usize].1);
+            match &names[token as usize] {
+                Name::Cjk(key) => {
+                    let packed = (key >> 32) << 24 | (key & 0x1f_ffff) << 3 | bits;
+                    out.push(0);
+                    out.extend_from_slice(&packed.to_le_bytes()[..6]);
+                }
+                Name::Word(word) => {
+                    out.push(1);
+                    out.extend_from_slice(&(word.len() as u32).to_le_bytes());
+                    out.extend_from_slice(word.as_bytes());
+                    out.push(bits as u8);
+                }
             }
         }
-        if fragment {
-            self.fragments.push((id, self::fragment(site, id, &parts)));
+        out.into()
+    }
+
+    /// Tokens [`Postings::encode_page`] wrote, on page `n`.
+    fn add_tokens(&mut self, bytes: &[u8], n: u32) {
+        let mut rest = bytes;
+        while let Some((&tag, tail)) = rest.split_first() {
+            if tag == 0 && tail.len() >= 6 {
+                let mut raw = [0u8; 8];
+                raw[..6].copy_from_slice(&tail[..6]);
+                let packed = u64::from_le_bytes(raw);
+                let (a, b) = (packed >> 24, (packed >> 3) & 0x1f_ffff);
+                let id = match (char::from_u32(a as u32), b) {
+                    (Some(c), 0) => self.unigram_id(c),
+                    _ => self.cjk_id(a << 32 | b),
+                };
+                self.hit(id, n, (packed & 7) as u8);
+                rest = &tail[6..];
+            } else if tag == 1 && tail.len() >= 4 {
+                let len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as usize;
+                let Some((word, bits)) = tail
+                    .get(4..4 + len)
+                    .and_then(|w| std::str::from_utf8(w).ok())
+                    .zip(tail.get(4 + len))
+                else {
+                    return;
+                };
+                let id = self.word_id(word);
+                self.hit(id, n, *bits);
+                rest = &tail[5 + len..];
+            } else {
+                return;
+            }
         }
     }
 
@@ -240,6 +349,7 @@ impl Postings {
             starts,
             pages,
             fragments: self.fragments,
+            fresh: self.fresh,
         }
     }
 }
@@ -253,6 +363,7 @@ struct Run {
     /// `page << 3 | where`.
     pages: Vec<u32>,
     fragments: Vec<(PageId, String)>,
+    fresh: Vec<(String, u64, std::sync::Arc<[u8]>)>,
 }
 
 impl Run {
@@ -273,9 +384,10 @@ type Lists = Vec<(u16, u32)>;
 /// The tokens of one shard: each token's text and where its pages are.
 type Shard = Vec<(String, Lists)>;
 
-/// Tokenizes every page and lays the postings out by shard; makes the
+/// Tokenizes every page (or takes its tokens from `cache`, which is then
+/// brought up to date) and lays the postings out by shard; makes the
 /// `p/N.json` of the pages `fragments` says yes to (by page id).
-pub(crate) fn index(site: &Site, fragments: &[bool]) -> Index {
+pub(crate) fn index(site: &Site, fragments: &[bool], cache: Option<&TokenCache>) -> Index {
     let fold = Fold::opencc();
     // The route table already says how many shards there are and which
     // page each number is; the index follows it rather than working it out again.
@@ -293,20 +405,33 @@ pub(crate) fn index(site: &Site, fragments: &[bool]) -> Index {
     // token's pages are its runs' lists one after another. Few, long
     // runs: every run repeats the vocabulary.
     let run = order.len() / (2 * rayon::current_num_threads()) + 1;
+    let known = cache.map(|c| c.pages.read().unwrap_or_else(|e| e.into_inner()));
     let runs: Vec<Run> = order
         .par_iter()
         .enumerate()
         .with_min_len(run)
-        .fold(Postings::default, |mut postings, (n, &id)| {
-            let fragment = fragments.get(id.0).copied().unwrap_or(false);
-            postings.add_page(site, id, n as u32, fold, fragment);
-            postings
-        })
+        .fold(
+            || Postings::new(cache.is_some()),
+            |mut postings, (n, &id)| {
+                let fragment = fragments.get(id.0).copied().unwrap_or(false);
+                postings.add_page(site, (id, n as u32), fold, fragment, known.as_deref());
+                postings
+            },
+        )
         .map(|postings| vec![postings.into_run()])
         .reduce(Vec::new, |mut a, b| {
             a.extend(b);
             a
         });
+    drop(known);
+    if let Some(cache) = cache {
+        let mut pages = cache.pages.write().unwrap_or_else(|e| e.into_inner());
+        for run in &runs {
+            for (file, inputs, tokens) in &run.fresh {
+                pages.insert(file.clone(), (*inputs, tokens.clone()));
+            }
+        }
+    }
     let mut cjk: FxHashMap<u64, Lists> = FxHashMap::default();
     let mut words: FxHashMap<&str, Lists> = FxHashMap::default();
     for (r, run) in runs.iter().enumerate() {
@@ -420,6 +545,28 @@ fn page_parts(site: &Site, id: PageId) -> std::borrow::Cow<'_, str> {
         Some(text) => std::borrow::Cow::Borrowed(text),
         None => extract::encode(&extract::parts(&body.html.unpack())).into(),
     }
+}
+
+/// Each page's distinct tokens, kept by `serve` from one rebuild to the
+/// next so that an edit tokenizes again only the pages it changed.
+#[derive(Default)]
+pub(crate) struct TokenCache {
+    pages: std::sync::RwLock<CachedPages>,
+}
+
+/// By source file: what a page's tokens were made from ([`token_inputs`])
+/// and the tokens ([`Postings::encode_page`]).
+type CachedPages = FxHashMap<String, (u64, std::sync::Arc<[u8]>)>;
+
+/// What a page's tokens are made from: its text, title, kind and tag names.
+fn token_inputs(site: &Site, id: PageId) -> u64 {
+    let page = site.page(id);
+    let tags: Vec<&str> = page
+        .tags
+        .iter()
+        .map(|t| site.tags[t.0].name.as_str())
+        .collect();
+    crate::link::deps::hash_of((page.doc.hash, &page.doc.title, page.doc.kind.name(), tags))
 }
 
 /// A page's `p/N.json`, keys in the order readers of it have always seen

@@ -166,8 +166,12 @@ impl<'a> Views<'a> {
     }
 
     /// Makes the search index now, before routes render in parallel.
-    pub(crate) fn with_search(mut self, fragments: &[bool]) -> Self {
-        self.search = Some(crate::search::index(self.site, fragments));
+    pub(crate) fn with_search(
+        mut self,
+        fragments: &[bool],
+        tokens: Option<&crate::search::TokenCache>,
+    ) -> Self {
+        self.search = Some(crate::search::index(self.site, fragments, tokens));
         self
     }
 
