@@ -214,7 +214,7 @@ impl Postings {
     ) {
         let page = site.page(id);
         let parts = page_parts(site, id);
-        let inputs = cache.map(|_| token_inputs(site, id));
+        let inputs = cache.map(|_| token_inputs(site, id, &parts));
         let known = cache
             .and_then(|c| c.get(&page.doc.source.file))
             .filter(|(made_from, _)| Some(*made_from) == inputs);
@@ -558,15 +558,16 @@ pub(crate) struct TokenCache {
 /// and the tokens ([`Postings::encode_page`]).
 type CachedPages = FxHashMap<String, (u64, std::sync::Arc<[u8]>)>;
 
-/// What a page's tokens are made from: its text, title, kind and tag names.
-fn token_inputs(site: &Site, id: PageId) -> u64 {
+/// What a page's tokens are made from: its searchable text (as rendered:
+/// settings such as `raw_html` change it), title, kind and tag names.
+fn token_inputs(site: &Site, id: PageId, parts: &str) -> u64 {
     let page = site.page(id);
     let tags: Vec<&str> = page
         .tags
         .iter()
         .map(|t| site.tags[t.0].name.as_str())
         .collect();
-    crate::link::deps::hash_of((page.doc.hash, &page.doc.title, page.doc.kind.name(), tags))
+    crate::link::deps::hash_of((parts, &page.doc.title, page.doc.kind.name(), tags))
 }
 
 /// A page's `p/N.json`, keys in the order readers of it have always seen
