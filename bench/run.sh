@@ -16,8 +16,7 @@ almanac="$repo/target/release/almanac"
 floor="$shared/floor/target/release/ssg-floor"
 mkdir -p "$work"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-wall() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+source "$here/lib.sh"
 
 printf '%-8s %-10s %10s %10s %8s\n' pages tool median_s min_s x_floor
 for n in "${sizes[@]}"; do
@@ -27,8 +26,8 @@ for n in "${sizes[@]}"; do
   "$floor" "$corpus/content" "$work/floor-$n" >/dev/null 2>&1
   a=(); f=()
   for _ in $(seq "$runs"); do   # alternate, so both see the same noise
-    a+=("$(wall "$almanac" build --force --root "$corpus" -o "$work/out-$n")")
-    f+=("$(wall "$floor" "$corpus/content" "$work/floor-$n")")
+    a+=("$(seconds "$almanac" build --force --root "$corpus" -o "$work/out-$n")")
+    f+=("$(seconds "$floor" "$corpus/content" "$work/floor-$n")")
   done
   am=$(printf '%s\n' "${a[@]}" | median); fm=$(printf '%s\n' "${f[@]}" | median)
   amin=$(printf '%s\n' "${a[@]}" | sort -n | head -1); fmin=$(printf '%s\n' "${f[@]}" | sort -n | head -1)

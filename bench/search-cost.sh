@@ -24,9 +24,7 @@ python3 "$repo/../shared/bench/gen_corpus.py" --pages "$PAGES" --out "$work/off"
 cp -r "$work/off" "$work/on"
 printf '\n[search]\nenabled = true\n' >>"$work/on/almanac.toml"
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-now() { date +%s.%N; }
-seconds() { local s; s=$(now); "$@" >/dev/null 2>&1; echo "$(now) - $s" | bc; }
+source "$here/lib.sh"
 report() {
   local what=$1 off=$2 on=$3
   printf '%-8s search off %.2f s, on %.2f s: +%.2f s, +%.1f %%\n' "$what" "$off" "$on" \

@@ -20,9 +20,7 @@ pagefind="$here/node_modules/.bin/pagefind"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-now() { date +%s.%N; }
-seconds() { local s; s=$(now); "$@" >/dev/null 2>&1; echo "$(now) - $s" | bc; }
+source "$here/../lib.sh"
 
 # Index sizes: almanac's files raw and gzipped; Pagefind's as written (its
 # index, fragments and wasm are gzip already).

@@ -386,33 +386,9 @@ impl Locator<'_> {
         for segment in segments {
             let hit = match segment {
                 Segment::Seq { index } => {
-                    let items: Vec<usize> = if yaml {
-                        let dash = |i: &usize| {
-                            let t = lines[*i].trim_start();
-                            t == "-" || t.starts_with("- ")
-                        };
-                        let indent = region
-                            .clone()
-                            .filter(dash)
-                            .map(|i| indent_of(lines[i]))
-                            .min();
-                        region
-                            .clone()
-                            .filter(|i| dash(i) && Some(indent_of(lines[*i])) == indent)
-                            .collect()
-                    } else {
-                        let header = lines[top_index].trim();
-                        region
-                            .clone()
-                            .filter(|&i| lines[i].trim() == header)
-                            .collect()
-                    };
+                    let items = list_items(&lines, region.clone(), yaml, lines[top_index].trim());
                     items.get(*index).map(|&start| {
-                        let end = items
-                            .iter()
-                            .copied()
-                            .find(|&i| i > start)
-                            .unwrap_or(region.end);
+                        let end = items.get(index + 1).copied().unwrap_or(region.end);
                         let end = if yaml {
                             end
                         } else {
@@ -579,6 +555,31 @@ fn keyed(message: &str, path: Option<&KeyPath>) -> String {
         .filter(|(head, _)| key.starts_with(head) && !head.contains(' '))
         .map_or(message, |(_, tail)| tail);
     format!("`{key}`: {rest}")
+}
+
+/// The first line of each item of the list in `region`: YAML's `- ` items
+/// at the list's own indent, or TOML's `[[key]]` tables (`header`).
+fn list_items(
+    lines: &[&str],
+    region: std::ops::Range<usize>,
+    yaml: bool,
+    header: &str,
+) -> Vec<usize> {
+    if !yaml {
+        return region.filter(|&i| lines[i].trim() == header).collect();
+    }
+    let dash = |i: &usize| {
+        let t = lines[*i].trim_start();
+        t == "-" || t.starts_with("- ")
+    };
+    let indent = region
+        .clone()
+        .filter(dash)
+        .map(|i| indent_of(lines[i]))
+        .min();
+    region
+        .filter(|i| dash(i) && Some(indent_of(lines[*i])) == indent)
+        .collect()
 }
 
 fn indent_of(line: &str) -> usize {

@@ -211,19 +211,6 @@ pub(crate) fn fields(text: &str) -> impl Iterator<Item = (&str, &str, &str)> {
 /// control characters, and four lead bytes), so the text between them is
 /// copied as it is, never decoded.
 fn push_collapsed(out: &mut String, text: &str) {
-    const fn may_begin_space() -> [bool; 256] {
-        let mut table = [false; 256];
-        let bytes = [
-            b'\t', b'\n', 0x0B, 0x0C, b'\r', b' ', 0xC2, 0xE1, 0xE2, 0xE3,
-        ];
-        let mut i = 0;
-        while i < bytes.len() {
-            table[bytes[i] as usize] = true;
-            i += 1;
-        }
-        table
-    }
-    static MAY_BEGIN_SPACE: [bool; 256] = may_begin_space();
     let bytes = text.as_bytes();
     // Start of the text not copied yet; where to look from.
     let mut start = 0;
@@ -246,18 +233,32 @@ fn push_collapsed(out: &mut String, text: &str) {
     out.push_str(&text[start..]);
 }
 
-/// The length of the white space character (`char::is_whitespace`) at byte
-/// `i` of `text`, or 0.
+/// The bytes white space (`char::is_whitespace`) can begin with: ASCII
+/// white space, and the lead bytes of U+0085 and U+00A0, U+1680,
+/// U+2000..U+205F and U+3000.
+static MAY_BEGIN_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = [
+        b'\t', b'\n', 0x0B, 0x0C, b'\r', b' ', 0xC2, 0xE1, 0xE2, 0xE3,
+    ];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// The length of the white space character at byte `i` of `text`, or 0.
 fn whitespace_len(text: &str, i: usize) -> usize {
     match text.as_bytes()[i] {
-        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
-        // U+0085, U+00A0; U+1680; U+2000..U+205F; U+3000.
-        0xC2 | 0xE1 | 0xE2 | 0xE3 => text
+        b if !MAY_BEGIN_SPACE[usize::from(b)] => 0,
+        b if b.is_ascii() => 1,
+        _ => text
             .get(i..)
             .and_then(|rest| rest.chars().next())
             .filter(|c| c.is_whitespace())
             .map_or(0, char::len_utf8),
-        _ => 0,
     }
 }
 

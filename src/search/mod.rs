@@ -83,10 +83,11 @@ pub(crate) struct Index {
 }
 
 const IN_TITLE: u8 = 1;
-/// Postings are appended in blocks of this many.
-const BLOCK: usize = 1 << 16;
 const IN_HEADING: u8 = 2;
 const IN_TEXT: u8 = 4;
+
+/// Postings are appended in blocks of this many.
+const BLOCK: usize = 1 << 16;
 
 /// Postings as one thread gathers them: each token it meets gets a number
 /// of its own, so a page's tokens are counted in flat arrays rather than a
@@ -251,14 +252,11 @@ impl Postings {
         }
         // A page's tags describe it as a heading would, and filter by it
         // with tokens no text makes.
-        for t in &page.tags {
-            self.add_text(&site.tags[t.0].name, n, IN_HEADING, fold);
+        for tag in tag_names(site, id) {
+            self.add_text(tag, n, IN_HEADING, fold);
         }
-        let filters = std::iter::once(filter_token('k', page.doc.kind.name())).chain(
-            page.tags
-                .iter()
-                .map(|t| filter_token('t', &site.tags[t.0].name)),
-        );
+        let filters = std::iter::once(filter_token('k', page.doc.kind.name()))
+            .chain(tag_names(site, id).map(|tag| filter_token('t', tag)));
         for token in filters {
             let token = self.word_id(&token);
             self.hit(token, n, IN_TEXT);
@@ -371,6 +369,14 @@ impl Run {
         let t = token as usize;
         &self.pages[self.starts[t] as usize..self.starts[t + 1] as usize]
     }
+}
+
+/// A page's tag names.
+fn tag_names(site: &Site, id: PageId) -> impl Iterator<Item = &str> {
+    site.page(id)
+        .tags
+        .iter()
+        .map(|t| site.tags[t.0].name.as_str())
 }
 
 /// A filter's token: no text tokenizes to it.
@@ -562,11 +568,7 @@ type CachedPages = FxHashMap<String, (u64, std::sync::Arc<[u8]>)>;
 /// settings such as `raw_html` change it), title, kind and tag names.
 fn token_inputs(site: &Site, id: PageId, parts: &str) -> u64 {
     let page = site.page(id);
-    let tags: Vec<&str> = page
-        .tags
-        .iter()
-        .map(|t| site.tags[t.0].name.as_str())
-        .collect();
+    let tags: Vec<&str> = tag_names(site, id).collect();
     crate::link::deps::hash_of((parts, &page.doc.title, page.doc.kind.name(), tags))
 }
 
@@ -594,11 +596,7 @@ fn fragment(site: &Site, id: PageId, parts: &str) -> String {
     let page = site.page(id);
     let fragment = Fragment {
         d: page.last_changed().map(|w| w.day().to_string()),
-        g: page
-            .tags
-            .iter()
-            .map(|t| site.tags[t.0].name.as_str())
-            .collect(),
+        g: tag_names(site, id).collect(),
         k: page.doc.kind.name(),
         p: extract::fields(parts).collect(),
         s: &site.section(page.section).title,

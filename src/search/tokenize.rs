@@ -158,11 +158,10 @@ pub(crate) fn normalize(text: &str, fold: &Fold) -> String {
 pub(crate) fn tokenize(text: &str, fold: &Fold, mode: Mode) -> Vec<Token> {
     let mut out = Vec::new();
     for_each_token(text, fold, mode, |t, pos| {
-        let text = match t {
-            Tok::Word(w) => w.to_string(),
-            Tok::Cjk(a, b) => [Some(a), b].into_iter().flatten().collect(),
-        };
-        out.push(Token { text, pos })
+        out.push(Token {
+            text: t.text(),
+            pos,
+        })
     });
     out
 }
@@ -174,6 +173,17 @@ pub(crate) fn tokenize(text: &str, fold: &Fold, mode: Mode) -> Vec<Token> {
 pub(crate) enum Tok<'a> {
     Word(&'a str),
     Cjk(char, Option<char>),
+}
+
+impl Tok<'_> {
+    /// The token as text, as the browser sees it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn text(self) -> String {
+        match self {
+            Tok::Word(w) => w.to_string(),
+            Tok::Cjk(a, b) => [Some(a), b].into_iter().flatten().collect(),
+        }
+    }
 }
 
 /// Calls `f` with each token of `text` and its position, without
@@ -328,7 +338,7 @@ mod tests {
             word: &mut word,
             run: &mut run,
             mode,
-            f: |t: Tok<'_>, pos| got.push((text_of(t), pos)),
+            f: |t: Tok<'_>, pos| got.push((t.text(), pos)),
         };
         for c in lower.chars() {
             out.feed(class_of(c, fold));
@@ -338,16 +348,9 @@ mod tests {
         got
     }
 
-    fn text_of(t: Tok<'_>) -> String {
-        match t {
-            Tok::Word(w) => w.to_string(),
-            Tok::Cjk(a, b) => [Some(a), b].into_iter().flatten().collect(),
-        }
-    }
-
     fn fast(text: &str, fold: &Fold, mode: Mode) -> Vec<(String, u32)> {
         let mut got = Vec::new();
-        for_each_token(text, fold, mode, |t, pos| got.push((text_of(t), pos)));
+        for_each_token(text, fold, mode, |t, pos| got.push((t.text(), pos)));
         got
     }
 

@@ -64,11 +64,7 @@ pub(super) fn start(root: &Path) -> Result<Watch> {
     let (tx, changes) = mpsc::channel::<PathBuf>();
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let events = native(&root, tx.clone()).or_else(|native_error| {
-        let mut poll = notify::PollWatcher::new(
-            handler(tx),
-            notify::Config::default().with_poll_interval(POLL_INTERVAL),
-        )?;
-        poll.watch(&root, RecursiveMode::Recursive)?;
+        let poll = polled(&root, tx)?;
         eprintln!(
             "warning: cannot use the system's file events ({native_error}); checking files every {} ms instead. On Linux, raising fs.inotify.max_user_watches and fs.inotify.max_user_instances helps.",
             POLL_INTERVAL.as_millis()
@@ -87,6 +83,26 @@ pub(super) fn start(root: &Path) -> Result<Watch> {
         root,
         changes,
     })
+}
+
+/// Polling, of what can change the site only: walking the output folder
+/// and `.almanac-cache` (tens of thousands of files on a big site) twice a
+/// second would cost more than the rebuilds. The root itself is polled
+/// without its folders, so a new top-level folder (`static/`) is noticed.
+fn polled(root: &Path, tx: mpsc::Sender<PathBuf>) -> notify::Result<notify::PollWatcher> {
+    let mut poll = notify::PollWatcher::new(
+        handler(tx),
+        notify::Config::default().with_poll_interval(POLL_INTERVAL),
+    )?;
+    poll.watch(root, RecursiveMode::NonRecursive)?;
+    let git = [".git/HEAD", ".git/packed-refs", ".git/refs/heads"].map(|p| root.join(p));
+    let entries = std::fs::read_dir(root)?.filter_map(|e| e.ok().map(|e| e.path()));
+    for path in entries.chain(git) {
+        if path.exists() && is_relevant(root, &path) {
+            poll.watch(&path, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(poll)
 }
 
 /// The system's own file events (inotify, FSEvents, ReadDirectoryChangesW).

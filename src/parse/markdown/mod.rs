@@ -877,12 +877,12 @@ fn search_parts(events: &[Event<'_>], code_texts: &[(usize, String)]) -> Vec<Par
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             Event::Start(tag) => {
-                if let Some(name) = block_name(tag) {
+                if let Some(name) = block_name(&tag.to_end()) {
                     parts.tag(name, false, "<>");
                 }
             }
             Event::End(end) => {
-                if let Some(name) = block_end_name(end) {
+                if let Some(name) = block_name(end) {
                     parts.tag(name, true, "<>");
                 }
             }
@@ -893,23 +893,8 @@ fn search_parts(events: &[Event<'_>], code_texts: &[(usize, String)]) -> Vec<Par
     parts.finish()
 }
 
-/// The element a block event opens, for what separates text in parts.
-fn block_name(tag: &Tag<'_>) -> Option<&'static str> {
-    Some(match tag {
-        Tag::Paragraph => "p",
-        Tag::List(Some(_)) => "ol",
-        Tag::List(None) => "ul",
-        Tag::Item => "li",
-        Tag::TableHead | Tag::TableRow => "tr",
-        Tag::TableCell => "td",
-        Tag::BlockQuote(_) => "blockquote",
-        Tag::FootnoteDefinition(_) => "div",
-        Tag::CodeBlock(_) => "pre",
-        _ => return None,
-    })
-}
-
-fn block_end_name(end: &TagEnd) -> Option<&'static str> {
+/// The element a block opens and closes, for what separates text in parts.
+fn block_name(end: &TagEnd) -> Option<&'static str> {
     Some(match end {
         TagEnd::Paragraph => "p",
         TagEnd::List(true) => "ol",
