@@ -68,15 +68,7 @@ fn language_routes(
         )
     });
     if needs_index {
-        // The pages' own files are made with the index when they are
-        // wanted too (a full build), else each on its own.
-        let mut fragments = vec![false; site.pages.len()];
-        for &i in which {
-            if let RouteKind::SearchPage(p) = all[i].kind {
-                fragments[p.0] = true;
-            }
-        }
-        views = views.with_search(&fragments, tokens);
+        views = views.with_search(tokens);
     }
     theme
         .tera
@@ -189,18 +181,8 @@ fn route(
             text(render(theme, "search.html", &ctx, &r.url)?)
         }
         RouteKind::SearchMeta => text(views.search().meta.clone()),
-        RouteKind::SearchShard(n) => text(
-            views
-                .search()
-                .shards
-                .get(*n as usize)
-                .cloned()
-                .unwrap_or_default(),
-        ),
-        RouteKind::SearchPage(p) => text(match views.search().pages.get(p.0) {
-            Some(json) if !json.is_empty() => json.clone(),
-            _ => crate::search::page_json(site, *p),
-        }),
+        RouteKind::SearchShard(n) => text(views.search().shard_json(*n as usize)),
+        RouteKind::SearchPage(p) => text(crate::search::page_json(site, *p)),
         RouteKind::Static(i) => Ok(Output {
             path: r.path.clone(),
             content: site.statics[*i].content.clone(),

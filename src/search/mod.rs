@@ -72,14 +72,18 @@ pub(crate) fn order(site: &Site) -> Vec<PageId> {
     ids
 }
 
-/// The whole index, made once per render that needs any of it.
+/// The whole index, made once per render that needs any of it. Each
+/// shard's JSON is made by its own route ([`Index::shard_json`]), in
+/// parallel with the rest and never held all at once.
 pub(crate) struct Index {
-    /// Shard JSON by number.
-    pub(crate) shards: Vec<String>,
+    /// Each shard's tokens, in order.
+    shards: Vec<Shard>,
+    /// The postings the shards point into.
+    runs: Vec<Run>,
+    /// How many pages are numbered.
+    pages: usize,
     /// `meta.json`.
     pub(crate) meta: String,
-    /// Each page's `p/N.json`, by page id, made from the same reading of its parts.
-    pub(crate) pages: Vec<String>,
 }
 
 const IN_TITLE: u8 = 1;
@@ -109,8 +113,6 @@ struct Postings {
     /// writes over all of them after every page and push the token tables
     /// out of the cache. In blocks, so growing never copies what is there.
     hits: Vec<Vec<u64>>,
-    /// Each page's `p/N.json`.
-    fragments: Vec<(PageId, String)>,
     /// With a [`TokenCache`]: by token number, the token (a CJK key or a
     /// word), to write a page's tokens out; `None` without one.
     names: Option<Vec<Name>>,
@@ -193,7 +195,10 @@ impl Postings {
     }
 
     fn add_text(&mut self, text: &str, n: u32, bit: u8, fold: &Fold) {
-        tokenize::for_each_token(text, fold, Mode::Index, |t, _| {
+        // Bigrams only (and a character standing alone): every other
+        // character's postings are its bigrams', merged once at the end
+        // (see [`index`]), which halves the tokens a CJK text makes here.
+        tokenize::for_each_token(text, fold, Mode::Query, |t, _| {
             let id = match t {
                 Tok::Cjk(a, None) => self.unigram_id(a),
                 Tok::Cjk(a, Some(b)) => self.cjk_id(u64::from(a) << 32 | u64::from(b)),
@@ -203,14 +208,12 @@ impl Postings {
         });
     }
 
-    /// Page `id`, number `n`: its tokens (from `cache` when it has them),
-    /// and its `p/N.json` when `fragment`.
+    /// Page `id`, number `n`: its tokens (from `cache` when it has them).
     fn add_page(
         &mut self,
         site: &Site,
         (id, n): (PageId, u32),
         fold: &Fold,
-        fragment: bool,
         cache: Option<&CachedPages>,
     ) {
         let page = site.page(id);
@@ -236,9 +239,6 @@ impl Postings {
             if let Some(block) = self.hits.last_mut() {
                 block.push(u64::from(token) << 32 | u64::from(n) << 3 | u64::from(bits));
             }
-        }
-        if fragment {
-            self.fragments.push((id, self::fragment(site, id, &parts)));
         }
     }
 
@@ -346,7 +346,6 @@ impl Postings {
             words: self.words,
             starts,
             pages,
-            fragments: self.fragments,
             fresh: self.fresh,
         }
     }
@@ -360,7 +359,6 @@ struct Run {
     starts: Vec<u32>,
     /// `page << 3 | where`.
     pages: Vec<u32>,
-    fragments: Vec<(PageId, String)>,
     fresh: Vec<(String, u64, std::sync::Arc<[u8]>)>,
 }
 
@@ -387,13 +385,14 @@ fn filter_token(kind: char, value: &str) -> String {
 /// A token's pages: its number in each run that has it, runs in order.
 type Lists = Vec<(u16, u32)>;
 
-/// The tokens of one shard: each token's text and where its pages are.
-type Shard = Vec<(String, Lists)>;
+/// The tokens of one shard: each token's text, where its pages are, and
+/// whether those lists overlap (a single CJK character's, gathered from
+/// its bigrams).
+type Shard = Vec<(String, Lists, bool)>;
 
 /// Tokenizes every page (or takes its tokens from `cache`, which is then
-/// brought up to date) and lays the postings out by shard; makes the
-/// `p/N.json` of the pages `fragments` says yes to (by page id).
-pub(crate) fn index(site: &Site, fragments: &[bool], cache: Option<&TokenCache>) -> Index {
+/// brought up to date) and lays the postings out by shard.
+pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
     let fold = Fold::opencc();
     // The route table already says how many shards there are and which
     // page each number is; the index follows it rather than working it out again.
@@ -419,8 +418,7 @@ pub(crate) fn index(site: &Site, fragments: &[bool], cache: Option<&TokenCache>)
         .fold(
             || Postings::new(cache.is_some()),
             |mut postings, (n, &id)| {
-                let fragment = fragments.get(id.0).copied().unwrap_or(false);
-                postings.add_page(site, (id, n as u32), fold, fragment, known.as_deref());
+                postings.add_page(site, (id, n as u32), fold, known.as_deref());
                 postings
             },
         )
@@ -449,31 +447,39 @@ pub(crate) fn index(site: &Site, fragments: &[bool], cache: Option<&TokenCache>)
             words.entry(word).or_default().push((r, id));
         }
     }
+    // A character's pages are those of every bigram it is in, plus those
+    // where it stands alone: the index holds it as a token of its own,
+    // made here from those lists rather than counted at every occurrence.
+    let mut chars: FxHashMap<u64, Lists> = FxHashMap::default();
+    for (&key, lists) in &cjk {
+        let (a, b) = (key >> 32, key & 0xffff_ffff);
+        for c in [Some(a), (b != 0 && b != a).then_some(b)]
+            .into_iter()
+            .flatten()
+        {
+            chars.entry(c << 32).or_default().extend_from_slice(lists);
+        }
+    }
+    cjk.extend(chars);
     let mut shards: Vec<Shard> = (0..count).map(|_| Shard::new()).collect();
     let mut used: std::collections::HashSet<char> = std::collections::HashSet::new();
     let mut utf8 = [0u8; 8];
     for (key, lists) in cjk {
-        if key & 0xffff_ffff == 0 {
+        let single = key & 0xffff_ffff == 0;
+        if single {
             used.extend(char::from_u32((key >> 32) as u32));
         }
         let text = cjk_bytes(key, &mut utf8);
         let shard = shard_of_bytes(text, count) as usize;
-        shards[shard].push((String::from_utf8_lossy(text).into_owned(), lists));
+        shards[shard].push((String::from_utf8_lossy(text).into_owned(), lists, single));
     }
     for (word, lists) in words {
         let shard = shard_of(word, count) as usize;
-        shards[shard].push((word.to_string(), lists));
+        shards[shard].push((word.to_string(), lists, false));
     }
-    let shards_json: Vec<String> = shards
-        .into_par_iter()
-        .map(|shard| shard_json(shard, &runs))
-        .collect();
-    let mut pages = vec![String::new(); site.pages.len()];
-    for run in runs {
-        for (id, json) in run.fragments {
-            pages[id.0] = json;
-        }
-    }
+    shards
+        .par_iter_mut()
+        .for_each(|tokens| tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0)));
     let pairs = fold.pairs_for(|c| used.contains(&c));
     let fold_text: String = pairs.iter().flat_map(|(t, s)| [*t, *s]).collect();
     let mut kinds: Vec<&str> = site.pages.iter().map(|p| p.doc.kind.name()).collect();
@@ -491,9 +497,10 @@ pub(crate) fn index(site: &Site, fragments: &[bool], cache: Option<&TokenCache>)
     })
     .to_string();
     Index {
-        shards: shards_json,
+        shards,
+        runs,
+        pages: order.len(),
         meta,
-        pages,
     }
 }
 
@@ -508,22 +515,45 @@ fn cjk_bytes(key: u64, buf: &mut [u8; 8]) -> &[u8] {
     &buf[..len]
 }
 
-/// One shard as JSON: tokens in order, each with its delta-coded pages.
-fn shard_json(mut tokens: Shard, runs: &[Run]) -> String {
-    tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+impl Index {
+    /// No index: what a render that needs none sees.
+    pub(crate) const EMPTY: Index = Index {
+        shards: Vec::new(),
+        runs: Vec::new(),
+        pages: 0,
+        meta: String::new(),
+    };
+
+    /// Shard `n` as JSON: tokens in order, each with its delta-coded pages.
+    pub(crate) fn shard_json(&self, n: usize) -> String {
+        match self.shards.get(n) {
+            Some(tokens) => shard_json(tokens, &self.runs, self.pages),
+            None => "{}".into(),
+        }
+    }
+}
+
+fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> String {
     let mut out = String::from("{");
     let mut number = itoa::Buffer::new();
-    for (i, (token, lists)) in tokens.iter().enumerate() {
+    let mut merged = Vec::new();
+    for (i, (token, lists, overlap)) in tokens.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str(&json(token));
         out.push_str(":[");
         let mut previous = 0;
-        let pages = lists
+        let mut hits = lists
             .iter()
             .flat_map(|&(r, id)| runs[usize::from(r)].list(id));
-        for (j, &hit) in pages.enumerate() {
+        let hits: &mut dyn Iterator<Item = &u32> = if *overlap {
+            union(&mut hits, pages, &mut merged);
+            &mut merged.iter()
+        } else {
+            &mut hits
+        };
+        for (j, &hit) in hits.enumerate() {
             if j > 0 {
                 out.push(',');
             }
@@ -536,6 +566,38 @@ fn shard_json(mut tokens: Shard, runs: &[Run]) -> String {
     }
     out.push('}');
     out
+}
+
+/// Hits (`page << 3 | where`) from several lists as one list in page
+/// order, a page's `where` bits joined: by marking a byte per page when
+/// the hits are many for the pages there are, else by sorting them.
+fn union<'a>(hits: impl Iterator<Item = &'a u32>, pages: usize, out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(hits);
+    if out.len() * 8 >= pages {
+        let mut seen = vec![0u8; pages];
+        for &hit in out.iter() {
+            if let Some(bits) = seen.get_mut((hit >> 3) as usize) {
+                *bits |= (hit & 7) as u8;
+            }
+        }
+        out.clear();
+        out.extend(
+            seen.iter()
+                .enumerate()
+                .filter(|(_, bits)| **bits != 0)
+                .map(|(page, bits)| (page as u32) << 3 | u32::from(*bits)),
+        );
+    } else {
+        out.sort_unstable();
+        out.dedup_by(|next, kept| {
+            let same = *next >> 3 == *kept >> 3;
+            if same {
+                *kept |= *next & 7;
+            }
+            same
+        });
+    }
 }
 
 /// A page's `search/p/N.json`.
@@ -620,6 +682,20 @@ mod tests {
         // The same numbers as the browser's FNV-1a (see search.js).
         assert_eq!(shard_of("", 1 << 31), 0x811c_9dc5 % (1 << 31));
         assert_eq!(shard_of("a", u32::MAX), 0xe40c_292c);
+    }
+
+    #[test]
+    fn union_joins_pages_either_way() {
+        // Two lists, page 3 in both with different places.
+        let hits = [3 << 3 | 1, 7 << 3 | 4, 1 << 3 | 2, 3 << 3 | 4];
+        let want = [1 << 3 | 2, 3 << 3 | 5, 7 << 3 | 4];
+        let mut out = Vec::new();
+        // Few pages for the hits: marked a byte per page.
+        union(hits.iter(), 8, &mut out);
+        assert_eq!(out, want);
+        // Many pages: sorted.
+        union(hits.iter(), 1_000, &mut out);
+        assert_eq!(out, want);
     }
 }
 

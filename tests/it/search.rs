@@ -74,6 +74,63 @@ fn the_index_holds_content_not_chrome() {
     assert_eq!(anchors, ["", "rule-1", "rule-2", "rule-3"]);
 }
 
+/// Every token's postings across the shards, decoded from the deltas to
+/// `(page number, where)` pairs.
+fn postings(t: &SiteTest) -> std::collections::BTreeMap<String, Vec<(u64, u64)>> {
+    let meta: serde_json::Value = serde_json::from_str(&t.out("search/meta.json")).expect("json");
+    let mut all = std::collections::BTreeMap::new();
+    for n in 0..meta["shards"].as_u64().expect("shards") {
+        let shard: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&t.out(&format!("search/s/{n}.json"))).expect("json");
+        for (token, codes) in shard {
+            let mut page = 0;
+            let list = codes
+                .as_array()
+                .expect("list")
+                .iter()
+                .map(|c| {
+                    let c = c.as_u64().expect("number");
+                    page += c / 8;
+                    (page, c % 8)
+                })
+                .collect();
+            all.insert(token, list);
+        }
+    }
+    all
+}
+
+#[test]
+fn a_character_is_found_on_every_page_and_in_every_place_it_stands() {
+    // 1 title, 2 heading, 4 text. 规 is in the title of one page and the
+    // text of both; 好 stands alone; 则 is only ever the end of a bigram.
+    let t = SiteTest::minimal()
+        .file(
+            "almanac.toml",
+            "title = \"T\"\nbase_url = \"https://t.example\"\n[search]\nenabled = true\n",
+        )
+        .file(
+            "content/a.md",
+            "+++\ntitle = \"群规\"\ndate = 2024-01-01\n+++\n规则 好\n",
+        )
+        .file(
+            "content/b.md",
+            "+++\ntitle = \"B\"\ndate = 2024-02-01\n+++\n## 规\n\n细则规则\n",
+        );
+    t.build().success();
+    let all = postings(&t);
+    let get = |token: &str| all.get(token).cloned().unwrap_or_default();
+    // Pages by number, oldest first: a is 0, b is 1.
+    assert_eq!(get("规"), [(0, 1 | 4), (1, 2 | 4)]);
+    assert_eq!(get("群"), [(0, 1)]);
+    assert_eq!(get("则"), [(0, 4), (1, 4)]);
+    assert_eq!(get("好"), [(0, 4)]);
+    assert_eq!(get("细"), [(1, 4)]);
+    assert_eq!(get("规则"), [(0, 4), (1, 4)]);
+    assert_eq!(get("群规"), [(0, 1)]);
+    assert_eq!(get("则规"), [(1, 4)]);
+}
+
 #[test]
 fn without_javascript_the_box_leads_to_every_page_by_section() {
     let t = SiteTest::fixture("search");

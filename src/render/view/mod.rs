@@ -166,22 +166,14 @@ impl<'a> Views<'a> {
     }
 
     /// Makes the search index now, before routes render in parallel.
-    pub(crate) fn with_search(
-        mut self,
-        fragments: &[bool],
-        tokens: Option<&crate::search::TokenCache>,
-    ) -> Self {
-        self.search = Some(crate::search::index(self.site, fragments, tokens));
+    pub(crate) fn with_search(mut self, tokens: Option<&crate::search::TokenCache>) -> Self {
+        self.search = Some(crate::search::index(self.site, tokens));
         self
     }
 
     /// The search index; empty unless made with [`Views::with_search`].
     pub(crate) fn search(&self) -> &crate::search::Index {
-        static EMPTY: crate::search::Index = crate::search::Index {
-            shards: Vec::new(),
-            meta: String::new(),
-            pages: Vec::new(),
-        };
+        static EMPTY: crate::search::Index = crate::search::Index::EMPTY;
         self.search.as_ref().unwrap_or(&EMPTY)
     }
 
