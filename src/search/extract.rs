@@ -5,6 +5,8 @@
 //! Only the body is read, never the theme's chrome: menus, breadcrumbs and
 //! tables of contents are not in it.
 
+use std::borrow::Cow;
+
 /// One result-sized part of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Part {
@@ -110,7 +112,7 @@ impl Parts {
             ("script" | "style", false) => self.skip_depth += 1,
             ("script" | "style", true) => self.skip_depth = self.skip_depth.saturating_sub(1),
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
-                let anchor = attr(tag, "id").unwrap_or_default();
+                let anchor = attr(tag, "id").map(Cow::into_owned).unwrap_or_default();
                 if self.rule.is_none() && !anchor.is_empty() {
                     self.parts.push(Part {
                         anchor,
@@ -128,7 +130,10 @@ impl Parts {
             ("li", false) => {
                 if let Some((_, depth)) = &mut self.rule {
                     *depth += 1;
-                } else if let Some(anchor) = attr(tag, "id").filter(|id| id.starts_with("rule-")) {
+                } else if let Some(anchor) = attr(tag, "id")
+                    .filter(|id| id.starts_with("rule-"))
+                    .map(Cow::into_owned)
+                {
                     let number = anchor.trim_start_matches("rule-").to_string();
                     self.parts.push(Part {
                         anchor,
@@ -270,7 +275,7 @@ fn space(s: &mut String) {
 
 /// A tag's name, lower-cased only when it is not already (almanac writes
 /// lower case; raw HTML may not).
-fn tag_name(tag: &str) -> std::borrow::Cow<'_, str> {
+fn tag_name(tag: &str) -> Cow<'_, str> {
     let name = tag
         .trim_start_matches('<')
         .trim_start_matches('/')
@@ -284,12 +289,17 @@ fn tag_name(tag: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn attr(tag: &str, name: &str) -> Option<String> {
+fn attr<'t>(tag: &'t str, name: &str) -> Option<Cow<'t, str>> {
     let inner = tag.trim_start_matches('<').trim_end_matches('>');
-    crate::parse::markdown::html::attributes(inner)
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| decode(v))
+    crate::parse::markdown::html::attribute_pairs(inner)
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| {
+            if v.contains('&') {
+                decode(v).into()
+            } else {
+                v.into()
+            }
+        })
 }
 
 /// The entities pulldown-cmark and the sanitizer write, and numeric ones.

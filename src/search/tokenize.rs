@@ -134,7 +134,6 @@ struct Scratch {
     /// Table values of the current chunk.
     chunk: Vec<u32>,
     word: String,
-    run: Vec<char>,
     slow: String,
 }
 
@@ -211,22 +210,10 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
     // (decomposed accents, Σ, ligatures, characters beyond the BMP) goes
     // through NFKC and lower-casing as a string.
     let table = simple_table(fold);
-    let Scratch {
-        chunk,
-        word,
-        run,
-        slow,
-    } = scratch;
+    let Scratch { chunk, word, slow } = scratch;
     chunk.clear();
     word.clear();
-    run.clear();
-    let mut out = Emit {
-        pos: 0,
-        word,
-        run,
-        mode,
-        f,
-    };
+    let mut out = Emit::new(word, mode, f);
     let mut chunk_start = 0;
     let mut complex = false;
     let mut finish_chunk = |out: &mut Emit<'_, F>, chunk: &mut Vec<u32>, text: &str, complex| {
@@ -275,18 +262,32 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
 struct Emit<'s, F> {
     pos: u32,
     word: &'s mut String,
-    run: &'s mut Vec<char>,
+    /// The CJK run being read: its last character and its length so far.
+    /// Each bigram is made as its second character arrives.
+    last: char,
+    run: u32,
     mode: Mode,
     f: F,
 }
 
-impl<F: FnMut(Tok<'_>, u32)> Emit<'_, F> {
+impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
+    fn new(word: &'s mut String, mode: Mode, f: F) -> Self {
+        Emit {
+            pos: 0,
+            word,
+            last: ' ',
+            run: 0,
+            mode,
+            f,
+        }
+    }
+
     fn feed(&mut self, v: u32) {
         let c = char::from_u32(v & !CLASS).unwrap_or(' ');
         match v & CLASS {
             CJK => {
                 self.end_word();
-                self.run.push(c);
+                self.cjk(c);
             }
             WORD => {
                 self.end_run();
@@ -299,6 +300,20 @@ impl<F: FnMut(Tok<'_>, u32)> Emit<'_, F> {
         }
     }
 
+    /// One more character of a CJK run: the bigram it ends, then (for an
+    /// index) itself, in the order of their first characters.
+    fn cjk(&mut self, c: char) {
+        if self.run > 0 {
+            (self.f)(Tok::Cjk(self.last, Some(c)), self.pos - 1);
+        }
+        if self.mode == Mode::Index {
+            (self.f)(Tok::Cjk(c, None), self.pos);
+        }
+        self.last = c;
+        self.run += 1;
+        self.pos += 1;
+    }
+
     fn end_word(&mut self) {
         if !self.word.is_empty() {
             (self.f)(Tok::Word(self.word), self.pos);
@@ -307,20 +322,12 @@ impl<F: FnMut(Tok<'_>, u32)> Emit<'_, F> {
         }
     }
 
+    /// A query's one-character run is the character itself.
     fn end_run(&mut self) {
-        let run = &self.run;
-        let n = run.len();
-        for i in 0..n {
-            let at = self.pos + i as u32;
-            if self.mode == Mode::Index || n == 1 {
-                (self.f)(Tok::Cjk(run[i], None), at);
-            }
-            if i + 1 < n {
-                (self.f)(Tok::Cjk(run[i], Some(run[i + 1])), at);
-            }
+        if self.run == 1 && self.mode == Mode::Query {
+            (self.f)(Tok::Cjk(self.last, None), self.pos - 1);
         }
-        self.pos += n as u32;
-        self.run.clear();
+        self.run = 0;
     }
 }
 
@@ -331,15 +338,9 @@ mod tests {
     /// The tokens of `text` normalized as a whole, by the definition.
     fn by_definition(text: &str, fold: &Fold, mode: Mode) -> Vec<(String, u32)> {
         let lower = text.nfkc().collect::<String>().to_lowercase();
-        let (mut word, mut run) = (String::new(), Vec::new());
+        let mut word = String::new();
         let mut got = Vec::new();
-        let mut out = Emit {
-            pos: 0,
-            word: &mut word,
-            run: &mut run,
-            mode,
-            f: |t: Tok<'_>, pos| got.push((t.text(), pos)),
-        };
+        let mut out = Emit::new(&mut word, mode, |t: Tok<'_>, pos| got.push((t.text(), pos)));
         for c in lower.chars() {
             out.feed(class_of(c, fold));
         }

@@ -121,18 +121,24 @@ pub(super) fn sanitize(html: &str) -> String {
 /// The attributes of one tag's text (what is between `<` and `>`), as
 /// `(lower-case name, raw value)`; quoted and bare values alike.
 pub(crate) fn attributes(tag: &str) -> Vec<(String, &str)> {
-    let mut out = Vec::new();
+    attribute_pairs(tag)
+        .map(|(key, value)| (key.to_ascii_lowercase(), value))
+        .collect()
+}
+
+/// [`attributes`] without copying: names as written.
+pub(crate) fn attribute_pairs(tag: &str) -> impl Iterator<Item = (&str, &str)> {
     let name_len = tag
         .find(|c: char| c.is_whitespace() || c == '/')
         .unwrap_or(tag.len());
     let mut attrs = &tag[name_len..];
-    while let Some(eq) = attrs.find('=') {
+    std::iter::from_fn(move || {
+        let eq = attrs.find('=')?;
         let key = attrs[..eq]
             .trim()
             .rsplit(char::is_whitespace)
             .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+            .unwrap_or("");
         let value_part = attrs[eq + 1..].trim_start();
         let (value, after) = match value_part.chars().next() {
             Some(q @ ('"' | '\'')) => {
@@ -147,10 +153,9 @@ pub(crate) fn attributes(tag: &str) -> Vec<(String, &str)> {
                 (&value_part[..stop], &value_part[stop..])
             }
         };
-        out.push((key, value));
         attrs = after;
-    }
-    out
+        Some((key, value))
+    })
 }
 
 /// Link targets that raw HTML in a page defines: any element's `id`, and

@@ -116,7 +116,19 @@ pub(crate) struct SectionPages<'a> {
     #[serde(flatten)]
     pub section: SectionLink<'a>,
     /// Its pages, in listing order.
-    pub pages: Vec<PageSummary<'a>>,
+    pub pages: Vec<PageLink<'a>>,
+}
+
+/// A page in the listing of every page (`/search/`): what a link needs
+/// and no more, since the listing names every page of the site.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PageLink<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Link.
+    pub url: String,
+    /// Kind.
+    pub kind: Kind,
 }
 
 /// A page in a listing: everything but its body.

@@ -230,7 +230,11 @@ impl<'a> Views<'a> {
                     .section(id)
                     .pages
                     .iter()
-                    .map(|p| self.summary(*p))
+                    .map(|&p| PageLink {
+                        title: &site.page(p).doc.title,
+                        url: self.url(&site.page(p).url),
+                        kind: site.page(p).doc.kind,
+                    })
                     .collect();
                 SectionPages { section, pages }
             })
