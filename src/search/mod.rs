@@ -13,7 +13,11 @@
 //! Pages are numbered from oldest to newest, so a higher number is the
 //! newer page when scores tie. A token's postings are one number per page
 //! that has it, in page order: `(page - previous page) * 8 + where`, with
-//! `where` 1 for the title, 2 for a heading, 4 for the text. The index says
+//! `where` 1 for the title, 2 for a heading, 4 for the text. Each number
+//! is written in base 32, lowest digits first, one character of the
+//! URL-safe base-64 alphabet per digit, plus 32 when more digits follow:
+//! a page with the token next to the previous one is one character
+//! (`"[12,12,…]"` as JSON numbers took three). The index says
 //! which pages; the browser then reads the few best pages' parts to pick
 //! the part, measure how near the terms are, and cut the snippet, so the
 //! index holds no positions and stays small.
@@ -488,7 +492,7 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
     let mut tags: Vec<&str> = site.tags.iter().map(|t| t.name.as_str()).collect();
     tags.sort_unstable();
     let meta = serde_json::json!({
-        "v": 1,
+        "v": 2,
         "shards": count,
         "pages": site.pages.len(),
         "fold": fold_text,
@@ -535,14 +539,13 @@ impl Index {
 
 fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> String {
     let mut out = String::from("{");
-    let mut number = itoa::Buffer::new();
     let mut merged = Vec::new();
     for (i, (token, lists, overlap)) in tokens.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push_str(&json(token));
-        out.push_str(":[");
+        out.push_str(":\"");
         let mut previous = 0;
         let mut hits = lists
             .iter()
@@ -553,19 +556,34 @@ fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> String {
         } else {
             &mut hits
         };
-        for (j, &hit) in hits.enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
+        for &hit in hits {
             let page = hit >> 3;
-            let code = u64::from(page - previous) * 8 + u64::from(hit & 7);
-            out.push_str(number.format(code));
+            push_number(
+                &mut out,
+                u64::from(page - previous) * 8 + u64::from(hit & 7),
+            );
             previous = page;
         }
-        out.push(']');
+        out.push('"');
     }
     out.push('}');
     out
+}
+
+/// The digits of postings: URL-safe base 64, no character JSON escapes.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `n` in base 32, lowest digit first; a digit with more to come has 32 added.
+fn push_number(out: &mut String, mut n: u64) {
+    loop {
+        let digit = (n & 31) as usize;
+        n >>= 5;
+        if n == 0 {
+            out.push(char::from(DIGITS[digit]));
+            return;
+        }
+        out.push(char::from(DIGITS[digit | 32]));
+    }
 }
 
 /// Hits (`page << 3 | where`) from several lists as one list in page
@@ -682,6 +700,22 @@ mod tests {
         // The same numbers as the browser's FNV-1a (see search.js).
         assert_eq!(shard_of("", 1 << 31), 0x811c_9dc5 % (1 << 31));
         assert_eq!(shard_of("a", u32::MAX), 0xe40c_292c);
+    }
+
+    #[test]
+    fn numbers_are_base_32_lowest_digit_first() {
+        let written = |n| {
+            let mut s = String::new();
+            push_number(&mut s, n);
+            s
+        };
+        assert_eq!(written(0), "A");
+        assert_eq!(written(12), "M");
+        assert_eq!(written(31), "f");
+        // 32 = 0 + 1 * 32: a zero with more to come (g), then one (B).
+        assert_eq!(written(32), "gB");
+        assert_eq!(written(1023), "_f");
+        assert_eq!(written(1024), "ggB");
     }
 
     #[test]

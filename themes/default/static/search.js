@@ -108,16 +108,30 @@
 
   Index.prototype.postings = function (token) {
     return this.shard(shardOf(token, this.meta.shards)).then(function (s) {
-      return Object.prototype.hasOwnProperty.call(s, token) ? s[token] : [];
+      return Object.prototype.hasOwnProperty.call(s, token) ? s[token] : "";
     });
   };
 
+  // Postings are numbers (page - previous page) * 8 + where, each in base
+  // 32, lowest digit first, one URL-safe base-64 character per digit, plus
+  // 32 when more digits follow (see src/search/mod.rs).
+  var DIGIT = new Int8Array(128).fill(-1);
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) {
+    DIGIT[c.charCodeAt(0)] = i;
+  });
+
   // A token's postings: page -> where (1 title, 2 heading, 4 text).
   function decode(codes) {
-    var pages = new Map(), page = 0;
+    var pages = new Map(), page = 0, n = 0, scale = 1;
     for (var i = 0; i < codes.length; i++) {
-      page += Math.floor(codes[i] / 8);
-      pages.set(page, codes[i] % 8);
+      var d = DIGIT[codes.charCodeAt(i) & 127];
+      if (d < 0) break;
+      n += (d & 31) * scale;
+      if (d & 32) { scale *= 32; continue; }
+      page += Math.floor(n / 8);
+      pages.set(page, n % 8);
+      n = 0;
+      scale = 1;
     }
     return pages;
   }
