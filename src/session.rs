@@ -58,6 +58,9 @@ struct Previous {
     /// The site and theme it was made from, while they match the files on
     /// disk (dropped when a rebuild fails part way).
     linked: Option<(Sites, Theme, Vec<Diagnostic>)>,
+    /// Per language: the corpus fingerprint the search shards were last
+    /// fingerprinted at, and theirs.
+    shards: Vec<Option<(u64, Vec<u64>)>>,
 }
 
 impl Session {
@@ -211,11 +214,37 @@ impl Session {
         mut timings: Timings,
     ) -> Result<RenderedSite> {
         let sitemap = crate::link::deps::sitemap(&site);
-        let fps: Vec<Fingerprints> = site
+        let mut fps: Vec<Fingerprints> = site
             .langs
             .iter()
             .map(|s| Fingerprints::new(s, global(s, &theme, &self.opts), sitemap))
             .collect();
+        // When a language's text changed, its index is made first: which
+        // shards changed is known from the index, not from the pages, so an
+        // edit renders only the shards it touched.
+        let before = self.previous.as_ref().map(|p| p.shards.as_slice());
+        let mut indexes: Vec<Option<crate::search::Index>> = Vec::new();
+        let mut shards = Vec::new();
+        for (lang, (s, fp)) in site.langs.iter().zip(&mut fps).enumerate() {
+            let corpus = fp.of(crate::link::deps::Dep::Corpus);
+            let known = before
+                .and_then(|b| b.get(lang).cloned().flatten())
+                .filter(|(at, _)| *at == corpus);
+            let (index, mine) = match known {
+                _ if !s.config.search.enabled => (None, None),
+                Some(known) => (None, Some(known)),
+                None => {
+                    let index = crate::search::index(s, Some(&self.caches.search));
+                    let mine = (corpus, index.shard_fingerprints());
+                    (Some(index), Some(mine))
+                }
+            };
+            if let Some((_, f)) = &mine {
+                fp.set_shards(f.clone());
+            }
+            indexes.push(index);
+            shards.push(mine);
+        }
         timings.mark("inputs");
         let refs: Vec<RouteRef> = site.all_routes();
         let route = |&(l, i): &RouteRef| &site.langs[l].routes.routes[i];
@@ -240,8 +269,7 @@ impl Session {
             }
         };
         let sink = MemorySink::new(dict);
-        if let Err(e) = render::routes(&site, &mut theme, &dirty, &sink, Some(&self.caches.search))
-        {
+        if let Err(e) = render::routes(&site, &mut theme, &dirty, &sink, &indexes) {
             // The files no longer match this site; the next rebuild starts over.
             if let Some(p) = &mut self.previous {
                 p.linked = None;
@@ -276,6 +304,7 @@ impl Session {
             fingerprints: known,
             files: files.clone(),
             linked: Some((site, theme, warnings.clone())),
+            shards,
         });
         Ok(RenderedSite {
             files,
@@ -317,7 +346,7 @@ fn dictionary(site: &Sites, theme: &mut Theme, dirty: &[RouteRef]) -> Result<Arc
         }
     }
     let sink = Collect(Default::default());
-    render::routes(site, theme, &samples, &sink, None)?;
+    render::routes(site, theme, &samples, &sink, &[])?;
     let samples = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
     Ok(Arc::new(Dictionary::from_samples(&samples)))
 }

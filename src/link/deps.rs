@@ -42,6 +42,8 @@ pub enum Dep {
     Sitemap,
     /// Every page's text and summary: what the search index reads.
     Corpus,
+    /// One shard of the search index: its tokens and their pages.
+    Shard(u32),
 }
 
 /// Fingerprints hash every page's text on every rebuild, so the hasher is
@@ -66,6 +68,9 @@ pub(crate) struct Fingerprints {
     latest: u64,
     sitemap: u64,
     corpus: u64,
+    /// Each search shard's, when the index was made first; else every
+    /// shard changes with [`Dep::Corpus`].
+    shards: Vec<u64>,
     docs: Vec<u64>,
     summaries: Vec<u64>,
     sections: Vec<u64>,
@@ -149,6 +154,7 @@ impl Fingerprints {
         Fingerprints {
             global,
             corpus,
+            shards: Vec::new(),
             menu,
             lists: hash_of((lists, terms)),
             terms,
@@ -160,6 +166,11 @@ impl Fingerprints {
             term,
             history,
         }
+    }
+
+    /// Sets each search shard's fingerprint (see [`Dep::Shard`]).
+    pub(crate) fn set_shards(&mut self, shards: Vec<u64>) {
+        self.shards = shards;
     }
 
     /// The fingerprint of one input.
@@ -177,6 +188,7 @@ impl Fingerprints {
             Dep::Latest => self.latest,
             Dep::Sitemap => self.sitemap,
             Dep::Corpus => self.corpus,
+            Dep::Shard(n) => self.shards.get(n as usize).copied().unwrap_or(self.corpus),
         }
     }
 

@@ -277,8 +277,10 @@ impl Route {
             RouteKind::SiteCalendar => d.extend(site.events().map(Dep::Summary)),
             RouteKind::NotFound => d.push(Dep::Menu),
             RouteKind::Sitemap => d.push(Dep::Sitemap),
-            // Every page's text and tags; the whole index is remade at once.
-            RouteKind::SearchMeta | RouteKind::SearchShard(_) => d.push(Dep::Corpus),
+            // Every page's text and tags.
+            RouteKind::SearchMeta => d.push(Dep::Corpus),
+            // Its own tokens' pages (see [`Dep::Shard`]).
+            RouteKind::SearchShard(n) => d.push(Dep::Shard(*n)),
             RouteKind::SearchListing => {
                 d.extend([Dep::Menu, Dep::Corpus]);
                 d.extend((0..site.sections.len()).map(|i| Dep::Section(SectionId(i))));

@@ -32,19 +32,22 @@ use view::Views;
 pub(crate) type RouteRef = (usize, usize);
 
 /// Renders the given routes into `sink`, language by language, each
-/// language's in parallel, each as soon as it is made. `tokens` keeps the
-/// search index's tokens of each page between renders (`serve`).
+/// language's in parallel, each as soon as it is made. `indexes` are the
+/// languages' search indexes when made already (`serve` makes them first,
+/// to know which shards changed); a render that needs one it is not
+/// given makes it.
 pub(crate) fn routes(
     sites: &Sites,
     theme: &mut Theme,
     which: &[RouteRef],
     sink: &dyn Sink,
-    tokens: Option<&crate::search::TokenCache>,
+    indexes: &[Option<crate::search::Index>],
 ) -> Result<()> {
     for (lang, site) in sites.langs.iter().enumerate() {
         let mine: Vec<usize> = which.iter().filter(|r| r.0 == lang).map(|r| r.1).collect();
         if !mine.is_empty() {
-            language_routes(sites, site, theme, &mine, sink, tokens)?;
+            let index = indexes.get(lang).and_then(Option::as_ref);
+            language_routes(sites, site, theme, &mine, sink, index)?;
         }
     }
     Ok(())
@@ -57,19 +60,25 @@ fn language_routes(
     theme: &mut Theme,
     which: &[usize],
     sink: &dyn Sink,
-    tokens: Option<&crate::search::TokenCache>,
+    index: Option<&crate::search::Index>,
 ) -> Result<()> {
     let all = &site.routes.routes;
-    let mut views = Views::new(site);
     let needs_index = which.iter().any(|&i| {
         matches!(
             all[i].kind,
             RouteKind::SearchMeta | RouteKind::SearchShard(_)
         )
     });
-    if needs_index {
-        views = views.with_search(tokens);
-    }
+    let made;
+    let index = match index {
+        Some(index) => Some(index),
+        None if needs_index => {
+            made = crate::search::index(site, None);
+            Some(&made)
+        }
+        None => None,
+    };
+    let views = Views::new(site).with_search(index);
     theme
         .tera
         .global_context()
@@ -82,7 +91,7 @@ fn language_routes(
 
 /// Renders every route of every language into `sink`.
 pub(crate) fn all(sites: &Sites, theme: &mut Theme, sink: &dyn Sink) -> Result<()> {
-    routes(sites, theme, &sites.all_routes(), sink, None)
+    routes(sites, theme, &sites.all_routes(), sink, &[])
 }
 
 fn route(

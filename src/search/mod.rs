@@ -535,28 +535,38 @@ impl Index {
             None => "{}".into(),
         }
     }
+
+    /// A fingerprint of each shard's JSON, made without writing it: `serve`
+    /// renders only the shards an edit changed.
+    pub(crate) fn shard_fingerprints(&self) -> Vec<u64> {
+        use std::hash::{Hash, Hasher};
+        self.shards
+            .par_iter()
+            .map(|tokens| {
+                let mut h = rustc_hash::FxHasher::default();
+                each_posting(tokens, &self.runs, self.pages, |at| match at {
+                    At::Token(_, token) => token.hash(&mut h),
+                    At::Hit(hit) => h.write_u32(hit),
+                });
+                h.finish()
+            })
+            .collect()
+    }
 }
 
 fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> String {
     let mut out = String::from("{");
-    let mut merged = Vec::new();
-    for (i, (token, lists, overlap)) in tokens.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+    let mut previous = 0;
+    each_posting(tokens, runs, pages, |at| match at {
+        At::Token(i, token) => {
+            if i > 0 {
+                out.push_str("\",");
+            }
+            out.push_str(&json(token));
+            out.push_str(":\"");
+            previous = 0;
         }
-        out.push_str(&json(token));
-        out.push_str(":\"");
-        let mut previous = 0;
-        let mut hits = lists
-            .iter()
-            .flat_map(|&(r, id)| runs[usize::from(r)].list(id));
-        let hits: &mut dyn Iterator<Item = &u32> = if *overlap {
-            union(&mut hits, pages, &mut merged);
-            &mut merged.iter()
-        } else {
-            &mut hits
-        };
-        for &hit in hits {
+        At::Hit(hit) => {
             let page = hit >> 3;
             push_number(
                 &mut out,
@@ -564,10 +574,38 @@ fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> String {
             );
             previous = page;
         }
+    });
+    if !tokens.is_empty() {
         out.push('"');
     }
     out.push('}');
     out
+}
+
+/// Where [`each_posting`] is.
+enum At<'a> {
+    /// The `i`th token of the shard begins.
+    Token(usize, &'a str),
+    /// One page of its postings, `page << 3 | where`.
+    Hit(u32),
+}
+
+/// Walks a shard's tokens in order and each one's postings in page order:
+/// what its JSON says, whether written out or hashed.
+fn each_posting<'a>(tokens: &'a Shard, runs: &[Run], pages: usize, mut f: impl FnMut(At<'a>)) {
+    let mut merged = Vec::new();
+    for (i, (token, lists, overlap)) in tokens.iter().enumerate() {
+        f(At::Token(i, token));
+        let mut hits = lists
+            .iter()
+            .flat_map(|&(r, id)| runs[usize::from(r)].list(id));
+        if *overlap {
+            union(&mut hits, pages, &mut merged);
+            merged.iter().for_each(|&hit| f(At::Hit(hit)));
+        } else {
+            hits.for_each(|&hit| f(At::Hit(hit)));
+        }
+    }
 }
 
 /// The digits of postings: URL-safe base 64, no character JSON escapes.

@@ -50,6 +50,15 @@ fn rebuild_matches_clean(fixture: &str, edit: impl Fn(&SiteTest)) -> Vec<String>
 
 #[track_caller]
 fn rebuild_of(t: &SiteTest, edit: impl Fn(&SiteTest)) -> Vec<String> {
+    rebuild_rendered(t, edit)
+        .into_iter()
+        .filter(|p| p.ends_with(".html"))
+        .collect()
+}
+
+/// [`rebuild_of`], returning every file the rebuild rendered.
+#[track_caller]
+fn rebuild_rendered(t: &SiteTest, edit: impl Fn(&SiteTest)) -> Vec<String> {
     let mut s = session(t);
     // Read now: a copied file's bytes are read from disk.
     let first = files(&s.render().expect("first build"));
@@ -75,11 +84,36 @@ fn rebuild_of(t: &SiteTest, edit: impl Fn(&SiteTest)) -> Vec<String> {
         "rebuild differs from a clean build in {differing:?}"
     );
     assert!(first != a, "the edit changed the site");
-    again
-        .rendered
-        .into_iter()
-        .filter(|p| p.ends_with(".html"))
-        .collect()
+    again.rendered
+}
+
+#[test]
+fn search_shards_render_only_when_their_tokens_change() {
+    let shards = |rendered: &[String]| -> Vec<String> {
+        rendered
+            .iter()
+            .filter(|p| p.starts_with("search/s/"))
+            .cloned()
+            .collect()
+    };
+    // A description is shown in listings but not searched: the page and
+    // its listings change, the index does not.
+    let t = SiteTest::fixture("search");
+    let rendered = rebuild_rendered(&t, |t| {
+        t.replace(
+            "content/guides/network.md",
+            "tags = [\"硬件\"]",
+            "tags = [\"硬件\"]\ndescription = \"布线\"",
+        )
+    });
+    assert!(rendered.contains(&"guides/network/index.html".to_string()));
+    assert_eq!(shards(&rendered), Vec::<String>::new());
+    // New words are: their shard is rendered again.
+    let t = SiteTest::fixture("search");
+    let rendered = rebuild_rendered(&t, |t| {
+        t.append("content/guides/network.md", "\n交换机要提前测试。\n")
+    });
+    assert_eq!(shards(&rendered), ["search/s/0.json"]);
 }
 
 #[test]

@@ -21,7 +21,7 @@ pub(crate) struct Views<'a> {
     /// Per page: its summary, made the first time a list shows it.
     summaries: Vec<OnceLock<PageSummary<'a>>>,
     /// The search index, when this render writes any of it.
-    search: Option<crate::search::Index>,
+    search: Option<&'a crate::search::Index>,
     /// Interface words of the site's language.
     labels: std::collections::BTreeMap<String, String>,
     /// Each language's name in itself, by language.
@@ -165,16 +165,16 @@ impl<'a> Views<'a> {
         })
     }
 
-    /// Makes the search index now, before routes render in parallel.
-    pub(crate) fn with_search(mut self, tokens: Option<&crate::search::TokenCache>) -> Self {
-        self.search = Some(crate::search::index(self.site, tokens));
+    /// Views that render the search index's files from `index`.
+    pub(crate) fn with_search(mut self, index: Option<&'a crate::search::Index>) -> Self {
+        self.search = index;
         self
     }
 
     /// The search index; empty unless made with [`Views::with_search`].
     pub(crate) fn search(&self) -> &crate::search::Index {
         static EMPTY: crate::search::Index = crate::search::Index::EMPTY;
-        self.search.as_ref().unwrap_or(&EMPTY)
+        self.search.unwrap_or(&EMPTY)
     }
 
     /// A page's place in its section's listing.
