@@ -341,12 +341,18 @@ fn multilingual_edits_match_clean_builds() {
         rendered.contains(&"zh-hant/rules/group-rules/index.html".to_string()),
         "{rendered:?}"
     );
-    // A translation's body alone: its own page, not the other languages'.
-    let rendered = rebuild_matches_clean("languages", |t| {
+    // A translation's body alone: its own page and its own language's
+    // search files, not the other languages'.
+    let t = SiteTest::fixture("languages");
+    let rendered = rebuild_rendered(&t, |t| {
         t.replace("content/faq/join.en.md", "say hello", "say hi")
     });
     assert!(
         rendered.iter().all(|p| p.starts_with("en/")),
+        "{rendered:?}"
+    );
+    assert!(
+        rendered.iter().any(|p| p.starts_with("en/search/s/")),
         "{rendered:?}"
     );
     // A new translation: switchers, alternates and the sitemap change.

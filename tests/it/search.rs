@@ -209,9 +209,9 @@ fn chromium() -> std::path::PathBuf {
 }
 
 /// The DOM of `url` after its scripts ran, from headless Chromium. A
-/// headless browser now and then stalls for minutes before it settles, so
-/// each try is stopped after 20 s and tried again, up to three times
-/// (a normal load takes about a second).
+/// headless browser now and then stalls for minutes before it settles
+/// (more often on a busy machine), so each try is stopped after 30 s and
+/// tried again, up to four times (a normal load takes about a second).
 fn dump_dom(url: &str, budget_ms: u32) -> String {
     dump_dom_at(url, budget_ms, (1280, 900))
 }
@@ -219,7 +219,7 @@ fn dump_dom(url: &str, budget_ms: u32) -> String {
 /// [`dump_dom`] in a window of `size` (width, height) CSS pixels.
 pub(crate) fn dump_dom_at(url: &str, budget_ms: u32, size: (u32, u32)) -> String {
     let browser = chromium();
-    for _ in 0..3 {
+    for _ in 0..4 {
         let profile = tempfile::tempdir().expect("profile");
         let mut child = Command::new(&browser)
             .args([
@@ -242,14 +242,22 @@ pub(crate) fn dump_dom_at(url: &str, budget_ms: u32, size: (u32, u32)) -> String
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("chromium runs");
+        // Read while it runs: a DOM bigger than the pipe would otherwise
+        // stop the browser mid-write, waiting for a reader.
+        let mut stdout = child.stdout.take().expect("stdout");
+        let reader = std::thread::spawn(move || {
+            let mut dom = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut stdout, &mut dom);
+            dom
+        });
         let started = std::time::Instant::now();
         loop {
             match child.try_wait() {
                 Ok(Some(_)) => {
-                    let out = child.wait_with_output().expect("output");
-                    return String::from_utf8_lossy(&out.stdout).into_owned();
+                    let dom = reader.join().expect("reader");
+                    return String::from_utf8_lossy(&dom).into_owned();
                 }
-                Ok(None) if started.elapsed() < std::time::Duration::from_secs(20) => {
+                Ok(None) if started.elapsed() < std::time::Duration::from_secs(30) => {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
                 _ => {
@@ -260,7 +268,7 @@ pub(crate) fn dump_dom_at(url: &str, budget_ms: u32, size: (u32, u32)) -> String
             }
         }
     }
-    panic!("headless Chromium did not finish loading {url} in three tries");
+    panic!("headless Chromium did not finish loading {url} in four tries");
 }
 
 /// Serves `dir` on loopback until the process ends: a static host, as
