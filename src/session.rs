@@ -263,7 +263,7 @@ impl Session {
         let dict = match &self.dict {
             Some(d) => d.clone(),
             None => {
-                let d = dictionary(&site, &mut theme, &dirty)?;
+                let d = dictionary(&site, &mut theme, &dirty, &indexes)?;
                 self.dict = Some(d.clone());
                 d
             }
@@ -318,8 +318,14 @@ impl Session {
 
 /// A dictionary to compress this site's outputs with, trained on a few
 /// of each kind of route as the theme renders them: they hold the markup
-/// every page repeats.
-fn dictionary(site: &Sites, theme: &mut Theme, dirty: &[RouteRef]) -> Result<Arc<Dictionary>> {
+/// every page repeats. The search samples are made from `indexes`, the
+/// ones this render made already.
+fn dictionary(
+    site: &Sites,
+    theme: &mut Theme,
+    dirty: &[RouteRef],
+    indexes: &[Option<crate::search::Index>],
+) -> Result<Arc<Dictionary>> {
     const PER_KIND: usize = 8;
     let mut taken: HashMap<std::mem::Discriminant<crate::link::RouteKind>, usize> = HashMap::new();
     let samples: Vec<RouteRef> = dirty
@@ -346,7 +352,7 @@ fn dictionary(site: &Sites, theme: &mut Theme, dirty: &[RouteRef]) -> Result<Arc
         }
     }
     let sink = Collect(Default::default());
-    render::routes(site, theme, &samples, &sink, &[])?;
+    render::routes(site, theme, &samples, &sink, indexes)?;
     let samples = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
     Ok(Arc::new(Dictionary::from_samples(&samples)))
 }

@@ -281,9 +281,11 @@ impl Route {
             RouteKind::SearchMeta => d.push(Dep::Corpus),
             // Its own tokens' pages (see [`Dep::Shard`]).
             RouteKind::SearchShard(n) => d.push(Dep::Shard(*n)),
+            // Each page's title, URL and kind, by section.
             RouteKind::SearchListing => {
-                d.extend([Dep::Menu, Dep::Corpus]);
+                d.push(Dep::Menu);
                 d.extend((0..site.sections.len()).map(|i| Dep::Section(SectionId(i))));
+                d.extend((0..site.pages.len()).map(|i| Dep::Summary(PageId(i))));
             }
             // Its own page's text, title, URL, date and tags, and its
             // section's title: an edit elsewhere leaves it as it is.

@@ -30,10 +30,13 @@ pub(crate) struct Token {
 /// or the character itself when a run has one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
+    /// What the index holds, the definition the shared vectors state. The
+    /// index itself is made from `Query` tokens, each other character's
+    /// pages gathered from its bigrams' (see `search::index`).
+    #[cfg_attr(not(test), allow(dead_code))]
     Index,
     /// Queries are tokenized in the browser; the shared vectors check this
     /// mode on both sides.
-    #[cfg_attr(not(test), allow(dead_code))]
     Query,
 }
 

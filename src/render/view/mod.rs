@@ -230,10 +230,13 @@ impl<'a> Views<'a> {
                     .section(id)
                     .pages
                     .iter()
-                    .map(|&p| PageLink {
-                        title: &site.page(p).doc.title,
-                        url: self.url(&site.page(p).url),
-                        kind: site.page(p).doc.kind,
+                    .map(|&p| {
+                        let page = site.page(p);
+                        PageLink {
+                            title: &page.doc.title,
+                            url: self.url(&page.url),
+                            kind: page.doc.kind,
+                        }
                     })
                     .collect();
                 SectionPages { section, pages }
