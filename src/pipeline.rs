@@ -243,12 +243,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
     let home = site.main().config.permalink("/");
     let staging = write::Staging::for_site(&output, opts.force, &home)?;
+    // Made before rendering, as `serve` does, so `-v` shows what it costs.
+    let indexes: Vec<Option<crate::search::Index>> = site
+        .langs
+        .iter()
+        .map(|s| {
+            s.config
+                .search
+                .enabled
+                .then(|| crate::search::index(s, None))
+        })
+        .collect();
+    if indexes.iter().any(Option::is_some) {
+        timings.mark("search");
+    }
+    let routes = site.all_routes();
     if opts.progress {
-        let sink = Progress::new(&staging, site.all_routes().len(), started);
-        render::all(&site, &mut theme, &sink)?;
+        let sink = Progress::new(&staging, routes.len(), started);
+        render::routes(&site, &mut theme, &routes, &sink, &indexes)?;
         sink.bar.finish_and_clear();
     } else {
-        render::all(&site, &mut theme, &staging)?;
+        render::routes(&site, &mut theme, &routes, &staging, &indexes)?;
     }
     timings.mark("render+write");
     let report = staging.commit()?;

@@ -84,7 +84,7 @@ impl Parts {
     pub(crate) fn html(&mut self, html: &str) {
         let mut rest = html;
         while !rest.is_empty() {
-            let Some(lt) = rest.find('<') else {
+            let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
                 self.escaped(rest);
                 break;
             };
@@ -206,8 +206,17 @@ pub(crate) fn encode(parts: &[Part]) -> String {
 
 /// The `(anchor, heading, text)` of each part [`encode`] wrote.
 pub(crate) fn fields(text: &str) -> impl Iterator<Item = (&str, &str, &str)> {
-    let mut fields = text.split('\0');
-    std::iter::from_fn(move || Some((fields.next()?, fields.next()?, fields.next()?)))
+    // memchr's vector search: a big site's parts are read twice (index and
+    // page JSON), and `str::split` scans them a word at a time.
+    let mut ends = memchr::memchr_iter(0, text.as_bytes());
+    let mut start = 0;
+    let mut field = move || {
+        let end = ends.next()?;
+        let field = text.get(start..end)?;
+        start = end + 1;
+        Some(field)
+    };
+    std::iter::from_fn(move || Some((field()?, field()?, field()?)))
 }
 
 /// Appends `text` with each run of white space as one space, and none at
@@ -254,16 +263,22 @@ static MAY_BEGIN_SPACE: [bool; 256] = {
     table
 };
 
-/// The length of the white space character at byte `i` of `text`, or 0.
+/// The length of the white space character (`char::is_whitespace`) at
+/// byte `i` of `text`, or 0: matched on its bytes, since CJK punctuation
+/// shares its lead byte with U+3000 and is met at every sentence.
 fn whitespace_len(text: &str, i: usize) -> usize {
-    match text.as_bytes()[i] {
-        b if !MAY_BEGIN_SPACE[usize::from(b)] => 0,
-        b if b.is_ascii() => 1,
-        _ => text
-            .get(i..)
-            .and_then(|rest| rest.chars().next())
-            .filter(|c| c.is_whitespace())
-            .map_or(0, char::len_utf8),
+    let bytes = text.as_bytes();
+    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    match at(0) {
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => 1,
+        0xC2 if matches!(at(1), 0x85 | 0xA0) => 2,
+        0xE1 if (at(1), at(2)) == (0x9A, 0x80) => 3,
+        0xE2 => match (at(1), at(2)) {
+            (0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF) | (0x81, 0x9F) => 3,
+            _ => 0,
+        },
+        0xE3 if (at(1), at(2)) == (0x80, 0x80) => 3,
+        _ => 0,
     }
 }
 
@@ -351,6 +366,15 @@ fn decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_by_bytes_is_unicode_white_space() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let text = format!("{c}x");
+            let want = if c.is_whitespace() { c.len_utf8() } else { 0 };
+            assert_eq!(whitespace_len(&text, 0), want, "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn collapsing_bytes_equals_collapsing_characters() {

@@ -98,19 +98,21 @@ const IN_TEXT: u8 = 4;
 const BLOCK: usize = 1 << 16;
 
 /// Postings as one thread gathers them: each token it meets gets a number
-/// of its own, so a page's tokens are counted in flat arrays rather than a
-/// map per page, and a word is copied once per thread, not once per page.
+/// and a [`Slot`] of its own, so a page's tokens are counted in one table
+/// per thread rather than a map per page, and a word is copied once per
+/// thread, not once per page.
 #[derive(Default)]
 struct Postings {
-    cjk: FxHashMap<u64, u32>,
-    /// Token numbers of single BMP characters by code point (`u32::MAX`: none
-    /// yet), the same numbers as in `cjk`.
-    unigrams: Vec<u32>,
-    words: FxHashMap<Box<str>, u32>,
-    /// By token number: the last page that had it (plus one) and where on it.
-    seen: Vec<(u32, u8)>,
-    /// Token numbers met on the page being read.
-    page: Vec<u32>,
+    /// CJK bigrams (`a << 32 | b`) and single characters (`a << 32`).
+    cjk: FxHashMap<u64, Slot>,
+    /// Words of up to 8 bytes, by [`short_key`]: most words are, and a
+    /// number hashes and compares faster than a string.
+    short: FxHashMap<u64, Slot>,
+    words: FxHashMap<Box<str>, Slot>,
+    /// Tokens numbered so far.
+    tokens: u32,
+    /// The tokens met on the page being read and where on it.
+    page: Vec<(u32, u8)>,
     /// `token << 32 | page << 3 | where` for each token of each page, in
     /// page order. Appended as pages are read and sorted by token once at
     /// the end: one stream of writes, where a list per token would scatter
@@ -122,6 +124,31 @@ struct Postings {
     names: Option<Vec<Name>>,
     /// Pages tokenized now, for the cache: source file, inputs, tokens.
     fresh: Vec<(String, u64, std::sync::Arc<[u8]>)>,
+}
+
+/// A token as one thread counts it, kept in its table's entry so that
+/// counting a token is one lookup: its number, the last page that had it
+/// (plus one) and its place in [`Postings::page`] then.
+#[derive(Clone, Copy)]
+struct Slot {
+    id: u32,
+    page: u32,
+    at: u32,
+}
+
+impl Slot {
+    /// The token is on page `n`, at `bit`.
+    fn hit(&mut self, page: &mut Vec<(u32, u8)>, n: u32, bit: u8) {
+        if self.page == n + 1 {
+            if let Some(entry) = page.get_mut(self.at as usize) {
+                entry.1 |= bit;
+            }
+        } else {
+            self.page = n + 1;
+            self.at = page.len() as u32;
+            page.push((self.id, bit));
+        }
+    }
 }
 
 /// A token as [`Postings`] numbers it.
@@ -139,76 +166,57 @@ impl Postings {
         }
     }
 
-    /// A number for a token met for the first time.
-    fn fresh_id(&mut self, name: impl FnOnce() -> Name) -> u32 {
-        let id = self.seen.len() as u32;
-        self.seen.push((0, 0));
-        if let Some(names) = &mut self.names {
+    /// A slot for a token met for the first time.
+    fn fresh(tokens: &mut u32, names: &mut Option<Vec<Name>>, name: impl FnOnce() -> Name) -> Slot {
+        let id = *tokens;
+        *tokens += 1;
+        if let Some(names) = names {
             names.push(name());
         }
-        id
+        Slot { id, page: 0, at: 0 }
     }
 
-    fn cjk_id(&mut self, key: u64) -> u32 {
-        if let Some(&id) = self.cjk.get(&key) {
-            return id;
-        }
-        let id = self.fresh_id(|| Name::Cjk(key));
-        self.cjk.insert(key, id);
-        id
+    /// CJK token `key` on page `n`, at `bit`.
+    fn cjk(&mut self, key: u64, n: u32, bit: u8) {
+        let Postings {
+            cjk, tokens, names, ..
+        } = self;
+        cjk.entry(key)
+            .or_insert_with(|| Self::fresh(tokens, names, || Name::Cjk(key)))
+            .hit(&mut self.page, n, bit);
     }
 
-    /// One CJK character: most are in the Basic Multilingual Plane, looked
-    /// up by code point rather than hashed.
-    fn unigram_id(&mut self, c: char) -> u32 {
-        let u = c as usize;
-        if u >= 0x1_0000 {
-            return self.cjk_id((u as u64) << 32);
-        }
-        if self.unigrams.is_empty() {
-            self.unigrams = vec![u32::MAX; 0x1_0000];
-        }
-        match self.unigrams[u] {
-            u32::MAX => {
-                let id = self.cjk_id((u as u64) << 32);
-                self.unigrams[u] = id;
-                id
-            }
-            id => id,
-        }
-    }
-
-    fn word_id(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.words.get(word) {
-            return id;
-        }
-        let id = self.fresh_id(|| Name::Word(word.into()));
-        self.words.insert(word.into(), id);
-        id
-    }
-
-    /// Token `id` on page `n`, at `bit`.
-    fn hit(&mut self, id: u32, n: u32, bit: u8) {
-        let seen = &mut self.seen[id as usize];
-        if seen.0 == n + 1 {
-            seen.1 |= bit;
-        } else {
-            *seen = (n + 1, bit);
-            self.page.push(id);
-        }
+    /// Word `word` on page `n`, at `bit`.
+    fn word(&mut self, word: &str, n: u32, bit: u8) {
+        let Postings {
+            short,
+            words,
+            tokens,
+            names,
+            page,
+            ..
+        } = self;
+        let slot = match short_key(word) {
+            Some(key) => short
+                .entry(key)
+                .or_insert_with(|| Self::fresh(tokens, names, || Name::Word(word.into()))),
+            None => match words.get_mut(word) {
+                Some(slot) => slot,
+                None => words
+                    .entry(word.into())
+                    .or_insert_with(|| Self::fresh(tokens, names, || Name::Word(word.into()))),
+            },
+        };
+        slot.hit(page, n, bit);
     }
 
     fn add_text(&mut self, text: &str, n: u32, bit: u8, fold: &Fold) {
         // Bigrams only (and a character standing alone): every other
         // character's postings are its bigrams', merged once at the end
         // (see [`index`]), which halves the tokens a CJK text makes here.
-        tokenize::for_each_token(text, fold, Mode::Query, |t, _| {
-            let id = match t {
-                Tok::Cjk(a, None) => self.unigram_id(a),
-                Tok::Cjk(a, Some(b)) => self.cjk_id(u64::from(a) << 32 | u64::from(b)),
-                Tok::Word(w) => self.word_id(w),
-            };
-            self.hit(id, n, bit);
+        tokenize::for_each_token(text, fold, Mode::Query, |t, _| match t {
+            Tok::Cjk(a, b) => self.cjk(u64::from(a) << 32 | u64::from(b.unwrap_or('\0')), n, bit),
+            Tok::Word(w) => self.word(w, n, bit),
         });
     }
 
@@ -235,8 +243,7 @@ impl Postings {
             self.fresh
                 .push((page.doc.source.file.clone(), inputs, tokens));
         }
-        for token in self.page.drain(..) {
-            let bits = self.seen[token as usize].1;
+        for (token, bits) in self.page.drain(..) {
             if self.hits.last().is_none_or(|block| block.len() == BLOCK) {
                 self.hits.push(Vec::with_capacity(BLOCK));
             }
@@ -262,8 +269,7 @@ impl Postings {
         let filters = std::iter::once(filter_token('k', page.doc.kind.name()))
             .chain(tag_names(site, id).map(|tag| filter_token('t', tag)));
         for token in filters {
-            let token = self.word_id(&token);
-            self.hit(token, n, IN_TEXT);
+            self.word(&token, n, IN_TEXT);
         }
     }
 
@@ -275,8 +281,8 @@ impl Postings {
             return std::sync::Arc::from(Vec::new());
         };
         let mut out = Vec::with_capacity(self.page.len() * 6);
-        for &token in &self.page {
-            let bits = u64::from(self.seen[token as usize].1);
+        for &(token, bits) in &self.page {
+            let bits = u64::from(bits);
             match &names[token as usize] {
                 Name::Cjk(key) => {
                     let packed = (key >> 32) << 24 | (key & 0x1f_ffff) << 3 | bits;
@@ -303,11 +309,7 @@ impl Postings {
                 raw[..6].copy_from_slice(&tail[..6]);
                 let packed = u64::from_le_bytes(raw);
                 let (a, b) = (packed >> 24, (packed >> 3) & 0x1f_ffff);
-                let id = match (char::from_u32(a as u32), b) {
-                    (Some(c), 0) => self.unigram_id(c),
-                    _ => self.cjk_id(a << 32 | b),
-                };
-                self.hit(id, n, (packed & 7) as u8);
+                self.cjk(a << 32 | b, n, (packed & 7) as u8);
                 rest = &tail[6..];
             } else if tag == 1 && tail.len() >= 4 {
                 let len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as usize;
@@ -318,8 +320,7 @@ impl Postings {
                 else {
                     return;
                 };
-                let id = self.word_id(word);
-                self.hit(id, n, *bits);
+                self.word(word, n, *bits);
                 rest = &tail[5 + len..];
             } else {
                 return;
@@ -330,7 +331,7 @@ impl Postings {
     /// The hits sorted by token (a counting sort, so each token's pages
     /// stay in order).
     fn into_run(self) -> Run {
-        let tokens = self.seen.len();
+        let tokens = self.tokens as usize;
         let mut starts = vec![0u32; tokens + 1];
         for h in self.hits.iter().flatten() {
             starts[(h >> 32) as usize + 1] += 1;
@@ -347,6 +348,7 @@ impl Postings {
         }
         Run {
             cjk: self.cjk,
+            short: self.short,
             words: self.words,
             starts,
             pages,
@@ -357,8 +359,9 @@ impl Postings {
 
 /// The postings of a run of consecutive pages, read by one thread.
 struct Run {
-    cjk: FxHashMap<u64, u32>,
-    words: FxHashMap<Box<str>, u32>,
+    cjk: FxHashMap<u64, Slot>,
+    short: FxHashMap<u64, Slot>,
+    words: FxHashMap<Box<str>, Slot>,
     /// Token `t`'s pages are `pages[starts[t]..starts[t + 1]]`.
     starts: Vec<u32>,
     /// `page << 3 | where`.
@@ -441,14 +444,18 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
         }
     }
     let mut cjk: FxHashMap<u64, Lists> = FxHashMap::default();
+    let mut short: FxHashMap<u64, Lists> = FxHashMap::default();
     let mut words: FxHashMap<&str, Lists> = FxHashMap::default();
     for (r, run) in runs.iter().enumerate() {
         let r = r as u16;
-        for (&key, &id) in &run.cjk {
-            cjk.entry(key).or_default().push((r, id));
+        for (&key, slot) in &run.cjk {
+            cjk.entry(key).or_default().push((r, slot.id));
         }
-        for (word, &id) in &run.words {
-            words.entry(word).or_default().push((r, id));
+        for (&key, slot) in &run.short {
+            short.entry(key).or_default().push((r, slot.id));
+        }
+        for (word, slot) in &run.words {
+            words.entry(word).or_default().push((r, slot.id));
         }
     }
     // A character's pages are those of every bigram it is in, plus those
@@ -477,9 +484,14 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
         let shard = shard_of_bytes(text, count) as usize;
         shards[shard].push((String::from_utf8_lossy(text).into_owned(), lists, single));
     }
-    for (word, lists) in words {
-        let shard = shard_of(word, count) as usize;
-        shards[shard].push((word.to_string(), lists, false));
+    let short = short.into_iter().map(|(key, lists)| {
+        let bytes = key.to_le_bytes();
+        let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
+        (String::from_utf8_lossy(&bytes[..len]).into_owned(), lists)
+    });
+    for (word, lists) in short.chain(words.into_iter().map(|(w, l)| (w.to_string(), l))) {
+        let shard = shard_of(&word, count) as usize;
+        shards[shard].push((word, lists, false));
     }
     shards
         .par_iter_mut()
@@ -506,6 +518,15 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
         pages: order.len(),
         meta,
     }
+}
+
+/// A word of up to 8 bytes as a number, its bytes zero-padded: no word
+/// holds a zero byte (NUL separates words), so no two words share one.
+fn short_key(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    let mut key = [0u8; 8];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u64::from_le_bytes(key))
 }
 
 /// The UTF-8 of a CJK key, in `buf`.
@@ -562,7 +583,7 @@ fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> String {
             if i > 0 {
                 out.push_str("\",");
             }
-            out.push_str(&json(token));
+            push_json(&mut out, token);
             out.push_str(":\"");
             previous = 0;
         }
@@ -690,42 +711,64 @@ fn token_inputs(site: &Site, id: PageId, parts: &str) -> u64 {
     crate::link::deps::hash_of((parts, &page.doc.title, page.doc.kind.name(), tags))
 }
 
-/// A page's `p/N.json`, keys in the order readers of it have always seen
-/// (alphabetical), written straight from borrowed fields.
-#[derive(serde::Serialize)]
-struct Fragment<'a> {
-    /// Last change, `YYYY-MM-DD`.
-    d: Option<String>,
-    /// Tags.
-    g: Vec<&'a str>,
-    /// Kind.
-    k: &'a str,
-    /// Parts: anchor, heading, text.
-    p: Vec<(&'a str, &'a str, &'a str)>,
-    /// Section title.
-    s: &'a str,
-    /// Title.
-    t: &'a str,
-    /// URL.
-    u: &'a str,
-}
-
+/// A page's `p/N.json`: `{"d":…,"g":[…],"k":…,"p":[…],"s":…,"t":…,"u":…}`,
+/// its last change (`YYYY-MM-DD` or null), tags, kind, parts (each
+/// `[anchor, heading, text]`), section title, title and URL. Written by
+/// hand: together they hold the whole text of the site, and almost none of
+/// it needs escaping.
 fn fragment(site: &Site, id: PageId, parts: &str) -> String {
     let page = site.page(id);
-    let fragment = Fragment {
-        d: page.last_changed().map(|w| w.day().to_string()),
-        g: tag_names(site, id).collect(),
-        k: page.doc.kind.name(),
-        p: extract::fields(parts).collect(),
-        s: &site.section(page.section).title,
-        t: &page.doc.title,
-        u: &page.url,
-    };
-    serde_json::to_string(&fragment).unwrap_or_default()
+    let mut out = String::with_capacity(parts.len() + 256);
+    out.push_str("{\"d\":");
+    match page.last_changed() {
+        Some(when) => push_json(&mut out, &when.day().to_string()),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"g\":[");
+    for (i, tag) in tag_names(site, id).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json(&mut out, tag);
+    }
+    out.push_str("],\"k\":");
+    push_json(&mut out, page.doc.kind.name());
+    out.push_str(",\"p\":[");
+    for (i, fields) in extract::fields(parts).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, field) in <[&str; 3]>::from(fields).into_iter().enumerate() {
+            out.push(if j == 0 { '[' } else { ',' });
+            push_json(&mut out, field);
+        }
+        out.push(']');
+    }
+    out.push_str("],\"s\":");
+    push_json(&mut out, &site.section(page.section).title);
+    out.push_str(",\"t\":");
+    push_json(&mut out, &page.doc.title);
+    out.push_str(",\"u\":");
+    push_json(&mut out, &page.url);
+    out.push('}');
+    out
 }
 
-fn json(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+/// `s` as a JSON string: as it is when no byte of it needs escaping
+/// (checked in blocks the compiler vectorizes), else escaped by serde_json.
+fn push_json(out: &mut String, s: &str) {
+    let plain = s.as_bytes().chunks(32).all(|block| {
+        !block.iter().fold(false, |any, &b| {
+            any | (b < 0x20) | (b == b'"') | (b == b'\\')
+        })
+    });
+    if plain {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    }
 }
 
 #[cfg(test)]
@@ -738,6 +781,26 @@ mod tests {
         // The same numbers as the browser's FNV-1a (see search.js).
         assert_eq!(shard_of("", 1 << 31), 0x811c_9dc5 % (1 << 31));
         assert_eq!(shard_of("a", u32::MAX), 0xe40c_292c);
+    }
+
+    #[test]
+    fn json_strings_are_serde_json_strings() {
+        for s in [
+            "",
+            "plain",
+            "群规 網線",
+            "quote \" inside",
+            "back\\slash",
+            "tab\tnew\nline",
+            "\u{1}k:faq",
+            "\u{7f}\u{2028}\u{fffd}",
+            &"长".repeat(40),
+            &format!("{}\"", "x".repeat(70)),
+        ] {
+            let mut out = String::new();
+            push_json(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).expect("json"), "{s:?}");
+        }
     }
 
     #[test]
