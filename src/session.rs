@@ -245,6 +245,14 @@ impl Session {
             indexes.push(index);
             shards.push(mine);
         }
+        if indexes.iter().any(Option::is_some) {
+            let files: std::collections::HashSet<&str> = site
+                .langs
+                .iter()
+                .flat_map(|s| s.pages.iter().map(|p| p.doc.source.file.as_str()))
+                .collect();
+            self.caches.search.keep(|file| files.contains(file));
+        }
         timings.mark("inputs");
         let refs: Vec<RouteRef> = site.all_routes();
         let route = |&(l, i): &RouteRef| &site.langs[l].routes.routes[i];
@@ -399,4 +407,37 @@ fn link_key(doc: &Document) -> u64 {
     let links: Vec<&str> = doc.links.iter().map(|l| l.target.as_str()).collect();
     let front = format!("{:?}", doc.front);
     hash_of((front, &doc.title, doc.kind, anchors, links))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_cache_forgets_deleted_pages() {
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
+        let dir = tempfile::tempdir().expect("temporary folder");
+        for entry in walkdir::WalkDir::new(&fixture).into_iter().flatten() {
+            let to = dir
+                .path()
+                .join(entry.path().strip_prefix(&fixture).expect("inside"));
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("folder");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy");
+            }
+        }
+        let mut session = Session::new(BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..BuildOptions::default()
+        });
+        session.render().expect("first render");
+        let before = session.caches.search.len();
+        assert!(before > 1, "pages tokenized: {before}");
+        let gone = dir.path().join("content/guides/network.md");
+        std::fs::remove_file(&gone).expect("delete");
+        session.apply(&[gone]).expect("render after the delete");
+        assert_eq!(session.caches.search.len(), before - 1);
+    }
 }

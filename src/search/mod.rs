@@ -699,6 +699,21 @@ pub(crate) struct TokenCache {
     pages: std::sync::RwLock<CachedPages>,
 }
 
+impl TokenCache {
+    /// Forgets the pages whose source files `keep` refuses: a page deleted
+    /// or renamed while `serve` runs would otherwise stay until it stops.
+    pub(crate) fn keep(&self, keep: impl Fn(&str) -> bool) {
+        let mut pages = self.pages.write().unwrap_or_else(|e| e.into_inner());
+        pages.retain(|file, _| keep(file));
+    }
+
+    /// How many pages' tokens are kept.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.pages.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
 /// By source file: what a page's tokens were made from ([`token_inputs`])
 /// and the tokens ([`Postings::encode_page`]).
 type CachedPages = FxHashMap<String, (u64, std::sync::Arc<[u8]>)>;
