@@ -241,9 +241,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     opts.now
         .get_or_insert_with(|| chrono::Local::now().fixed_offset());
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
-    let home = site.main().config.permalink("/");
-    let staging = write::Staging::for_site(&output, opts.force, &home)?;
-    // Made before rendering, as `serve` does, so `-v` shows what it costs.
+    // Made before rendering, as `serve` does, so `-v` shows what it costs
+    // (and before the staging folder is read, which is not its cost).
     let indexes: Vec<Option<crate::search::Index>> = site
         .langs
         .iter()
@@ -257,6 +256,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     if indexes.iter().any(Option::is_some) {
         timings.mark("search");
     }
+    let home = site.main().config.permalink("/");
+    let staging = write::Staging::for_site(&output, opts.force, &home)?;
     let routes = site.all_routes();
     if opts.progress {
         let sink = Progress::new(&staging, routes.len(), started);
