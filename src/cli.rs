@@ -203,6 +203,11 @@ fn build(opts: &BuildOptions, verbose: bool, quiet: bool) -> Result<(), Error> {
             "  {} files unchanged since the build before last",
             s.unchanged
         );
+        if let Some((tokenized, pages)) = s.tokenized {
+            say!(
+                "  {tokenized} of {pages} pages tokenized for search, the others' tokens kept from the build before"
+            );
+        }
         for note in &s.notes {
             say!("  note: {note}");
         }

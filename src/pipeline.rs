@@ -59,6 +59,9 @@ pub struct BuildSummary {
     pub files: usize,
     /// Files that already had their bytes and were not written again.
     pub unchanged: usize,
+    /// With search on: pages tokenized for the index, and pages indexed
+    /// (the others' tokens were kept from the build before).
+    pub tokenized: Option<(usize, usize)>,
     /// Where.
     pub output: PathBuf,
     /// Warnings to show.
@@ -242,7 +245,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         .get_or_insert_with(|| chrono::Local::now().fixed_offset());
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
     // Made before rendering, as `serve` does, so `-v` shows what it costs
-    // (and before the staging folder is read, which is not its cost).
+    // (and before the staging folder is read, which is not its cost). The
+    // pages' tokens are kept beside the output for the next build.
+    let searched = site.langs.iter().any(|s| s.config.search.enabled);
+    let tokens_file = write::cache_file(&output, "search");
+    let tokens = searched.then(|| crate::search::TokenCache::load(&tokens_file));
     let indexes: Vec<Option<crate::search::Index>> = site
         .langs
         .iter()
@@ -250,25 +257,46 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             s.config
                 .search
                 .enabled
-                .then(|| crate::search::index(s, None))
+                .then(|| crate::search::index(s, tokens.as_ref()))
         })
         .collect();
-    if indexes.iter().any(Option::is_some) {
+    let tokenized = tokens.as_ref().map(|_| {
+        indexes
+            .iter()
+            .flatten()
+            .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages()))
+    });
+    if let Some(tokens) = &tokens {
+        let files: std::collections::HashSet<&str> = site.source_files().collect();
+        tokens.keep(|file| files.contains(file));
         timings.mark("search");
     }
     let home = site.main().config.permalink("/");
     let staging = write::Staging::for_site(&output, opts.force, &home)?;
     let routes = site.all_routes();
-    if opts.progress {
-        let sink = Progress::new(&staging, routes.len(), started);
-        render::routes(&site, &mut theme, &routes, &sink, &indexes)?;
-        sink.bar.finish_and_clear();
-    } else {
-        render::routes(&site, &mut theme, &routes, &staging, &indexes)?;
-    }
-    timings.mark("render+write");
-    let report = staging.commit()?;
-    timings.mark("swap");
+    let report = std::thread::scope(|scope| {
+        // Saved while the pages render: on a fresh build it is all new.
+        // Only a shortcut for the next build, so one that cannot be saved
+        // is made again from the text; and one saved by a build that then
+        // fails is still true of every page it holds.
+        let saving = tokens
+            .as_ref()
+            .map(|tokens| scope.spawn(|| tokens.save(&tokens_file)));
+        if opts.progress {
+            let sink = Progress::new(&staging, routes.len(), started);
+            render::routes(&site, &mut theme, &routes, &sink, &indexes)?;
+            sink.bar.finish_and_clear();
+        } else {
+            render::routes(&site, &mut theme, &routes, &staging, &indexes)?;
+        }
+        timings.mark("render+write");
+        let report = staging.commit()?;
+        timings.mark("swap");
+        if let Some(saving) = saving {
+            let _ = saving.join();
+        }
+        Ok::<_, crate::diagnostic::Error>(report)
+    })?;
     let (pages, sections, tags) = site.counts();
     let notes = site
         .langs
@@ -281,6 +309,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         tags,
         files: report.files,
         unchanged: report.unchanged,
+        tokenized,
         output,
         warnings,
         elapsed: started.elapsed(),

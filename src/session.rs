@@ -246,11 +246,7 @@ impl Session {
             shards.push(mine);
         }
         if indexes.iter().any(Option::is_some) {
-            let files: std::collections::HashSet<&str> = site
-                .langs
-                .iter()
-                .flat_map(|s| s.pages.iter().map(|p| p.doc.source.file.as_str()))
-                .collect();
+            let files: std::collections::HashSet<&str> = site.source_files().collect();
             self.caches.search.keep(|file| files.contains(file));
         }
         timings.mark("inputs");

@@ -234,6 +234,18 @@ fn push_collapsed(out: &mut String, text: &str) {
         .position(|&b| MAY_BEGIN_SPACE[usize::from(b)])
     {
         let at = i + found;
+        // A lone space after text is what collapsing it would write: it
+        // stays in the span copied, so English text is copied whole rather
+        // than a word at a time.
+        if bytes[at] == b' '
+            && at > start
+            && !bytes
+                .get(at + 1)
+                .is_some_and(|&b| MAY_BEGIN_SPACE[usize::from(b)])
+        {
+            i = at + 1;
+            continue;
+        }
         match whitespace_len(text, at) {
             0 => i = at + 1,
             len => {
@@ -390,6 +402,10 @@ mod tests {
             "  两个  words\tand\n\n换行 ",
             "\u{3000}全角\u{3000}空格\u{a0}nbsp\u{2009}thin\u{202f}",
             "\u{1c}\u{1f}\u{200b}zero-width 不是空白",
+            "one two three",
+            " lead and trail ",
+            "a \u{3000}b a 。b a\u{a0} b a  b a \nb",
+            "x ",
             spaces.as_str(),
             &format!("x{spaces}y{spaces}"),
         ] {

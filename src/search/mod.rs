@@ -22,6 +22,7 @@
 //! the part, measure how near the terms are, and cut the snippet, so the
 //! index holds no positions and stays small.
 
+mod cache;
 pub(crate) mod extract;
 pub(crate) mod fold;
 pub(crate) mod tokenize;
@@ -30,6 +31,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::link::{PageId, RouteKind, Site};
+pub(crate) use cache::TokenCache;
+use cache::{Cached, Name};
 use fold::Fold;
 use tokenize::{Mode, Tok};
 
@@ -86,6 +89,8 @@ pub(crate) struct Index {
     runs: Vec<Run>,
     /// How many pages are numbered.
     pages: usize,
+    /// How many of them were tokenized (the others' tokens were cached).
+    pub(crate) tokenized: usize,
     /// `meta.json`.
     pub(crate) meta: String,
 }
@@ -119,11 +124,13 @@ struct Postings {
     /// writes over all of them after every page and push the token tables
     /// out of the cache. In blocks, so growing never copies what is there.
     hits: Vec<Vec<u64>>,
-    /// With a [`TokenCache`]: by token number, the token (a CJK key or a
-    /// word), to write a page's tokens out; `None` without one.
-    names: Option<Vec<Name>>,
-    /// Pages tokenized now, for the cache: source file, inputs, tokens.
-    fresh: Vec<(String, u64, std::sync::Arc<[u8]>)>,
+    /// Whether each page's distinct tokens are kept, for a [`TokenCache`].
+    record: bool,
+    /// Each page's distinct tokens, `token << 3 | where`, when recorded.
+    lists: Vec<u32>,
+    /// Each recorded page: its place in the page order and where its
+    /// tokens end in `lists`.
+    recorded: Vec<(u32, u32)>,
 }
 
 /// A token as one thread counts it, kept in its table's entry so that
@@ -151,38 +158,27 @@ impl Slot {
     }
 }
 
-/// A token as [`Postings`] numbers it.
-enum Name {
-    Cjk(u64),
-    Word(Box<str>),
-}
-
 impl Postings {
-    /// Postings that keep token names when a cache is to be filled.
-    fn new(cache: bool) -> Self {
+    /// Postings that keep each page's tokens when `record` is set.
+    fn new(record: bool) -> Self {
         Postings {
-            names: cache.then(Vec::new),
+            record,
             ..Postings::default()
         }
     }
 
     /// A slot for a token met for the first time.
-    fn fresh(tokens: &mut u32, names: &mut Option<Vec<Name>>, name: impl FnOnce() -> Name) -> Slot {
+    fn fresh(tokens: &mut u32) -> Slot {
         let id = *tokens;
         *tokens += 1;
-        if let Some(names) = names {
-            names.push(name());
-        }
         Slot { id, page: 0, at: 0 }
     }
 
     /// CJK token `key` on page `n`, at `bit`.
     fn cjk(&mut self, key: u64, n: u32, bit: u8) {
-        let Postings {
-            cjk, tokens, names, ..
-        } = self;
+        let Postings { cjk, tokens, .. } = self;
         cjk.entry(key)
-            .or_insert_with(|| Self::fresh(tokens, names, || Name::Cjk(key)))
+            .or_insert_with(|| Self::fresh(tokens))
             .hit(&mut self.page, n, bit);
     }
 
@@ -192,19 +188,16 @@ impl Postings {
             short,
             words,
             tokens,
-            names,
             page,
             ..
         } = self;
         let slot = match short_key(word) {
-            Some(key) => short
-                .entry(key)
-                .or_insert_with(|| Self::fresh(tokens, names, || Name::Word(word.into()))),
+            Some(key) => short.entry(key).or_insert_with(|| Self::fresh(tokens)),
             None => match words.get_mut(word) {
                 Some(slot) => slot,
                 None => words
                     .entry(word.into())
-                    .or_insert_with(|| Self::fresh(tokens, names, || Name::Word(word.into()))),
+                    .or_insert_with(|| Self::fresh(tokens)),
             },
         };
         slot.hit(page, n, bit);
@@ -220,28 +213,16 @@ impl Postings {
         });
     }
 
-    /// Page `id`, number `n`: its tokens (from `cache` when it has them).
-    fn add_page(
-        &mut self,
-        site: &Site,
-        (id, n): (PageId, u32),
-        fold: &Fold,
-        cache: Option<&CachedPages>,
-    ) {
-        let page = site.page(id);
-        let parts = page_parts(site, id);
-        let inputs = cache.map(|_| token_inputs(site, id, &parts));
-        let known = cache
-            .and_then(|c| c.get(&page.doc.source.file))
-            .filter(|(made_from, _)| Some(*made_from) == inputs);
-        match known {
-            Some((_, tokens)) => self.add_tokens(tokens, n),
-            None => self.tokenize_page(site, id, n, &parts, fold),
-        }
-        if let (Some(inputs), None) = (inputs, known) {
-            let tokens = self.encode_page();
-            self.fresh
-                .push((page.doc.source.file.clone(), inputs, tokens));
+    /// Page `id`, number `n`: its tokens.
+    fn add_page(&mut self, site: &Site, (id, n): (PageId, u32), fold: &Fold) {
+        self.tokenize_page(site, id, n, &page_parts(site, id), fold);
+        if self.record {
+            self.lists.extend(
+                self.page
+                    .iter()
+                    .map(|&(token, bits)| token << 3 | u32::from(bits)),
+            );
+            self.recorded.push((n, self.lists.len() as u32));
         }
         for (token, bits) in self.page.drain(..) {
             if self.hits.last().is_none_or(|block| block.len() == BLOCK) {
@@ -273,92 +254,60 @@ impl Postings {
         }
     }
 
-    /// The page just read's distinct tokens and where they were, as bytes:
-    /// each CJK token in 6 (two 21-bit characters and 3 bits of where),
-    /// each word as its length, its UTF-8 and where.
-    fn encode_page(&self) -> std::sync::Arc<[u8]> {
-        let Some(names) = &self.names else {
-            return std::sync::Arc::from(Vec::new());
+    /// The postings read, sorted by token (unless `sort` is off: a run
+    /// read only for the [`TokenCache`]).
+    fn into_run(self, sort: bool) -> Run {
+        let (starts, pages) = if sort {
+            let hits = self
+                .hits
+                .iter()
+                .flatten()
+                .map(|h| ((h >> 32) as u32, *h as u32));
+            by_token(self.tokens as usize, hits)
+        } else {
+            (Vec::new(), Vec::new())
         };
-        let mut out = Vec::with_capacity(self.page.len() * 6);
-        for &(token, bits) in &self.page {
-            let bits = u64::from(bits);
-            match &names[token as usize] {
-                Name::Cjk(key) => {
-                    let packed = (key >> 32) << 24 | (key & 0x1f_ffff) << 3 | bits;
-                    out.push(0);
-                    out.extend_from_slice(&packed.to_le_bytes()[..6]);
-                }
-                Name::Word(word) => {
-                    out.push(1);
-                    out.extend_from_slice(&(word.len() as u32).to_le_bytes());
-                    out.extend_from_slice(word.as_bytes());
-                    out.push(bits as u8);
-                }
-            }
-        }
-        out.into()
-    }
-
-    /// Tokens [`Postings::encode_page`] wrote, on page `n`.
-    fn add_tokens(&mut self, bytes: &[u8], n: u32) {
-        let mut rest = bytes;
-        while let Some((&tag, tail)) = rest.split_first() {
-            if tag == 0 && tail.len() >= 6 {
-                let mut raw = [0u8; 8];
-                raw[..6].copy_from_slice(&tail[..6]);
-                let packed = u64::from_le_bytes(raw);
-                let (a, b) = (packed >> 24, (packed >> 3) & 0x1f_ffff);
-                self.cjk(a << 32 | b, n, (packed & 7) as u8);
-                rest = &tail[6..];
-            } else if tag == 1 && tail.len() >= 4 {
-                let len = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as usize;
-                let Some((word, bits)) = tail
-                    .get(4..4 + len)
-                    .and_then(|w| std::str::from_utf8(w).ok())
-                    .zip(tail.get(4 + len))
-                else {
-                    return;
-                };
-                self.word(word, n, *bits);
-                rest = &tail[5 + len..];
-            } else {
-                return;
-            }
-        }
-    }
-
-    /// The hits sorted by token (a counting sort, so each token's pages
-    /// stay in order).
-    fn into_run(self) -> Run {
-        let tokens = self.tokens as usize;
-        let mut starts = vec![0u32; tokens + 1];
-        for h in self.hits.iter().flatten() {
-            starts[(h >> 32) as usize + 1] += 1;
-        }
-        for i in 0..tokens {
-            starts[i + 1] += starts[i];
-        }
-        let mut next = starts.clone();
-        let mut pages = vec![0u32; starts[tokens] as usize];
-        for h in self.hits.into_iter().flatten() {
-            let at = &mut next[(h >> 32) as usize];
-            pages[*at as usize] = h as u32;
-            *at += 1;
-        }
         Run {
             cjk: self.cjk,
             short: self.short,
             words: self.words,
             starts,
             pages,
-            fresh: self.fresh,
+            tokens: self.tokens,
+            lists: self.lists,
+            recorded: self.recorded,
         }
     }
 }
 
+/// `(token, page << 3 | where)` in page order, sorted by token with a
+/// counting sort (so each token's pages stay in order): where each token's
+/// pages start, and the pages.
+fn by_token(tokens: usize, hits: impl Iterator<Item = (u32, u32)> + Clone) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; tokens + 1];
+    for (token, _) in hits.clone() {
+        if let Some(count) = starts.get_mut(token as usize + 1) {
+            *count += 1;
+        }
+    }
+    for i in 0..tokens {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts.clone();
+    let mut pages = vec![0u32; starts[tokens] as usize];
+    for (token, page) in hits {
+        if let Some(at) = next.get_mut(token as usize) {
+            pages[*at as usize] = page;
+            *at += 1;
+        }
+    }
+    (starts, pages)
+}
+
 /// The postings of a run of consecutive pages, read by one thread.
 struct Run {
+    /// Its tokens, when it read the pages' text (a run laid out from the
+    /// [`TokenCache`] numbers its tokens as the cache does).
     cjk: FxHashMap<u64, Slot>,
     short: FxHashMap<u64, Slot>,
     words: FxHashMap<Box<str>, Slot>,
@@ -366,7 +315,11 @@ struct Run {
     starts: Vec<u32>,
     /// `page << 3 | where`.
     pages: Vec<u32>,
-    fresh: Vec<(String, u64, std::sync::Arc<[u8]>)>,
+    /// How many tokens it numbered.
+    tokens: u32,
+    /// See [`Postings::lists`] and [`Postings::recorded`].
+    lists: Vec<u32>,
+    recorded: Vec<(u32, u32)>,
 }
 
 impl Run {
@@ -413,51 +366,17 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
         }
     }
     let count = count.max(1);
-    // Read in runs of consecutive pages, kept in page order, so each
-    // token's pages are its runs' lists one after another. Few, long
-    // runs: every run repeats the vocabulary.
-    let run = order.len() / (2 * rayon::current_num_threads()) + 1;
-    let known = cache.map(|c| c.pages.read().unwrap_or_else(|e| e.into_inner()));
-    let runs: Vec<Run> = order
-        .par_iter()
-        .enumerate()
-        .with_min_len(run)
-        .fold(
-            || Postings::new(cache.is_some()),
-            |mut postings, (n, &id)| {
-                postings.add_page(site, (id, n as u32), fold, known.as_deref());
-                postings
-            },
-        )
-        .map(|postings| vec![postings.into_run()])
-        .reduce(Vec::new, |mut a, b| {
-            a.extend(b);
-            a
-        });
-    drop(known);
-    if let Some(cache) = cache {
-        let mut pages = cache.pages.write().unwrap_or_else(|e| e.into_inner());
-        for run in &runs {
-            for (file, inputs, tokens) in &run.fresh {
-                pages.insert(file.clone(), (*inputs, tokens.clone()));
-            }
+    let (runs, (mut cjk, words), tokenized) = match cache {
+        Some(cache) => {
+            let mut cached = cache.inner.write().unwrap_or_else(|e| e.into_inner());
+            from_cache(site, &order, fold, &mut cached)
         }
-    }
-    let mut cjk: FxHashMap<u64, Lists> = FxHashMap::default();
-    let mut short: FxHashMap<u64, Lists> = FxHashMap::default();
-    let mut words: FxHashMap<&str, Lists> = FxHashMap::default();
-    for (r, run) in runs.iter().enumerate() {
-        let r = r as u16;
-        for (&key, slot) in &run.cjk {
-            cjk.entry(key).or_default().push((r, slot.id));
+        None => {
+            let runs = read(site, &order, fold, false);
+            let merged = merge(&runs);
+            (runs, merged, order.len())
         }
-        for (&key, slot) in &run.short {
-            short.entry(key).or_default().push((r, slot.id));
-        }
-        for (word, slot) in &run.words {
-            words.entry(word).or_default().push((r, slot.id));
-        }
-    }
+    };
     // A character's pages are those of every bigram it is in, plus those
     // where it stands alone: the index holds it as a token of its own,
     // made here from those lists rather than counted at every occurrence.
@@ -484,12 +403,7 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
         let shard = shard_of_bytes(text, count) as usize;
         shards[shard].push((String::from_utf8_lossy(text).into_owned(), lists, single));
     }
-    let short = short.into_iter().map(|(key, lists)| {
-        let bytes = key.to_le_bytes();
-        let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
-        (String::from_utf8_lossy(&bytes[..len]).into_owned(), lists)
-    });
-    for (word, lists) in short.chain(words.into_iter().map(|(w, l)| (w.to_string(), l))) {
+    for (word, lists) in words {
         let shard = shard_of(&word, count) as usize;
         shards[shard].push((word, lists, false));
     }
@@ -516,8 +430,208 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
         shards,
         runs,
         pages: order.len(),
+        tokenized,
         meta,
     }
+}
+
+/// Every page in `order` tokenized, in runs of consecutive pages kept in
+/// page order, so each token's pages are its runs' lists one after
+/// another. Few, long runs: every run repeats the vocabulary. `record`
+/// keeps each page's tokens for the cache.
+fn read(site: &Site, order: &[PageId], fold: &Fold, record: bool) -> Vec<Run> {
+    let run = order.len() / (2 * rayon::current_num_threads()) + 1;
+    order
+        .par_iter()
+        .enumerate()
+        .with_min_len(run)
+        .fold(
+            || Postings::new(record),
+            |mut postings, (n, &id)| {
+                postings.add_page(site, (id, n as u32), fold);
+                postings
+            },
+        )
+        .map(|postings| vec![postings.into_run(true)])
+        .reduce(Vec::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
+/// CJK tokens and words, each with its lists in every run.
+type Merged = (FxHashMap<u64, Lists>, Vec<(String, Lists)>);
+
+/// The tokens of runs that read text, each with its lists in every run.
+fn merge(runs: &[Run]) -> Merged {
+    let mut cjk: FxHashMap<u64, Lists> = FxHashMap::default();
+    let mut short: FxHashMap<u64, Lists> = FxHashMap::default();
+    let mut words: FxHashMap<&str, Lists> = FxHashMap::default();
+    for (r, run) in runs.iter().enumerate() {
+        let r = r as u16;
+        for (&key, slot) in &run.cjk {
+            cjk.entry(key).or_default().push((r, slot.id));
+        }
+        for (&key, slot) in &run.short {
+            short.entry(key).or_default().push((r, slot.id));
+        }
+        for (word, slot) in &run.words {
+            words.entry(word).or_default().push((r, slot.id));
+        }
+    }
+    let short = short
+        .into_iter()
+        .map(|(key, lists)| (short_word(key).to_string(), lists));
+    let words = short
+        .chain(words.into_iter().map(|(w, l)| (w.to_string(), l)))
+        .collect();
+    (cjk, words)
+}
+
+/// The word [`short_key`] made `key` of.
+fn short_word(key: u64) -> String {
+    let bytes = key.to_le_bytes();
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
+    String::from_utf8_lossy(&bytes[..len]).into_owned()
+}
+
+/// The runs of every page in `order` and their tokens, with `cached`:
+/// when it knows most pages, only the others are tokenized and every
+/// page's postings are laid out from the numbers it keeps; else every
+/// page is tokenized. Either way it then knows every page.
+fn from_cache(
+    site: &Site,
+    order: &[PageId],
+    fold: &Fold,
+    cached: &mut Cached,
+) -> (Vec<Run>, Merged, usize) {
+    let inputs: Vec<u64> = order
+        .par_iter()
+        .map(|&id| token_inputs(site, id, &page_parts(site, id)))
+        .collect();
+    let file = |n: usize| site.page(order[n]).doc.source.file.as_str();
+    let fresh: Vec<PageId> = (0..order.len())
+        .filter(|&n| {
+            cached
+                .pages
+                .get(file(n))
+                .is_none_or(|(was, _)| *was != inputs[n])
+        })
+        .map(|n| order[n])
+        .collect();
+    if fresh.len() * 2 > order.len() {
+        let runs = read(site, order, fold, true);
+        remember(site, order, &inputs, &runs, cached);
+        let merged = merge(&runs);
+        return (runs, merged, order.len());
+    }
+    if !fresh.is_empty() {
+        // Numbered as in `order`, read in any order: only their tokens are kept.
+        let number: FxHashMap<PageId, u32> =
+            (0..order.len()).map(|n| (order[n], n as u32)).collect();
+        let runs: Vec<Run> = fresh
+            .par_iter()
+            .fold(
+                || Postings::new(true),
+                |mut postings, id| {
+                    postings.add_page(site, (*id, number[id]), fold);
+                    postings
+                },
+            )
+            .map(|postings| vec![postings.into_run(false)])
+            .reduce(Vec::new, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        remember(site, order, &inputs, &runs, cached);
+    }
+    let lists: Vec<&[u32]> = (0..order.len())
+        .map(|n| cached.pages.get(file(n)).map_or(&[][..], |(_, l)| &l[..]))
+        .collect();
+    let tokens = cached.vocab.names.len();
+    let chunk = order.len() / (2 * rayon::current_num_threads()) + 1;
+    let runs: Vec<Run> = (0..order.len())
+        .collect::<Vec<usize>>()
+        .par_chunks(chunk)
+        .map(|ns| {
+            let hits = ns.iter().flat_map(|&n| {
+                lists[n]
+                    .iter()
+                    .map(move |&e| (e >> 3, (n as u32) << 3 | (e & 7)))
+            });
+            let (starts, pages) = by_token(tokens, hits);
+            Run {
+                cjk: FxHashMap::default(),
+                short: FxHashMap::default(),
+                words: FxHashMap::default(),
+                starts,
+                pages,
+                tokens: tokens as u32,
+                lists: Vec::new(),
+                recorded: Vec::new(),
+            }
+        })
+        .collect();
+    let mut cjk: FxHashMap<u64, Lists> = FxHashMap::default();
+    let mut words = Vec::new();
+    for (t, name) in cached.vocab.names.iter().enumerate() {
+        let t = t as u32;
+        let lists: Lists = (0..runs.len())
+            .filter(|&r| !runs[r].list(t).is_empty())
+            .map(|r| (r as u16, t))
+            .collect();
+        if lists.is_empty() {
+            continue;
+        }
+        match name {
+            Name::Cjk(key) => {
+                cjk.insert(*key, lists);
+            }
+            Name::Word(word) => words.push((word.to_string(), lists)),
+        }
+    }
+    (runs, (cjk, words), fresh.len())
+}
+
+/// Puts into `cached` the tokens `runs` recorded of each page they read.
+fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &[Run], cached: &mut Cached) {
+    // Each run's numbers as the cache's: one lookup per token per run.
+    let numbers: Vec<Vec<u32>> = runs
+        .iter()
+        .map(|run| {
+            let mut numbers = vec![0u32; run.tokens as usize];
+            for (&key, slot) in &run.cjk {
+                numbers[slot.id as usize] = cached.vocab.cjk(key);
+            }
+            for (&key, slot) in &run.short {
+                numbers[slot.id as usize] = cached.vocab.word(&short_word(key));
+            }
+            for (word, slot) in &run.words {
+                numbers[slot.id as usize] = cached.vocab.word(word);
+            }
+            numbers
+        })
+        .collect();
+    let pages: Vec<(usize, std::sync::Arc<[u32]>)> = runs
+        .par_iter()
+        .zip(&numbers)
+        .flat_map_iter(|(run, numbers)| {
+            let mut start = 0;
+            run.recorded.iter().map(move |&(n, end)| {
+                let list = run.lists[start as usize..end as usize]
+                    .iter()
+                    .map(|&e| numbers[(e >> 3) as usize] << 3 | (e & 7))
+                    .collect();
+                start = end;
+                (n as usize, list)
+            })
+        })
+        .collect();
+    for (n, list) in pages {
+        let file = site.page(order[n]).doc.source.file.clone();
+        cached.pages.insert(file, (inputs[n], list));
+    }
+    cached.changed = true;
 }
 
 /// A word of up to 8 bytes as a number, its bytes zero-padded: no word
@@ -546,8 +660,14 @@ impl Index {
         shards: Vec::new(),
         runs: Vec::new(),
         pages: 0,
+        tokenized: 0,
         meta: String::new(),
     };
+
+    /// How many pages it numbers.
+    pub(crate) fn pages(&self) -> usize {
+        self.pages
+    }
 
     /// Shard `n` as JSON: tokens in order, each with its delta-coded pages.
     pub(crate) fn shard_json(&self, n: usize) -> String {
@@ -691,32 +811,6 @@ fn page_parts(site: &Site, id: PageId) -> std::borrow::Cow<'_, str> {
         None => extract::encode(&extract::parts(&body.html.unpack())).into(),
     }
 }
-
-/// Each page's distinct tokens, kept by `serve` from one rebuild to the
-/// next so that an edit tokenizes again only the pages it changed.
-#[derive(Default)]
-pub(crate) struct TokenCache {
-    pages: std::sync::RwLock<CachedPages>,
-}
-
-impl TokenCache {
-    /// Forgets the pages whose source files `keep` refuses: a page deleted
-    /// or renamed while `serve` runs would otherwise stay until it stops.
-    pub(crate) fn keep(&self, keep: impl Fn(&str) -> bool) {
-        let mut pages = self.pages.write().unwrap_or_else(|e| e.into_inner());
-        pages.retain(|file, _| keep(file));
-    }
-
-    /// How many pages' tokens are kept.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.pages.read().unwrap_or_else(|e| e.into_inner()).len()
-    }
-}
-
-/// By source file: what a page's tokens were made from ([`token_inputs`])
-/// and the tokens ([`Postings::encode_page`]).
-type CachedPages = FxHashMap<String, (u64, std::sync::Arc<[u8]>)>;
 
 /// What a page's tokens are made from: its searchable text (as rendered:
 /// settings such as `raw_html` change it), title, kind and tag names.

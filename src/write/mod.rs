@@ -95,6 +95,26 @@ pub(crate) struct Staging {
     unchanged: AtomicUsize,
 }
 
+/// The folder beside `out_dir` that keeps what makes its rebuilds fast
+/// (`.almanac-cache/`), and the output folder's name, which names its
+/// files there.
+fn cache_of(out_dir: &Path) -> (PathBuf, String) {
+    let name = out_dir
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (parent.join(".almanac-cache"), name)
+}
+
+/// The file `what` of `out_dir`'s cache: `.almanac-cache/NAME.what`.
+pub(crate) fn cache_file(out_dir: &Path, what: &str) -> PathBuf {
+    let (cache, name) = cache_of(out_dir);
+    cache.join(format!("{name}.{what}"))
+}
+
 /// Marks a folder as a cache for backup tools (<https://bford.info/cachedir/>).
 const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# almanac's previous output, kept to make rebuilds fast; safe to delete.\n";
 
@@ -110,13 +130,7 @@ impl Staging {
     /// permalink): an output whose sitemap lists that home page is this
     /// site's own, even when the cache that says so was deleted.
     pub(crate) fn for_site(out_dir: &Path, force: bool, home: &str) -> Result<Staging> {
-        let name = out_dir
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let parent = match out_dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (cache, name) = cache_of(out_dir);
         if out_dir.exists() && !out_dir.is_dir() {
             return Err(Error::Refused(
                 Diagnostic::error(format!(
@@ -126,7 +140,6 @@ impl Staging {
                 .help("the output is a folder that each build replaces; pick one with -o, such as public/"),
             ));
         }
-        let cache = parent.join(".almanac-cache");
         let marker = cache.join(format!("{name}.built"));
         let occupied = std::fs::read_dir(out_dir).is_ok_and(|mut d| d.next().is_some());
         if occupied && !marker.exists() && !force && !lists_home(out_dir, home) {

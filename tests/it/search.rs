@@ -453,3 +453,77 @@ fn the_example_site_has_no_accessibility_violations() {
     );
     assert!(stdout.contains("0 problems"), "{stdout}");
 }
+
+const NOW: &str = "2026-11-22T12:00:00+08:00";
+
+/// `build -v`'s count of pages tokenized for search.
+fn tokenized(t: &SiteTest) -> String {
+    let run = t.run(&["build", "-v", "--now", NOW]);
+    run.success();
+    let line = run
+        .stdout
+        .lines()
+        .chain(run.stderr.lines())
+        .find(|l| l.contains("pages tokenized for search"))
+        .unwrap_or_else(|| {
+            panic!(
+                "no count of pages tokenized in {}{}",
+                run.stdout, run.stderr
+            )
+        });
+    line.trim()
+        .split(" pages tokenized")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_rebuild_tokenizes_only_the_pages_that_changed_and_makes_the_same_index() {
+    let t = SiteTest::fixture("search");
+    assert_eq!(tokenized(&t), "5 of 5");
+    assert!(t.root.join(".almanac-cache/public.search").is_file());
+    assert_eq!(tokenized(&t), "0 of 5");
+    // One page edited, one deleted, and one added that is older than the
+    // rest, so every other page's number moves.
+    t.replace("content/guides/loops.md", "示範", "演示");
+    std::fs::remove_file(t.root.join("content/guides/network.md")).expect("delete");
+    t.write(
+        "content/guides/history.md",
+        "+++\ntitle = \"社群的歷史\"\ndate = 2020-01-01\ntags = [\"教學\"]\n+++\n我們從一個讀書會開始。\n",
+    );
+    assert_eq!(tokenized(&t), "2 of 5");
+    let rebuilt = t.snapshot();
+    assert!(rebuilt.iter().any(|(f, _)| f.starts_with("search/s/")));
+    // The same site built from nothing.
+    std::fs::remove_dir_all(t.root.join("public")).expect("remove output");
+    std::fs::remove_dir_all(t.root.join(".almanac-cache")).expect("remove cache");
+    assert_eq!(tokenized(&t), "5 of 5");
+    let fresh = t.snapshot();
+    assert_eq!(
+        rebuilt.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+        fresh.iter().map(|(f, _)| f).collect::<Vec<_>>()
+    );
+    for ((file, a), (_, b)) in rebuilt.iter().zip(&fresh) {
+        assert!(a == b, "{file} differs from a build from nothing");
+    }
+}
+
+#[test]
+fn a_damaged_token_cache_is_made_again_from_the_text() {
+    let t = SiteTest::fixture("search");
+    assert_eq!(tokenized(&t), "5 of 5");
+    let before = t.snapshot();
+    let cache = t.root.join(".almanac-cache/public.search");
+    let mut bytes = std::fs::read(&cache).expect("cache");
+    let cut = bytes.len() - 3;
+    bytes.truncate(cut);
+    std::fs::write(&cache, &bytes).expect("write");
+    assert_eq!(tokenized(&t), "5 of 5");
+    assert_eq!(t.snapshot(), before);
+    // Saved whole again.
+    assert_eq!(tokenized(&t), "0 of 5");
+    std::fs::write(&cache, "almanac search tokens 999\n").expect("write");
+    assert_eq!(tokenized(&t), "5 of 5");
+    assert_eq!(t.snapshot(), before);
+}
