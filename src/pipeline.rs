@@ -243,13 +243,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let mut opts = opts.clone();
     opts.now
         .get_or_insert_with(|| chrono::Local::now().fixed_offset());
+    // The search tokens the last build kept (see below) are read while
+    // the site loads: there are some only when search was on.
+    let tokens_file = write::cache_file(&output, "search");
+    let loading = tokens_file.is_file().then(|| {
+        let file = tokens_file.clone();
+        std::thread::spawn(move || crate::search::TokenCache::load(&file))
+    });
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
     // Made before rendering, as `serve` does, so `-v` shows what it costs
     // (and before the staging folder is read, which is not its cost). The
     // pages' tokens are kept beside the output for the next build.
     let searched = site.langs.iter().any(|s| s.config.search.enabled);
-    let tokens_file = write::cache_file(&output, "search");
-    let tokens = searched.then(|| crate::search::TokenCache::load(&tokens_file));
+    let tokens = searched.then(|| {
+        loading
+            .and_then(|thread| thread.join().ok())
+            .unwrap_or_default()
+    });
     let indexes: Vec<Option<crate::search::Index>> = site
         .langs
         .iter()

@@ -194,7 +194,11 @@ impl Parts {
 /// anchor, heading and text of each, each ended by a NUL, which Markdown
 /// never yields (the parser turns it into U+FFFD).
 pub(crate) fn encode(parts: &[Part]) -> String {
-    let mut text = String::new();
+    let len = parts
+        .iter()
+        .map(|p| p.anchor.len() + p.heading.len() + p.text.len() + 3)
+        .sum();
+    let mut text = String::with_capacity(len);
     for p in parts {
         for field in [&p.anchor, &p.heading, &p.text] {
             text.push_str(field);
@@ -229,19 +233,13 @@ fn push_collapsed(out: &mut String, text: &str) {
     // Start of the text not copied yet; where to look from.
     let mut start = 0;
     let mut i = 0;
-    while let Some(found) = bytes[i..]
-        .iter()
-        .position(|&b| MAY_BEGIN_SPACE[usize::from(b)])
-    {
-        let at = i + found;
+    while let Some(at) = next_may_begin_space(bytes, i) {
         // A lone space after text is what collapsing it would write: it
         // stays in the span copied, so English text is copied whole rather
         // than a word at a time.
         if bytes[at] == b' '
             && at > start
-            && !bytes
-                .get(at + 1)
-                .is_some_and(|&b| MAY_BEGIN_SPACE[usize::from(b)])
+            && !bytes.get(at + 1).copied().is_some_and(may_begin_space)
         {
             i = at + 1;
             continue;
@@ -259,21 +257,31 @@ fn push_collapsed(out: &mut String, text: &str) {
     out.push_str(&text[start..]);
 }
 
-/// The bytes white space (`char::is_whitespace`) can begin with: ASCII
-/// white space, and the lead bytes of U+0085 and U+00A0, U+1680,
-/// U+2000..U+205F and U+3000.
-static MAY_BEGIN_SPACE: [bool; 256] = {
-    let mut table = [false; 256];
-    let bytes = [
-        b'\t', b'\n', 0x0B, 0x0C, b'\r', b' ', 0xC2, 0xE1, 0xE2, 0xE3,
-    ];
-    let mut i = 0;
-    while i < bytes.len() {
-        table[bytes[i] as usize] = true;
-        i += 1;
+/// Whether white space (`char::is_whitespace`) can begin with byte `b`:
+/// ASCII white space, and the lead bytes of U+0085 and U+00A0, U+1680,
+/// U+2000..U+205F and U+3000. Arithmetic, not a table, so that a block of
+/// bytes is tested at once.
+const fn may_begin_space(b: u8) -> bool {
+    (b == b' ') | (b.wrapping_sub(b'\t') < 5) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
+}
+
+/// The first byte from `i` on that [`may_begin_space`]: 32 at a time,
+/// tested together (the compiler makes it one vector comparison), since
+/// most text has few.
+fn next_may_begin_space(bytes: &[u8], mut i: usize) -> Option<usize> {
+    while let Some(block) = bytes.get(i..).and_then(|rest| rest.first_chunk::<32>()) {
+        let mut mask = 0u32;
+        for (k, &b) in block.iter().enumerate() {
+            mask |= u32::from(may_begin_space(b)) << k;
+        }
+        if mask != 0 {
+            return Some(i + mask.trailing_zeros() as usize);
+        }
+        i += 32;
     }
-    table
-};
+    let rest = bytes.get(i..)?;
+    rest.iter().position(|&b| may_begin_space(b)).map(|p| i + p)
+}
 
 /// The length of the white space character (`char::is_whitespace`) at
 /// byte `i` of `text`, or 0: matched on its bytes, since CJK punctuation
@@ -389,6 +397,28 @@ mod tests {
     }
 
     #[test]
+    fn white_space_begins_only_with_the_bytes_said() {
+        let mut leads = std::collections::BTreeSet::new();
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                leads.insert(c.to_string().as_bytes()[0]);
+            }
+        }
+        for b in 0..=255u8 {
+            assert_eq!(may_begin_space(b), leads.contains(&b), "{b:#04x}");
+        }
+        // Found in and after whole blocks.
+        let mut text = vec![b'a'; 100];
+        for at in [0, 5, 31, 32, 63, 64, 70, 99] {
+            text[at] = 0xE3;
+            assert_eq!(next_may_begin_space(&text, 0), Some(at));
+            assert_eq!(next_may_begin_space(&text, at + 1), None);
+            text[at] = b'a';
+        }
+        assert_eq!(next_may_begin_space(&text, 100), None);
+    }
+
+    #[test]
     fn collapsing_bytes_equals_collapsing_characters() {
         let spaces: String = (0..=0x3000u32)
             .filter_map(char::from_u32)
@@ -406,6 +436,7 @@ mod tests {
             " lead and trail ",
             "a \u{3000}b a 。b a\u{a0} b a  b a \nb",
             "x ",
+            "a line of English words long enough to fill two blocks:  then  two spaces\tand a tab, 以及全角\u{3000}空格 ",
             spaces.as_str(),
             &format!("x{spaces}y{spaces}"),
         ] {

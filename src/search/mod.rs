@@ -737,11 +737,15 @@ fn each_posting<'a>(tokens: &'a Shard, runs: &[Run], pages: usize, mut f: impl F
     let mut merged = Vec::new();
     for (i, (token, lists, overlap)) in tokens.iter().enumerate() {
         f(At::Token(i, token));
-        let mut hits = lists
+        let hits = lists
             .iter()
             .flat_map(|&(r, id)| runs[usize::from(r)].list(id));
         if *overlap {
-            union(&mut hits, pages, &mut merged);
+            let len = lists
+                .iter()
+                .map(|&(r, id)| runs[usize::from(r)].list(id).len())
+                .sum();
+            union(hits, len, pages, &mut merged);
             merged.iter().for_each(|&hit| f(At::Hit(hit)));
         } else {
             hits.for_each(|&hit| f(At::Hit(hit)));
@@ -765,20 +769,20 @@ fn push_number(out: &mut String, mut n: u64) {
     }
 }
 
-/// Hits (`page << 3 | where`) from several lists as one list in page
-/// order, a page's `where` bits joined: by marking a byte per page when
-/// the hits are many for the pages there are, else by sorting them.
-fn union<'a>(hits: impl Iterator<Item = &'a u32>, pages: usize, out: &mut Vec<u32>) {
+/// Hits (`page << 3 | where`, `len` of them) from several lists as one
+/// list in page order, a page's `where` bits joined: by marking a byte per
+/// page when the hits are many for the pages there are, else by sorting
+/// them.
+fn union<'a>(hits: impl Iterator<Item = &'a u32>, len: usize, pages: usize, out: &mut Vec<u32>) {
     out.clear();
-    out.extend(hits);
-    if out.len() * 8 >= pages {
+    if len * 8 >= pages {
+        // Marked straight from the lists: copying them first cost as much.
         let mut seen = vec![0u8; pages];
-        for &hit in out.iter() {
+        for &hit in hits {
             if let Some(bits) = seen.get_mut((hit >> 3) as usize) {
                 *bits |= (hit & 7) as u8;
             }
         }
-        out.clear();
         out.extend(
             seen.iter()
                 .enumerate()
@@ -786,6 +790,7 @@ fn union<'a>(hits: impl Iterator<Item = &'a u32>, pages: usize, out: &mut Vec<u3
                 .map(|(page, bits)| (page as u32) << 3 | u32::from(*bits)),
         );
     } else {
+        out.extend(hits);
         out.sort_unstable();
         out.dedup_by(|next, kept| {
             let same = *next >> 3 == *kept >> 3;
@@ -935,10 +940,10 @@ mod tests {
         let want = [1 << 3 | 2, 3 << 3 | 5, 7 << 3 | 4];
         let mut out = Vec::new();
         // Few pages for the hits: marked a byte per page.
-        union(hits.iter(), 8, &mut out);
+        union(hits.iter(), hits.len(), 8, &mut out);
         assert_eq!(out, want);
         // Many pages: sorted.
-        union(hits.iter(), 1_000, &mut out);
+        union(hits.iter(), hits.len(), 1_000, &mut out);
         assert_eq!(out, want);
     }
 }
