@@ -90,6 +90,12 @@ impl Timings {
         }
     }
 
+    /// Records `took` as the time of `stage`, which ran alongside the
+    /// stage marked next.
+    pub(crate) fn alongside(&mut self, stage: &'static str, took: Duration) {
+        self.stages.push((stage, took));
+    }
+
     /// Records the time since the previous mark as `stage`.
     pub(crate) fn mark(&mut self, stage: &'static str) {
         let now = Instant::now();
@@ -251,62 +257,67 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         std::thread::spawn(move || crate::search::TokenCache::load(&file))
     });
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
-    // Made before rendering, as `serve` does, so `-v` shows what it costs
-    // (and before the staging folder is read, which is not its cost). The
-    // pages' tokens are kept beside the output for the next build.
     let searched = site.langs.iter().any(|s| s.config.search.enabled);
     let tokens = searched.then(|| {
         loading
             .and_then(|thread| thread.join().ok())
             .unwrap_or_default()
     });
-    let indexes: Vec<Option<crate::search::Index>> = site
-        .langs
-        .iter()
-        .map(|s| {
-            s.config
-                .search
-                .enabled
-                .then(|| crate::search::index(s, tokens.as_ref()))
-        })
-        .collect();
-    let tokenized = tokens.as_ref().map(|_| {
-        indexes
-            .iter()
-            .flatten()
-            .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages()))
-    });
-    if let Some(tokens) = &tokens {
-        let files: std::collections::HashSet<&str> = site.source_files().collect();
-        tokens.keep(|file| files.contains(file));
-        timings.mark("search");
-    }
     let home = site.main().config.permalink("/");
     let staging = write::Staging::for_site(&output, opts.force, &home)?;
     let routes = site.all_routes();
-    let report = std::thread::scope(|scope| {
-        // Saved while the pages render: on a fresh build it is all new.
-        // Only a shortcut for the next build, so one that cannot be saved
-        // is made again from the text; and one saved by a build that then
-        // fails is still true of every page it holds.
-        let saving = tokens
-            .as_ref()
-            .map(|tokens| scope.spawn(|| tokens.save(&tokens_file)));
-        if opts.progress {
-            let sink = Progress::new(&staging, routes.len(), started);
-            render::routes(&site, &mut theme, &routes, &sink, &indexes)?;
-            sink.bar.finish_and_clear();
-        } else {
-            render::routes(&site, &mut theme, &routes, &staging, &indexes)?;
+    let progress = opts
+        .progress
+        .then(|| Progress::new(&staging, routes.len(), started));
+    let sink: &dyn crate::output::Sink = match &progress {
+        Some(progress) => progress,
+        None => &staging,
+    };
+    // The search index is made while the rest of the site renders, on
+    // threads of its own: when the disk is slow to take new files the
+    // rendering waits on it and the index uses the idle processors. Only
+    // the index's own files (its shards and meta) wait for it.
+    let (by_index, rest): (Vec<render::RouteRef>, Vec<render::RouteRef>) = routes
+        .iter()
+        .partition(|&&(l, i)| site.langs[l].routes.routes[i].kind.needs_index());
+    let tokenized = std::thread::scope(|scope| {
+        let indexing = scope.spawn(|| {
+            let started = Instant::now();
+            let indexes = index_aside(&site, tokens.as_ref());
+            if let Some(tokens) = &tokens {
+                let files: std::collections::HashSet<&str> = site.source_files().collect();
+                tokens.keep(|file| files.contains(file));
+            }
+            let took = started.elapsed();
+            // Kept for the next build; only a shortcut, so one that cannot
+            // be saved is made again from the text, and one saved by a
+            // build that then fails is still true of every page it holds.
+            if let Some(tokens) = &tokens {
+                let _ = tokens.save(&tokens_file);
+            }
+            (indexes, took)
+        });
+        render::routes(&site, &mut theme, &rest, sink, &[])?;
+        let (indexes, took) = indexing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        render::routes(&site, &mut theme, &by_index, sink, &indexes)?;
+        if searched {
+            timings.alongside("search", took);
         }
-        timings.mark("render+write");
-        let report = staging.commit()?;
-        timings.mark("swap");
-        if let Some(saving) = saving {
-            let _ = saving.join();
-        }
-        Ok::<_, crate::diagnostic::Error>(report)
+        Ok::<_, crate::diagnostic::Error>(tokens.as_ref().map(|_| {
+            indexes
+                .iter()
+                .flatten()
+                .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages()))
+        }))
     })?;
+    if let Some(progress) = progress {
+        progress.bar.finish_and_clear();
+    }
+    timings.mark("render+write");
+    let report = staging.commit()?;
+    timings.mark("swap");
     let (pages, sections, tags) = site.counts();
     let notes = site
         .langs
@@ -326,6 +337,34 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         timings,
         notes,
     })
+}
+
+/// Each language's search index (for those with search on), made on a
+/// thread pool of its own so that it runs while the rendering threads wait
+/// on the disk; on the shared pool it would queue behind their work.
+fn index_aside(
+    site: &Sites,
+    tokens: Option<&crate::search::TokenCache>,
+) -> Vec<Option<crate::search::Index>> {
+    let make = || {
+        site.langs
+            .iter()
+            .map(|s| {
+                s.config
+                    .search
+                    .enabled
+                    .then(|| crate::search::index(s, tokens))
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .thread_name(|i| format!("almanac-search-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(make),
+        Err(_) => make(),
+    }
 }
 
 /// Counts outputs on a progress bar (indicatif draws only on a terminal),

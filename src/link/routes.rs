@@ -160,6 +160,14 @@ pub enum RouteKind {
     TranslationStatus,
 }
 
+impl RouteKind {
+    /// Whether rendering it reads the search index: only the index's
+    /// meta and shards do.
+    pub fn needs_index(&self) -> bool {
+        matches!(self, RouteKind::SearchMeta | RouteKind::SearchShard(_))
+    }
+}
+
 /// One file the site writes.
 #[derive(Debug, Clone)]
 pub struct Route {

@@ -63,12 +63,7 @@ fn language_routes(
     index: Option<&crate::search::Index>,
 ) -> Result<()> {
     let all = &site.routes.routes;
-    let needs_index = which.iter().any(|&i| {
-        matches!(
-            all[i].kind,
-            RouteKind::SearchMeta | RouteKind::SearchShard(_)
-        )
-    });
+    let needs_index = which.iter().any(|&i| all[i].kind.needs_index());
     let made;
     let index = match index {
         Some(index) => Some(index),
