@@ -116,11 +116,12 @@ impl TokenCache {
         if !cached.changed {
             return Ok(());
         }
-        let bytes = encode(&cached, &stamp(Fold::opencc()));
-        drop(cached);
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
-        std::fs::write(&tmp, bytes)?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        encode(&cached, &stamp(Fold::opencc()), &mut file)?;
+        drop(cached);
+        file.into_inner().map_err(|e| e.into_error())?;
         std::fs::rename(&tmp, path)
     }
 
@@ -152,7 +153,7 @@ impl TokenCache {
 /// tokens it has and in how many bytes, and its tokens renumbered to that
 /// list), numbers as LEB128. The bytes of each page's tokens are counted so
 /// that pages can be read in parallel.
-fn encode(cached: &Cached, stamp: &[u8]) -> Vec<u8> {
+fn encode(cached: &Cached, stamp: &[u8], to: &mut impl std::io::Write) -> std::io::Result<()> {
     const UNUSED: u32 = u32::MAX;
     let mut renumber = vec![UNUSED; cached.vocab.names.len()];
     let mut used = Vec::new();
@@ -167,7 +168,7 @@ fn encode(cached: &Cached, stamp: &[u8]) -> Vec<u8> {
             }
         }
     }
-    let mut out = Vec::with_capacity(stamp.len() + 4 * cached.pages.len() * 1024);
+    let mut out = Vec::with_capacity(stamp.len() + used.len() * 9);
     out.extend_from_slice(stamp);
     leb(&mut out, used.len() as u64);
     for &id in &used {
@@ -205,10 +206,11 @@ fn encode(cached: &Cached, stamp: &[u8]) -> Vec<u8> {
             record
         })
         .collect();
+    to.write_all(&out)?;
     for record in records {
-        out.extend_from_slice(&record);
+        to.write_all(&record)?;
     }
-    out
+    Ok(())
 }
 
 /// What [`encode`] wrote, or `None` when `bytes` are not that whole.
@@ -353,7 +355,8 @@ mod tests {
     #[test]
     fn a_cache_reads_back_as_written_without_unused_tokens() {
         let cached = sample();
-        let bytes = encode(&cached, b"stamp\n");
+        let mut bytes = Vec::new();
+        encode(&cached, b"stamp\n", &mut bytes).expect("in memory");
         let back = decode(&bytes, b"stamp\n").expect("reads back");
         assert_eq!(back.vocab.names.len(), 3);
         assert!(!back.changed);
@@ -365,7 +368,8 @@ mod tests {
 
     #[test]
     fn a_cache_from_elsewhere_or_cut_short_is_not_read() {
-        let bytes = encode(&sample(), b"stamp\n");
+        let mut bytes = Vec::new();
+        encode(&sample(), b"stamp\n", &mut bytes).expect("in memory");
         assert!(decode(&bytes, b"other\n").is_none());
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut], b"stamp\n").is_none(), "cut at {cut}");

@@ -520,8 +520,8 @@ fn from_cache(
         .map(|n| order[n])
         .collect();
     if fresh.len() * 2 > order.len() {
-        let runs = read(site, order, fold, true);
-        remember(site, order, &inputs, &runs, cached);
+        let mut runs = read(site, order, fold, true);
+        remember(site, order, &inputs, &mut runs, cached);
         let merged = merge(&runs);
         return (runs, merged, order.len());
     }
@@ -529,7 +529,7 @@ fn from_cache(
         // Numbered as in `order`, read in any order: only their tokens are kept.
         let number: FxHashMap<PageId, u32> =
             (0..order.len()).map(|n| (order[n], n as u32)).collect();
-        let runs: Vec<Run> = fresh
+        let mut runs: Vec<Run> = fresh
             .par_iter()
             .fold(
                 || Postings::new(true),
@@ -543,7 +543,7 @@ fn from_cache(
                 a.extend(b);
                 a
             });
-        remember(site, order, &inputs, &runs, cached);
+        remember(site, order, &inputs, &mut runs, cached);
     }
     let lists: Vec<&[u32]> = (0..order.len())
         .map(|n| cached.pages.get(file(n)).map_or(&[][..], |(_, l)| &l[..]))
@@ -594,7 +594,7 @@ fn from_cache(
 }
 
 /// Puts into `cached` the tokens `runs` recorded of each page they read.
-fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &[Run], cached: &mut Cached) {
+fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &mut [Run], cached: &mut Cached) {
     // Each run's numbers as the cache's: one lookup per token per run.
     let numbers: Vec<Vec<u32>> = runs
         .iter()
@@ -632,6 +632,11 @@ fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &[Run], cached:
         cached.pages.insert(file, (inputs[n], list));
     }
     cached.changed = true;
+    // Kept now by the cache: the runs need them no more.
+    for run in runs {
+        run.lists = Vec::new();
+        run.recorded = Vec::new();
+    }
 }
 
 /// A word of up to 8 bytes as a number, its bytes zero-padded: no word
