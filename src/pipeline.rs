@@ -258,6 +258,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     });
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
     let searched = site.langs.iter().any(|s| s.config.search.enabled);
+    if !searched && loading.is_some() {
+        // Search was turned off: its tokens would only take up space.
+        let _ = std::fs::remove_file(&tokens_file);
+    }
     let tokens = searched.then(|| {
         loading
             .and_then(|thread| thread.join().ok())

@@ -526,4 +526,8 @@ fn a_damaged_token_cache_is_made_again_from_the_text() {
     std::fs::write(&cache, "almanac search tokens 999\n").expect("write");
     assert_eq!(tokenized(&t), "5 of 5");
     assert_eq!(t.snapshot(), before);
+    // Search turned off: the tokens go too.
+    t.replace("almanac.toml", "enabled = true", "enabled = false");
+    t.build().success();
+    assert!(!cache.exists());
 }
