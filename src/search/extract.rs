@@ -230,27 +230,33 @@ pub(crate) fn fields(text: &str) -> impl Iterator<Item = (&str, &str, &str)> {
 /// copied as it is, never decoded.
 fn push_collapsed(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
-    // Start of the text not copied yet; where to look from.
+    // Start of the text not copied yet; where the next white space may be.
     let mut start = 0;
     let mut i = 0;
-    while let Some(at) = next_may_begin_space(bytes, i) {
-        // A lone space after text is what collapsing it would write: it
-        // stays in the span copied, so English text is copied whole rather
-        // than a word at a time.
-        if bytes[at] == b' '
-            && at > start
-            && !bytes.get(at + 1).copied().is_some_and(may_begin_space)
-        {
-            i = at + 1;
-            continue;
-        }
-        match whitespace_len(text, at) {
-            0 => i = at + 1,
-            len => {
-                out.push_str(&text[start..at]);
-                space(out);
-                i = at + len;
-                start = i;
+    for (base, mut mask) in may_begin_space_masks(bytes) {
+        while mask != 0 {
+            let at = base + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            if at < i {
+                continue;
+            }
+            // A lone space after text is what collapsing it would write: it
+            // stays in the span copied, so English text is copied whole
+            // rather than a word at a time.
+            if bytes[at] == b' '
+                && at > start
+                && !bytes.get(at + 1).copied().is_some_and(may_begin_space)
+            {
+                continue;
+            }
+            match whitespace_len(text, at) {
+                0 => {}
+                len => {
+                    out.push_str(&text[start..at]);
+                    space(out);
+                    i = at + len;
+                    start = i;
+                }
             }
         }
     }
@@ -265,22 +271,29 @@ const fn may_begin_space(b: u8) -> bool {
     (b == b' ') | (b.wrapping_sub(b'\t') < 5) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
 }
 
-/// The first byte from `i` on that [`may_begin_space`]: 32 at a time,
-/// tested together (the compiler makes it one vector comparison), since
-/// most text has few.
-fn next_may_begin_space(bytes: &[u8], mut i: usize) -> Option<usize> {
-    while let Some(block) = bytes.get(i..).and_then(|rest| rest.first_chunk::<32>()) {
+/// For each block of 32 bytes (the last may be shorter), where it starts
+/// and which of its bytes [`may_begin_space`], one bit each: made a block
+/// at a time (the compiler makes it one vector comparison), since text
+/// has a candidate every dozen bytes or so.
+fn may_begin_space_masks(bytes: &[u8]) -> impl Iterator<Item = (usize, u32)> + '_ {
+    let blocks = bytes.chunks_exact(32);
+    let tail = blocks.remainder();
+    let full = blocks.len() * 32;
+    let whole = blocks.enumerate().map(|(n, block)| {
         let mut mask = 0u32;
         for (k, &b) in block.iter().enumerate() {
             mask |= u32::from(may_begin_space(b)) << k;
         }
-        if mask != 0 {
-            return Some(i + mask.trailing_zeros() as usize);
+        (n * 32, mask)
+    });
+    let last = (!tail.is_empty()).then(|| {
+        let mut mask = 0u32;
+        for (k, &b) in tail.iter().enumerate() {
+            mask |= u32::from(may_begin_space(b)) << k;
         }
-        i += 32;
-    }
-    let rest = bytes.get(i..)?;
-    rest.iter().position(|&b| may_begin_space(b)).map(|p| i + p)
+        (full, mask)
+    });
+    whole.chain(last)
 }
 
 /// The length of the white space character (`char::is_whitespace`) at
@@ -407,15 +420,22 @@ mod tests {
         for b in 0..=255u8 {
             assert_eq!(may_begin_space(b), leads.contains(&b), "{b:#04x}");
         }
-        // Found in and after whole blocks.
+        // Found in whole blocks and in the last, shorter one.
         let mut text = vec![b'a'; 100];
         for at in [0, 5, 31, 32, 63, 64, 70, 99] {
             text[at] = 0xE3;
-            assert_eq!(next_may_begin_space(&text, 0), Some(at));
-            assert_eq!(next_may_begin_space(&text, at + 1), None);
+            let found: Vec<usize> = may_begin_space_masks(&text)
+                .flat_map(|(base, mask)| {
+                    (0..32)
+                        .filter(move |k| mask >> k & 1 == 1)
+                        .map(move |k| base + k)
+                })
+                .collect();
+            assert_eq!(found, [at]);
             text[at] = b'a';
         }
-        assert_eq!(next_may_begin_space(&text, 100), None);
+        assert_eq!(may_begin_space_masks(&text).count(), 4);
+        assert_eq!(may_begin_space_masks(&[]).count(), 0);
     }
 
     #[test]

@@ -233,8 +233,28 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
         }
         chunk.clear();
     };
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
         let u = c as u32;
+        // A chunk of ASCII alone (most of English text) is read from its
+        // bytes, its words handed over as they stand when in lower case.
+        if i == chunk_start && u < 0x80 && !c.is_ascii_whitespace() {
+            let end = bytes[i..]
+                .iter()
+                .position(|&b| b >= 0x80 || b.is_ascii_whitespace())
+                .map_or(bytes.len(), |p| i + p);
+            let whole = text[end..]
+                .chars()
+                .next()
+                .is_none_or(|next| next.is_ascii_whitespace() || is_ideograph(next));
+            if whole {
+                out.ascii(&text[i..end]);
+                i = end;
+                chunk_start = end;
+                continue;
+            }
+        }
         let boundary = if u < 0x80 {
             c.is_ascii_whitespace()
         } else {
@@ -253,6 +273,7 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
                 _ => complex = true,
             }
         }
+        i += c.len_utf8();
     }
     if chunk_start < text.len() {
         finish_chunk(&mut out, chunk, &text[chunk_start..], complex);
@@ -315,6 +336,28 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
         self.last = c;
         self.run += 1;
         self.pos += 1;
+    }
+
+    /// A chunk of ASCII, none of it white space: what feeding it a
+    /// character at a time gives (letters and digits make words, in lower
+    /// case; anything else separates them), without copying a word that
+    /// is in lower case already.
+    fn ascii(&mut self, chunk: &str) {
+        self.end_word();
+        self.end_run();
+        for word in chunk.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                self.word.push_str(word);
+                self.word.make_ascii_lowercase();
+                self.end_word();
+            } else {
+                (self.f)(Tok::Word(word), self.pos);
+                self.pos += 1;
+            }
+        }
     }
 
     fn end_word(&mut self) {
