@@ -78,7 +78,11 @@ fn word_slow(c: char) -> bool {
 /// CJK ideographs of the Basic Multilingual Plane: stable under NFKC and
 /// without case.
 fn is_ideograph(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+    ideograph(c as u32)
+}
+
+const fn ideograph(u: u32) -> bool {
+    matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
 /// A character's class in the tokenizer's table (the top two bits; the
@@ -255,11 +259,36 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
                 continue;
             }
         }
-        let boundary = if u < 0x80 {
-            c.is_ascii_whitespace()
-        } else {
-            is_ideograph(c)
-        };
+        if is_ideograph(c) {
+            if chunk_start < i {
+                finish_chunk(&mut out, chunk, &text[chunk_start..i], complex);
+            }
+            // A run of ideographs (most of Chinese text), decoded from its
+            // bytes: each is a token of its own kind, unchanged by NFKC and
+            // case, only folded.
+            out.end_word();
+            let mut u = u;
+            loop {
+                let v = table[u as usize];
+                out.cjk(char::from_u32(v & !CLASS).unwrap_or(c));
+                i += 3;
+                match bytes.get(i..i + 3) {
+                    Some(&[a, b, d]) if (0xE3..=0xE9).contains(&a) => {
+                        u = u32::from(a & 0x0F) << 12
+                            | u32::from(b & 0x3F) << 6
+                            | u32::from(d & 0x3F);
+                        if !ideograph(u) {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            chunk_start = i;
+            complex = false;
+            continue;
+        }
+        let boundary = u < 0x80 && c.is_ascii_whitespace();
         if boundary {
             if chunk_start < i {
                 finish_chunk(&mut out, chunk, &text[chunk_start..i], complex);
