@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-for target in front_matter markdown site; do
+for target in front_matter markdown site search_tokens; do
   echo "== $target, ${seconds}s"
   cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 2>&1 | grep -E '^#[0-9]+.*DONE|^Done|stat::number_of_executed_units|SUMMARY|ERROR' || true

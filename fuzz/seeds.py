@@ -4,6 +4,8 @@
 front_matter: every Markdown file of the fixtures, whole.
 markdown:     every body, behind a byte choosing kind / raw HTML mode / highlight.
 site:         each fixture site as one input: almanac.toml, then its files.
+search_tokens: small token caches in the format of src/search/cache.rs
+               (without the stamp line the fuzz entry point skips).
 """
 import hashlib, os, pathlib
 
@@ -26,3 +28,34 @@ for site in FIX:
         put("markdown", bytes([i * 37 % 256]) + body.encode())
         pieces.append(str(f.relative_to(site / "content")) + "\n" + text)
     put("site", SEP.join(pieces[:40]).encode())
+
+
+def leb(n: int) -> bytes:
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+def cache(vocab, pages) -> bytes:
+    """vocab: [("cjk", key) | ("word", text)]; pages: [(file, inputs, [(token, where)])]."""
+    out = bytearray(leb(len(vocab)))
+    for kind, value in vocab:
+        if kind == "cjk":
+            out += b"\0" + value.to_bytes(8, "little")
+        else:
+            word = value.encode()
+            out += b"\1" + leb(len(word)) + word
+    out += leb(len(pages))
+    for file, inputs, tokens in pages:
+        body = b"".join(leb(t << 3 | w) for t, w in tokens)
+        out += leb(len(file.encode())) + file.encode() + inputs.to_bytes(8, "little")
+        out += leb(len(tokens)) + leb(len(body)) + body
+    return bytes(out)
+
+put("search_tokens", cache([], []))
+put("search_tokens", cache(
+    [("cjk", ord("群") << 32 | ord("规")), ("word", "rust"), ("cjk", ord("群") << 32)],
+    [("content/rules/group.md", 7, [(0, 1), (2, 4)]), ("content/guides/english.md", 9, [(1, 2)])],
+))

@@ -57,6 +57,12 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
+/// The search tokens a build keeps in `.almanac-cache/`: read whatever
+/// the file holds (a damaged one must be refused, not panic on).
+pub fn search_tokens(data: &[u8]) {
+    crate::search::cache::fuzz(data);
+}
+
 /// Separates the files of a fuzzed site: `almanac.toml`, then each
 /// Markdown file as its path on one line and its text.
 pub const FILE_SEPARATOR: &str = "\n%%%\n";
@@ -147,6 +153,7 @@ mod tests {
         assert!(run_corpus("front_matter", front_matter) >= 5);
         assert!(run_corpus("markdown", markdown) >= 5);
         assert!(run_corpus("site", site) >= 3);
+        assert!(run_corpus("search_tokens", search_tokens) >= 2);
     }
 
     /// Best of three runs, so a busy machine does not fail the test.

@@ -273,6 +273,18 @@ fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Cached> {
     })
 }
 
+/// Reads any bytes as a cache file, and one it accepts back through
+/// [`encode`]: must not panic (see `crate::fuzzing`).
+pub(crate) fn fuzz(data: &[u8]) {
+    if let Some(cached) = decode(data, b"") {
+        let mut again = Vec::new();
+        if encode(&cached, b"", &mut again).is_ok() {
+            let back = decode(&again, b"");
+            assert!(back.is_some_and(|b| b.pages.len() == cached.pages.len()));
+        }
+    }
+}
+
 fn leb(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
         out.push((n as u8) | 0x80);

@@ -22,7 +22,7 @@
 //! the part, measure how near the terms are, and cut the snippet, so the
 //! index holds no positions and stays small.
 
-mod cache;
+pub(crate) mod cache;
 pub(crate) mod extract;
 pub(crate) mod fold;
 pub(crate) mod tokenize;
