@@ -65,13 +65,28 @@ struct Previous {
 
 impl Session {
     /// A session for the site `opts` describes. "Now" is fixed when the
-    /// session starts, so rebuilds agree with each other.
+    /// session starts, so rebuilds agree with each other. The search
+    /// tokens a build into the site's output folder kept are read, so the
+    /// first index tokenizes only the pages changed since.
     pub fn new(mut opts: BuildOptions) -> Self {
         opts.now
             .get_or_insert_with(|| chrono::Local::now().fixed_offset());
+        let output = opts
+            .output
+            .clone()
+            .unwrap_or_else(|| opts.root.join("public"));
+        let tokens = crate::write::cache_file(&output, "search");
+        let search = if tokens.is_file() {
+            crate::search::TokenCache::load(&tokens)
+        } else {
+            crate::search::TokenCache::default()
+        };
         Session {
             opts,
-            caches: Caches::default(),
+            caches: Caches {
+                search,
+                ..Caches::default()
+            },
             previous: None,
             dict: None,
         }
@@ -433,6 +448,18 @@ mod tests {
         let gone = root.join("content/b.md");
         std::fs::remove_file(&gone).expect("delete");
         session.apply(&[gone]).expect("render after the delete");
+        assert_eq!(session.caches.search.len(), 1);
+        // A build keeps its tokens beside its output, and a new session
+        // starts from them.
+        crate::pipeline::build(&BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        })
+        .expect("build");
+        let session = Session::new(BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        });
         assert_eq!(session.caches.search.len(), 1);
     }
 }
