@@ -5,7 +5,7 @@ front_matter: every Markdown file of the fixtures, whole.
 markdown:     every body, behind a byte choosing kind / raw HTML mode / highlight.
 site:         each fixture site as one input: almanac.toml, then its files.
 search_tokens: small token caches in the format of src/search/cache.rs
-               (without the stamp line the fuzz entry point skips).
+               (postcard, without the stamp line the fuzz entry point skips).
 """
 import hashlib, os, pathlib
 
@@ -39,19 +39,19 @@ def leb(n: int) -> bytes:
     return bytes(out)
 
 def cache(vocab, pages) -> bytes:
-    """vocab: [("cjk", key) | ("word", text)]; pages: [(file, inputs, [(token, where)])]."""
+    """postcard's encoding of src/search/cache.rs's file after its stamp.
+    vocab: [("cjk", key) | ("word", text)]; pages: [(file, inputs, [(token, where)])]."""
     out = bytearray(leb(len(vocab)))
     for kind, value in vocab:
         if kind == "cjk":
-            out += b"\0" + value.to_bytes(8, "little")
+            out += leb(0) + leb(value)
         else:
             word = value.encode()
-            out += b"\1" + leb(len(word)) + word
+            out += leb(1) + leb(len(word)) + word
     out += leb(len(pages))
     for file, inputs, tokens in pages:
-        body = b"".join(leb(t << 3 | w) for t, w in tokens)
-        out += leb(len(file.encode())) + file.encode() + inputs.to_bytes(8, "little")
-        out += leb(len(tokens)) + leb(len(body)) + body
+        out += leb(len(file.encode())) + file.encode() + leb(inputs)
+        out += leb(len(tokens)) + b"".join(leb(t << 3 | w) for t, w in tokens)
     return bytes(out)
 
 put("search_tokens", cache([], []))

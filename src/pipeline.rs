@@ -46,6 +46,15 @@ pub struct BuildOptions {
     pub progress: bool,
 }
 
+impl BuildOptions {
+    /// The output folder: `-o`, else `public/` in the site.
+    pub(crate) fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildSummary {
@@ -240,10 +249,7 @@ fn statics(theme: &Theme, assets: Vec<load::Asset>) -> Vec<StaticFile> {
 /// Builds the site into its output folder, replacing it only on success.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let started = Instant::now();
-    let output = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join("public"));
+    let output = opts.output_dir();
     check_output(&opts.root, &output)?;
     let mut timings = Timings::start();
     let mut opts = opts.clone();
@@ -289,8 +295,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             let started = Instant::now();
             let indexes = index_aside(&site, tokens.as_ref());
             if let Some(tokens) = &tokens {
-                let files: std::collections::HashSet<&str> = site.source_files().collect();
-                tokens.keep(|file| files.contains(file));
+                tokens.keep_pages_of(&site);
             }
             let took = started.elapsed();
             // Kept for the next build; only a shortcut, so one that cannot
@@ -313,7 +318,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             indexes
                 .iter()
                 .flatten()
-                .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages()))
+                .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages))
         }))
     })?;
     if let Some(progress) = progress {

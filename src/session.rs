@@ -71,16 +71,10 @@ impl Session {
     pub fn new(mut opts: BuildOptions) -> Self {
         opts.now
             .get_or_insert_with(|| chrono::Local::now().fixed_offset());
-        let output = opts
-            .output
-            .clone()
-            .unwrap_or_else(|| opts.root.join("public"));
-        let tokens = crate::write::cache_file(&output, "search");
-        let search = if tokens.is_file() {
-            crate::search::TokenCache::load(&tokens)
-        } else {
-            crate::search::TokenCache::default()
-        };
+        let search = crate::search::TokenCache::load(&crate::write::cache_file(
+            &opts.output_dir(),
+            "search",
+        ));
         Session {
             opts,
             caches: Caches {
@@ -261,8 +255,7 @@ impl Session {
             shards.push(mine);
         }
         if indexes.iter().any(Option::is_some) {
-            let files: std::collections::HashSet<&str> = site.source_files().collect();
-            self.caches.search.keep(|file| files.contains(file));
+            self.caches.search.keep_pages_of(&site);
         }
         timings.mark("inputs");
         let refs: Vec<RouteRef> = site.all_routes();

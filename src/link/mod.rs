@@ -319,13 +319,6 @@ impl Sites {
             .find_map(|(i, s)| s.routes.get(path).map(|r| (i, r)))
     }
 
-    /// The source file of every page of every language.
-    pub(crate) fn source_files(&self) -> impl Iterator<Item = &str> {
-        self.langs
-            .iter()
-            .flat_map(|s| s.pages.iter().map(|p| p.doc.source.file.as_str()))
-    }
-
     /// Every route of every language, as (language, index in its route table).
     pub fn all_routes(&self) -> Vec<(usize, usize)> {
         self.langs

@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 use super::fold::Fold;
 
 /// A token as the cache numbers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(super) enum Name {
     /// A CJK bigram (`a << 32 | b`) or character (`a << 32`).
     Cjk(u64),
@@ -83,16 +83,21 @@ pub(crate) struct TokenCache {
 
 /// Says what wrote a cache file: a file from another version of almanac,
 /// of the tokenizer or of the fold table is not read.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-fn stamp(fold: &Fold) -> Vec<u8> {
-    let pairs = fold.pairs_for(|_| true);
-    let fingerprint = crate::link::deps::hash_of(&pairs);
-    format!(
-        "almanac search tokens {FORMAT} {} {fingerprint:016x}\n",
-        env!("CARGO_PKG_VERSION")
-    )
-    .into_bytes()
+/// The first line of a cache file: made once per process, since it hashes
+/// the whole fold table.
+fn stamp() -> &'static [u8] {
+    static STAMP: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    STAMP.get_or_init(|| {
+        let pairs = Fold::opencc().pairs_for(|_| true);
+        let fingerprint = crate::link::deps::hash_of(&pairs);
+        format!(
+            "almanac search tokens {FORMAT} {} {fingerprint:016x}\n",
+            env!("CARGO_PKG_VERSION")
+        )
+        .into_bytes()
+    })
 }
 
 impl TokenCache {
@@ -101,7 +106,7 @@ impl TokenCache {
     pub(crate) fn load(path: &Path) -> TokenCache {
         let cached = std::fs::read(path)
             .ok()
-            .and_then(|bytes| decode(&bytes, &stamp(Fold::opencc())))
+            .and_then(|bytes| decode(&bytes, stamp()))
             .unwrap_or_default();
         TokenCache {
             inner: RwLock::new(cached),
@@ -119,18 +124,23 @@ impl TokenCache {
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
         let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        encode(&cached, &stamp(Fold::opencc()), &mut file)?;
+        encode(&cached, stamp(), &mut file)?;
         drop(cached);
         file.into_inner().map_err(|e| e.into_error())?;
         std::fs::rename(&tmp, path)
     }
 
-    /// Forgets the pages whose source files `keep` refuses: a page deleted
-    /// or renamed would otherwise be kept for ever.
-    pub(crate) fn keep(&self, keep: impl Fn(&str) -> bool) {
+    /// Forgets every page but those of `site`, over all its languages: a
+    /// page deleted or renamed would otherwise be kept for ever.
+    pub(crate) fn keep_pages_of(&self, site: &crate::link::Sites) {
+        let files: std::collections::HashSet<&str> = site
+            .langs
+            .iter()
+            .flat_map(|s| s.pages.iter().map(|p| p.doc.source.file.as_str()))
+            .collect();
         let mut cached = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let before = cached.pages.len();
-        cached.pages.retain(|file, _| keep(file));
+        cached.pages.retain(|file, _| files.contains(file.as_str()));
         if cached.pages.len() != before {
             cached.changed = true;
         }
@@ -147,123 +157,98 @@ impl TokenCache {
     }
 }
 
-/// The cache as bytes: the stamp, then the tokens the pages use (each a
-/// tag byte, 0 for CJK with its key's 8 bytes, 1 for a word with its
-/// length and UTF-8), then each page (its file, its inputs, how many
-/// tokens it has and in how many bytes, and its tokens renumbered to that
-/// list), numbers as LEB128. The bytes of each page's tokens are counted so
-/// that pages can be read in parallel.
+/// The cache file after its stamp, as [`encode`] writes it (in postcard's
+/// format): the tokens the pages use, then each page's source file, inputs
+/// and tokens, numbered in that list.
+#[derive(serde::Serialize)]
+struct Out<'a> {
+    tokens: Vec<&'a Name>,
+    pages: Vec<(&'a str, u64, Renumbered<'a>)>,
+}
+
+/// [`Out`] as [`decode`] reads it.
+#[derive(serde::Deserialize)]
+struct In {
+    tokens: Vec<Name>,
+    pages: Vec<(String, u64, Vec<u32>)>,
+}
+
+/// A page's tokens, each `number << 3 | where` with its number mapped
+/// through `renumber`: written as they are read, not copied first.
+struct Renumbered<'a> {
+    list: &'a [u32],
+    renumber: &'a [u32],
+}
+
+impl serde::Serialize for Renumbered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.list
+                .iter()
+                .map(|&e| self.renumber[(e >> 3) as usize] << 3 | (e & 7)),
+        )
+    }
+}
+
+/// Writes the stamp, then the cache with only the tokens its pages use,
+/// pages in the order of their files.
 fn encode(cached: &Cached, stamp: &[u8], to: &mut impl std::io::Write) -> std::io::Result<()> {
     const UNUSED: u32 = u32::MAX;
     let mut renumber = vec![UNUSED; cached.vocab.names.len()];
-    let mut used = Vec::new();
+    let mut tokens = Vec::new();
     let mut files: Vec<&String> = cached.pages.keys().collect();
     files.sort_unstable();
     for file in &files {
         for &e in cached.pages[*file].1.iter() {
             let slot = &mut renumber[(e >> 3) as usize];
             if *slot == UNUSED {
-                *slot = used.len() as u32;
-                used.push(e >> 3);
+                *slot = tokens.len() as u32;
+                tokens.push(&cached.vocab.names[(e >> 3) as usize]);
             }
         }
     }
-    let mut out = Vec::with_capacity(stamp.len() + used.len() * 9);
-    out.extend_from_slice(stamp);
-    leb(&mut out, used.len() as u64);
-    for &id in &used {
-        match &cached.vocab.names[id as usize] {
-            Name::Cjk(key) => {
-                out.push(0);
-                out.extend_from_slice(&key.to_le_bytes());
-            }
-            Name::Word(word) => {
-                out.push(1);
-                leb(&mut out, word.len() as u64);
-                out.extend_from_slice(word.as_bytes());
-            }
-        }
-    }
-    leb(&mut out, files.len() as u64);
-    let records: Vec<Vec<u8>> = files
-        .par_iter()
+    let pages = files
+        .into_iter()
         .map(|file| {
-            let (inputs, tokens) = &cached.pages[*file];
-            let mut body = Vec::with_capacity(tokens.len() * 2);
-            for &e in tokens.iter() {
-                leb(
-                    &mut body,
-                    u64::from(renumber[(e >> 3) as usize] << 3 | (e & 7)),
-                );
-            }
-            let mut record = Vec::with_capacity(body.len() + file.len() + 24);
-            leb(&mut record, file.len() as u64);
-            record.extend_from_slice(file.as_bytes());
-            record.extend_from_slice(&inputs.to_le_bytes());
-            leb(&mut record, tokens.len() as u64);
-            leb(&mut record, body.len() as u64);
-            record.extend_from_slice(&body);
-            record
+            let (inputs, list) = &cached.pages[file];
+            let list = Renumbered {
+                list,
+                renumber: &renumber,
+            };
+            (file.as_str(), *inputs, list)
         })
         .collect();
-    to.write_all(&out)?;
-    for record in records {
-        to.write_all(&record)?;
-    }
-    Ok(())
+    to.write_all(stamp)?;
+    postcard::to_io(&Out { tokens, pages }, to)
+        .map(drop)
+        .map_err(std::io::Error::other)
 }
 
-/// What [`encode`] wrote, or `None` when `bytes` are not that whole.
+/// What [`encode`] wrote, or `None` when `bytes` are not that whole: any
+/// other stamp, bytes missing or left over, a token named twice, a page
+/// twice or a token number beyond the list.
 fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Cached> {
-    let mut r = Reader {
-        rest: bytes.strip_prefix(stamp)?,
-    };
+    let (read, rest) = postcard::take_from_bytes::<In>(bytes.strip_prefix(stamp)?).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
     let mut vocab = Vocab::default();
-    let count = r.number()?;
-    for _ in 0..count {
-        let name = match r.byte()? {
-            0 => Name::Cjk(u64::from_le_bytes(r.take(8)?.try_into().ok()?)),
-            1 => {
-                let len = r.number()?;
-                Name::Word(std::str::from_utf8(r.take(len)?).ok()?.into())
-            }
-            _ => return None,
-        };
+    let count = read.tokens.len();
+    for name in read.tokens {
         vocab.push(name);
     }
-    // A file with a name twice is not one encode wrote.
-    if vocab.names.len() != count {
+    let tokens = vocab.names.len();
+    if tokens != count {
         return None;
     }
-    let tokens = vocab.names.len() as u64;
-    let count = r.number()?;
-    let mut records = Vec::with_capacity(count.min(r.rest.len()));
-    for _ in 0..count {
-        let len = r.number()?;
-        let file = std::str::from_utf8(r.take(len)?).ok()?;
-        let inputs = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-        let len = r.number()?;
-        let bytes = r.number()?;
-        records.push((file, inputs, len, r.take(bytes)?));
-    }
-    if !r.rest.is_empty() {
-        return None;
-    }
-    let pages = records
+    let count = read.pages.len();
+    let pages = read
+        .pages
         .into_par_iter()
-        .map(|(file, inputs, len, bytes)| {
-            let mut r = Reader { rest: bytes };
-            let mut list = Vec::with_capacity(len.min(bytes.len()));
-            for _ in 0..len {
-                let e = r.number()? as u64;
-                if e >> 3 >= tokens {
-                    return None;
-                }
-                list.push(e as u32);
-            }
-            r.rest
-                .is_empty()
-                .then(|| (file.to_string(), (inputs, Arc::from(list))))
+        .map(|(file, inputs, list)| {
+            list.iter()
+                .all(|&e| ((e >> 3) as usize) < tokens)
+                .then(|| (file, (inputs, Arc::from(list))))
         })
         .collect::<Option<FxHashMap<_, _>>>()?;
     (pages.len() == count).then_some(Cached {
@@ -282,55 +267,6 @@ pub(crate) fn fuzz(data: &[u8]) {
             let back = decode(&again, b"");
             assert!(back.is_some_and(|b| b.pages.len() == cached.pages.len()));
         }
-    }
-}
-
-fn leb(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-struct Reader<'a> {
-    rest: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Option<u8> {
-        let (&b, rest) = self.rest.split_first()?;
-        self.rest = rest;
-        Some(b)
-    }
-
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.rest.len() {
-            return None;
-        }
-        let (head, rest) = self.rest.split_at(n);
-        self.rest = rest;
-        Some(head)
-    }
-
-    /// A LEB128 number of at most 35 bits: no count or token number the
-    /// cache holds is bigger.
-    fn number(&mut self) -> Option<usize> {
-        if let Some((&b, rest)) = self.rest.split_first()
-            && b < 0x80
-        {
-            self.rest = rest;
-            return Some(usize::from(b));
-        }
-        let mut n = 0u64;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            n |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return usize::try_from(n).ok();
-            }
-        }
-        None
     }
 }
 

@@ -279,20 +279,17 @@ fn may_begin_space_masks(bytes: &[u8]) -> impl Iterator<Item = (usize, u32)> + '
     let blocks = bytes.chunks_exact(32);
     let tail = blocks.remainder();
     let full = blocks.len() * 32;
-    let whole = blocks.enumerate().map(|(n, block)| {
+    let mask = |block: &[u8]| {
         let mut mask = 0u32;
         for (k, &b) in block.iter().enumerate() {
             mask |= u32::from(may_begin_space(b)) << k;
         }
-        (n * 32, mask)
-    });
-    let last = (!tail.is_empty()).then(|| {
-        let mut mask = 0u32;
-        for (k, &b) in tail.iter().enumerate() {
-            mask |= u32::from(may_begin_space(b)) << k;
-        }
-        (full, mask)
-    });
+        mask
+    };
+    let whole = blocks
+        .enumerate()
+        .map(move |(n, block)| (n * 32, mask(block)));
+    let last = (!tail.is_empty()).then(|| (full, mask(tail)));
     whole.chain(last)
 }
 

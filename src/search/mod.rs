@@ -88,7 +88,7 @@ pub(crate) struct Index {
     /// The postings the shards point into.
     runs: Vec<Run>,
     /// How many pages are numbered.
-    pages: usize,
+    pub(crate) pages: usize,
     /// How many of them were tokenized (the others' tokens were cached).
     pub(crate) tokenized: usize,
     /// `meta.json`.
@@ -372,7 +372,7 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
             from_cache(site, &order, fold, &mut cached)
         }
         None => {
-            let runs = read(site, &order, fold, false);
+            let runs = read(site, &numbered(&order), fold, false, true);
             let merged = merge(&runs);
             (runs, merged, order.len())
         }
@@ -435,28 +435,37 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
     }
 }
 
-/// Every page in `order` tokenized, in runs of consecutive pages kept in
-/// page order, so each token's pages are its runs' lists one after
-/// another. Few, long runs: every run repeats the vocabulary. `record`
-/// keeps each page's tokens for the cache.
-fn read(site: &Site, order: &[PageId], fold: &Fold, record: bool) -> Vec<Run> {
-    let run = order.len() / (2 * rayon::current_num_threads()) + 1;
-    order
+/// The pages given (each with its number), tokenized in runs of
+/// consecutive pages kept in order, so each token's pages are its runs'
+/// lists one after another. Few, long runs: every run repeats the
+/// vocabulary. `record` keeps each page's tokens for the cache; `sort`
+/// lays the postings out (a read only for the cache needs not).
+fn read(site: &Site, pages: &[(PageId, u32)], fold: &Fold, record: bool, sort: bool) -> Vec<Run> {
+    let run = pages.len() / (2 * rayon::current_num_threads()) + 1;
+    pages
         .par_iter()
-        .enumerate()
         .with_min_len(run)
         .fold(
             || Postings::new(record),
-            |mut postings, (n, &id)| {
-                postings.add_page(site, (id, n as u32), fold);
+            |mut postings, &page| {
+                postings.add_page(site, page, fold);
                 postings
             },
         )
-        .map(|postings| vec![postings.into_run(true)])
+        .map(|postings| vec![postings.into_run(sort)])
         .reduce(Vec::new, |mut a, b| {
             a.extend(b);
             a
         })
+}
+
+/// Every page of `order`, with its number.
+fn numbered(order: &[PageId]) -> Vec<(PageId, u32)> {
+    order
+        .iter()
+        .enumerate()
+        .map(|(n, &id)| (id, n as u32))
+        .collect()
 }
 
 /// CJK tokens and words, each with its lists in every run.
@@ -481,7 +490,7 @@ fn merge(runs: &[Run]) -> Merged {
     }
     let short = short
         .into_iter()
-        .map(|(key, lists)| (short_word(key).to_string(), lists));
+        .map(|(key, lists)| (short_word(key), lists));
     let words = short
         .chain(words.into_iter().map(|(w, l)| (w.to_string(), l)))
         .collect();
@@ -510,39 +519,26 @@ fn from_cache(
         .map(|&id| token_inputs(site, id, &page_parts(site, id)))
         .collect();
     let file = |n: usize| site.page(order[n]).doc.source.file.as_str();
-    let fresh: Vec<PageId> = (0..order.len())
-        .filter(|&n| {
+    let all = numbered(order);
+    let fresh: Vec<(PageId, u32)> = all
+        .iter()
+        .copied()
+        .filter(|&(_, n)| {
+            let n = n as usize;
             cached
                 .pages
                 .get(file(n))
                 .is_none_or(|(was, _)| *was != inputs[n])
         })
-        .map(|n| order[n])
         .collect();
     if fresh.len() * 2 > order.len() {
-        let mut runs = read(site, order, fold, true);
+        let mut runs = read(site, &all, fold, true, true);
         remember(site, order, &inputs, &mut runs, cached);
         let merged = merge(&runs);
         return (runs, merged, order.len());
     }
     if !fresh.is_empty() {
-        // Numbered as in `order`, read in any order: only their tokens are kept.
-        let number: FxHashMap<PageId, u32> =
-            (0..order.len()).map(|n| (order[n], n as u32)).collect();
-        let mut runs: Vec<Run> = fresh
-            .par_iter()
-            .fold(
-                || Postings::new(true),
-                |mut postings, id| {
-                    postings.add_page(site, (*id, number[id]), fold);
-                    postings
-                },
-            )
-            .map(|postings| vec![postings.into_run(false)])
-            .reduce(Vec::new, |mut a, b| {
-                a.extend(b);
-                a
-            });
+        let mut runs = read(site, &fresh, fold, true, false);
         remember(site, order, &inputs, &mut runs, cached);
     }
     let lists: Vec<&[u32]> = (0..order.len())
@@ -668,11 +664,6 @@ impl Index {
         tokenized: 0,
         meta: String::new(),
     };
-
-    /// How many pages it numbers.
-    pub(crate) fn pages(&self) -> usize {
-        self.pages
-    }
 
     /// Shard `n` as JSON: tokens in order, each with its delta-coded pages.
     pub(crate) fn shard_json(&self, n: usize) -> String {
