@@ -165,11 +165,53 @@ impl LineIndex {
         (line, col)
     }
 
+    /// Locates offsets of `text` in `path` one after another: each
+    /// column is counted from the one before on the same line, so a page
+    /// of thousands of links on one line is not counted over for each.
+    pub fn cursor<'a>(&'a self, path: &'a str, text: &'a str) -> Cursor<'a> {
+        Cursor {
+            index: self,
+            path,
+            text,
+            last: (usize::MAX, 0, 0),
+        }
+    }
+
     /// A [`Location`] in `path` for a byte offset of `text`.
     pub fn locate(&self, path: &str, text: &str, offset: usize) -> Location {
         let (line, col) = self.line_col(text, offset);
         Location {
             path: path.to_string(),
+            line,
+            col,
+        }
+    }
+}
+
+/// See [`LineIndex::cursor`].
+pub struct Cursor<'a> {
+    index: &'a LineIndex,
+    path: &'a str,
+    text: &'a str,
+    /// The last offset located: its line, the offset and its column.
+    last: (usize, usize, usize),
+}
+
+impl Cursor<'_> {
+    /// The [`Location`] of a byte offset.
+    pub fn locate(&mut self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let line = self.index.starts.partition_point(|&s| s <= offset).max(1);
+        let (last_line, last, col) = self.last;
+        let (from, col) = if line == last_line && last <= offset {
+            (last, col)
+        } else {
+            (self.index.starts[line - 1], 1)
+        };
+        let col = col + self.text.get(from..offset).map_or(0, |s| s.chars().count());
+        self.last = (line, offset, col);
+        Location {
+            path: self.path.to_string(),
             line,
             col,
         }
@@ -333,6 +375,27 @@ mod tests {
         assert_eq!(idx.line_col(text, 3), (2, 1));
         let x = text.find('x').unwrap();
         assert_eq!(idx.line_col(text, x), (2, 6));
+    }
+
+    #[test]
+    fn a_cursor_locates_as_locate_does_in_any_order() {
+        let text = "ab\n冲突 [x](#a) 处理 [y](#b)\n\n末 [z](#c)";
+        let idx = LineIndex::new(text);
+        let mut offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        offsets.push(text.len());
+        // Forward, then backward and jumping between lines.
+        let mut order = offsets.clone();
+        order.extend(offsets.iter().rev());
+        order.extend([9, 2, 30, 4, 4, 0]);
+        let mut cursor = idx.cursor("p.md", text);
+        for offset in order {
+            let offset = offset.min(text.len());
+            assert_eq!(
+                cursor.locate(offset),
+                idx.locate("p.md", text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

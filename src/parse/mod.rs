@@ -447,12 +447,13 @@ fn document(
             .help("almanac runs no other generator's templates: write it as Markdown (a link, the included text), or put it in a code block"),
         );
     }
+    let mut cursor = index.cursor(&path, text);
     let mut links: Vec<Link> = body
         .links
         .iter()
         .map(|l| Link {
             target: l.target.clone(),
-            location: index.locate(&path, text, body_offset + at(l.offset)),
+            location: cursor.locate(body_offset + at(l.offset)),
             placeholder: l.placeholder,
         })
         .collect();
