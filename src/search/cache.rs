@@ -157,16 +157,9 @@ impl TokenCache {
     }
 }
 
-/// The cache file after its stamp, as [`encode`] writes it (in postcard's
-/// format): the tokens the pages use, then each page's source file, inputs
-/// and tokens, numbered in that list.
-#[derive(serde::Serialize)]
-struct Out<'a> {
-    tokens: Vec<&'a Name>,
-    pages: Vec<(&'a str, u64, Renumbered<'a>)>,
-}
-
-/// [`Out`] as [`decode`] reads it.
+/// The cache file after its stamp, in postcard's format, as [`encode`]
+/// writes it: the tokens the pages use, then each page's source file,
+/// inputs and tokens, numbered in that list.
 #[derive(serde::Deserialize)]
 struct In {
     tokens: Vec<Name>,
@@ -207,21 +200,26 @@ fn encode(cached: &Cached, stamp: &[u8], to: &mut impl std::io::Write) -> std::i
             }
         }
     }
-    let pages = files
-        .into_iter()
-        .map(|file| {
-            let (inputs, list) = &cached.pages[file];
-            let list = Renumbered {
-                list,
-                renumber: &renumber,
-            };
-            (file.as_str(), *inputs, list)
-        })
-        .collect();
     to.write_all(stamp)?;
-    postcard::to_io(&Out { tokens, pages }, to)
-        .map(drop)
-        .map_err(std::io::Error::other)
+    // As postcard writes an `In` (a struct is its fields
+    // one after another, a sequence its length then its items), a page at
+    // a time into a buffer: its writer would make a call per byte.
+    let other = std::io::Error::other;
+    let mut buf = postcard::to_extend(&tokens, Vec::with_capacity(1 << 17)).map_err(other)?;
+    buf = postcard::to_extend(&files.len(), buf).map_err(other)?;
+    for file in files {
+        let (inputs, list) = &cached.pages[file];
+        let list = Renumbered {
+            list,
+            renumber: &renumber,
+        };
+        buf = postcard::to_extend(&(file.as_str(), *inputs, list), buf).map_err(other)?;
+        if buf.len() >= 1 << 16 {
+            to.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    to.write_all(&buf)
 }
 
 /// What [`encode`] wrote, or `None` when `bytes` are not that whole: any
