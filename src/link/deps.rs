@@ -198,7 +198,7 @@ impl Fingerprints {
         route.path.hash(&mut h);
         match &route.kind {
             // Ids differ between builds; the dependencies name the page.
-            RouteKind::Page(_) | RouteKind::EventCalendar(_) | RouteKind::SearchPage(_) => {
+            RouteKind::Page(_) | RouteKind::EventCalendar(_) | RouteKind::SearchPages(_) => {
                 0.hash(&mut h)
             }
             RouteKind::Section { pager, .. } | RouteKind::Tag { pager, .. } => pager.hash(&mut h),

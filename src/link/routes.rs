@@ -151,8 +151,9 @@ pub enum RouteKind {
     SearchMeta,
     /// One shard of the search index, `search/s/N.json`.
     SearchShard(u32),
-    /// One page's searchable parts, `search/p/N.json`.
-    SearchPage(PageId),
+    /// The searchable parts of [`crate::search::BUNDLE`] consecutive
+    /// pages in search order, `search/p/N.json`.
+    SearchPages(Box<[PageId]>),
     /// `/search/`: every page by section, where the search box leads
     /// without JavaScript.
     SearchListing,
@@ -295,11 +296,13 @@ impl Route {
                 d.extend((0..site.sections.len()).map(|i| Dep::Section(SectionId(i))));
                 d.extend((0..site.pages.len()).map(|i| Dep::Summary(PageId(i))));
             }
-            // Its own page's text, title, URL, date and tags, and its
-            // section's title: an edit elsewhere leaves it as it is.
-            RouteKind::SearchPage(p) => {
-                let section = Dep::Section(site.page(*p).section);
-                d.extend([Dep::Doc(*p), Dep::Summary(*p), section]);
+            // Its own pages' text, titles, URLs, dates and tags, and their
+            // sections' titles: an edit elsewhere leaves it as it is.
+            RouteKind::SearchPages(pages) => {
+                for &p in pages {
+                    let section = Dep::Section(site.page(p).section);
+                    d.extend([Dep::Doc(p), Dep::Summary(p), section]);
+                }
             }
             RouteKind::TranslationStatus => d.push(Dep::Sitemap),
             RouteKind::Alias { .. }
@@ -640,7 +643,8 @@ fn generated(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
     }
 }
 
-/// The search index's routes: its metadata, its shards, a file per page.
+/// The search index's routes: its metadata, its shards, a file per
+/// [`crate::search::BUNDLE`] pages.
 fn search_routes(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
     let dir = format!("{}/{}", site.config.language().prefix, crate::search::DIR);
     let dir = dir.trim_start_matches('/');
@@ -661,10 +665,13 @@ fn search_routes(site: &Site, t: &mut RouteTable, diags: &mut Diagnostics) {
             diags,
         );
     }
-    for (n, p) in crate::search::order(site).into_iter().enumerate() {
+    for (n, pages) in crate::search::order(site)
+        .chunks(crate::search::BUNDLE)
+        .enumerate()
+    {
         t.claim(
             format!("/{dir}/p/{n}.json"),
-            RouteKind::SearchPage(p),
+            RouteKind::SearchPages(pages.into()),
             label(),
             diags,
         );

@@ -186,7 +186,7 @@ fn route(
         }
         RouteKind::SearchMeta => text(views.search().meta.clone()),
         RouteKind::SearchShard(n) => text(views.search().shard_json(*n as usize)),
-        RouteKind::SearchPage(p) => text(crate::search::page_json(site, *p)),
+        RouteKind::SearchPages(pages) => text(crate::search::pages_json(site, pages)),
         RouteKind::Static(i) => Ok(Output {
             path: r.path.clone(),
             content: site.statics[*i].content.clone(),

@@ -2,13 +2,15 @@
 //!
 //! The index is split into routes (see [`crate::link::routes`]):
 //!
-//! - `search/meta.json`: how many shards, the kinds and tags to filter by,
+//! - `search/meta.json`: how many shards, how many pages share a fragment
+//!   file, the kinds and tags to filter by,
 //!   and the part of the Traditional → Simplified table this site's text
 //!   needs (a few KB).
 //! - `search/s/N.json`: shard N, the postings of every token whose hash
 //!   falls in it. A query downloads only the shards of its own tokens.
-//! - `search/p/N.json`: one page's parts (title, headings, anchors, text),
-//!   fetched for the results shown, to make their snippets.
+//! - `search/p/N.json`: the parts (title, headings, anchors, text) of
+//!   [`BUNDLE`] pages, pages `N * BUNDLE` onwards, fetched for the results
+//!   shown, to make their snippets.
 //!
 //! Pages are numbered from oldest to newest, so a higher number is the
 //! newer page when scores tie. A token's postings are one number per page
@@ -40,7 +42,14 @@ use tokenize::{Mode, Tok};
 pub(crate) const DIR: &str = "search";
 
 /// Tokens a shard holds, about: small enough to fetch per query.
-const TOKENS_PER_SHARD: usize = 2_000;
+const TOKENS_PER_SHARD: usize = 4_000;
+
+/// Pages whose searchable parts share one file (`p/N.json`). A query
+/// fetches its ten best pages' files, so this many times their bytes (less
+/// a little: a file of several compresses better); in return a site has
+/// this many times fewer files to write and to upload, which on a slow
+/// disk is most of what the index costs a build.
+pub(crate) const BUNDLE: usize = 4;
 
 /// How many shards `site` is split into: a power of two from the size of
 /// its text, so LINK can name every shard before anything is tokenized.
@@ -134,26 +143,26 @@ struct Postings {
 }
 
 /// A token as one thread counts it, kept in its table's entry so that
-/// counting a token is one lookup: its number, the last page that had it
-/// (plus one) and its place in [`Postings::page`] then.
+/// counting a token is one lookup: its number and its place in
+/// [`Postings::page`] when last met. That place holds the token still
+/// exactly when it was met on the page being read (the list is emptied
+/// after each page), which spares the entry a page number: the smaller
+/// the table, the more of it stays in the processor's cache.
 #[derive(Clone, Copy)]
 struct Slot {
     id: u32,
-    page: u32,
     at: u32,
 }
 
 impl Slot {
-    /// The token is on page `n`, at `bit`.
-    fn hit(&mut self, page: &mut Vec<(u32, u8)>, n: u32, bit: u8) {
-        if self.page == n + 1 {
-            if let Some(entry) = page.get_mut(self.at as usize) {
-                entry.1 |= bit;
+    /// The token is on the page being read, at `bit`.
+    fn hit(&mut self, page: &mut Vec<(u32, u8)>, bit: u8) {
+        match page.get_mut(self.at as usize) {
+            Some(entry) if entry.0 == self.id => entry.1 |= bit,
+            _ => {
+                self.at = page.len() as u32;
+                page.push((self.id, bit));
             }
-        } else {
-            self.page = n + 1;
-            self.at = page.len() as u32;
-            page.push((self.id, bit));
         }
     }
 }
@@ -171,19 +180,19 @@ impl Postings {
     fn fresh(tokens: &mut u32) -> Slot {
         let id = *tokens;
         *tokens += 1;
-        Slot { id, page: 0, at: 0 }
+        Slot { id, at: u32::MAX }
     }
 
-    /// CJK token `key` on page `n`, at `bit`.
-    fn cjk(&mut self, key: u64, n: u32, bit: u8) {
+    /// CJK token `key` on the page being read, at `bit`.
+    fn cjk(&mut self, key: u64, bit: u8) {
         let Postings { cjk, tokens, .. } = self;
         cjk.entry(key)
             .or_insert_with(|| Self::fresh(tokens))
-            .hit(&mut self.page, n, bit);
+            .hit(&mut self.page, bit);
     }
 
-    /// Word `word` on page `n`, at `bit`.
-    fn word(&mut self, word: &str, n: u32, bit: u8) {
+    /// Word `word` on the page being read, at `bit`.
+    fn word(&mut self, word: &str, bit: u8) {
         let Postings {
             short,
             words,
@@ -200,22 +209,22 @@ impl Postings {
                     .or_insert_with(|| Self::fresh(tokens)),
             },
         };
-        slot.hit(page, n, bit);
+        slot.hit(page, bit);
     }
 
-    fn add_text(&mut self, text: &str, n: u32, bit: u8, fold: &Fold) {
+    fn add_text(&mut self, text: &str, bit: u8, fold: &Fold) {
         // Bigrams only (and a character standing alone): every other
         // character's postings are its bigrams', merged once at the end
         // (see [`index`]), which halves the tokens a CJK text makes here.
         tokenize::for_each_token(text, fold, Mode::Query, |t, _| match t {
-            Tok::Cjk(a, b) => self.cjk(u64::from(a) << 32 | u64::from(b.unwrap_or('\0')), n, bit),
-            Tok::Word(w) => self.word(w, n, bit),
+            Tok::Cjk(a, b) => self.cjk(u64::from(a) << 32 | u64::from(b.unwrap_or('\0')), bit),
+            Tok::Word(w) => self.word(w, bit),
         });
     }
 
     /// Page `id`, number `n`: its tokens.
     fn add_page(&mut self, site: &Site, (id, n): (PageId, u32), fold: &Fold) {
-        self.tokenize_page(site, id, n, &page_parts(site, id), fold);
+        self.tokenize_page(site, id, &page_parts(site, id), fold);
         if self.record {
             self.lists.extend(
                 self.page
@@ -235,22 +244,22 @@ impl Postings {
     }
 
     /// A page's tokens from its text, title and tags.
-    fn tokenize_page(&mut self, site: &Site, id: PageId, n: u32, parts: &str, fold: &Fold) {
+    fn tokenize_page(&mut self, site: &Site, id: PageId, parts: &str, fold: &Fold) {
         let page = site.page(id);
-        self.add_text(&page.doc.title, n, IN_TITLE, fold);
+        self.add_text(&page.doc.title, IN_TITLE, fold);
         for (_, heading, text) in extract::fields(parts) {
-            self.add_text(heading, n, IN_HEADING, fold);
-            self.add_text(text, n, IN_TEXT, fold);
+            self.add_text(heading, IN_HEADING, fold);
+            self.add_text(text, IN_TEXT, fold);
         }
         // A page's tags describe it as a heading would, and filter by it
         // with tokens no text makes.
         for tag in tag_names(site, id) {
-            self.add_text(tag, n, IN_HEADING, fold);
+            self.add_text(tag, IN_HEADING, fold);
         }
         let filters = std::iter::once(filter_token('k', page.doc.kind.name()))
             .chain(tag_names(site, id).map(|tag| filter_token('t', tag)));
         for token in filters {
-            self.word(&token, n, IN_TEXT);
+            self.word(&token, IN_TEXT);
         }
     }
 
@@ -361,7 +370,7 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
     for route in &site.routes.routes {
         match route.kind {
             RouteKind::SearchShard(_) => count += 1,
-            RouteKind::SearchPage(p) => order.push(p),
+            RouteKind::SearchPages(ref pages) => order.extend_from_slice(pages),
             _ => {}
         }
     }
@@ -418,8 +427,9 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
     let mut tags: Vec<&str> = site.tags.iter().map(|t| t.name.as_str()).collect();
     tags.sort_unstable();
     let meta = serde_json::json!({
-        "v": 2,
+        "v": 3,
         "shards": count,
+        "bundle": BUNDLE,
         "pages": site.pages.len(),
         "fold": fold_text,
         "kinds": kinds,
@@ -798,9 +808,17 @@ fn union<'a>(hits: impl Iterator<Item = &'a u32>, len: usize, pages: usize, out:
     }
 }
 
-/// A page's `search/p/N.json`.
-pub(crate) fn page_json(site: &Site, id: PageId) -> String {
-    fragment(site, id, &page_parts(site, id))
+/// A bundle's `search/p/N.json`: its pages' fragments, in order.
+pub(crate) fn pages_json(site: &Site, pages: &[PageId]) -> String {
+    let mut out = String::from("[");
+    for (i, &id) in pages.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        fragment(site, id, &page_parts(site, id), &mut out);
+    }
+    out.push(']');
+    out
 }
 
 /// A page's parts as PARSE collected them (or, for a body parsed without
@@ -821,17 +839,17 @@ fn token_inputs(site: &Site, id: PageId, parts: &str) -> u64 {
     crate::link::deps::hash_of((parts, &page.doc.title, page.doc.kind.name(), tags))
 }
 
-/// A page's `p/N.json`: `{"d":…,"g":[…],"k":…,"p":[…],"s":…,"t":…,"u":…}`,
+/// A page's fragment in `p/N.json`: `{"d":…,"g":[…],"k":…,"p":[…],"s":…,"t":…,"u":…}`,
 /// its last change (`YYYY-MM-DD` or null), tags, kind, parts (each
 /// `[anchor, heading, text]`), section title, title and URL. Written by
 /// hand: together they hold the whole text of the site, and almost none of
 /// it needs escaping.
-fn fragment(site: &Site, id: PageId, parts: &str) -> String {
+fn fragment(site: &Site, id: PageId, parts: &str, out: &mut String) {
     let page = site.page(id);
-    let mut out = String::with_capacity(parts.len() + 256);
+    out.reserve(parts.len() + 256);
     out.push_str("{\"d\":");
     match page.last_changed() {
-        Some(when) => push_json(&mut out, &when.day().to_string()),
+        Some(when) => push_json(out, &when.day().to_string()),
         None => out.push_str("null"),
     }
     out.push_str(",\"g\":[");
@@ -839,10 +857,10 @@ fn fragment(site: &Site, id: PageId, parts: &str) -> String {
         if i > 0 {
             out.push(',');
         }
-        push_json(&mut out, tag);
+        push_json(out, tag);
     }
     out.push_str("],\"k\":");
-    push_json(&mut out, page.doc.kind.name());
+    push_json(out, page.doc.kind.name());
     out.push_str(",\"p\":[");
     for (i, fields) in extract::fields(parts).enumerate() {
         if i > 0 {
@@ -850,18 +868,17 @@ fn fragment(site: &Site, id: PageId, parts: &str) -> String {
         }
         for (j, field) in <[&str; 3]>::from(fields).into_iter().enumerate() {
             out.push(if j == 0 { '[' } else { ',' });
-            push_json(&mut out, field);
+            push_json(out, field);
         }
         out.push(']');
     }
     out.push_str("],\"s\":");
-    push_json(&mut out, &site.section(page.section).title);
+    push_json(out, &site.section(page.section).title);
     out.push_str(",\"t\":");
-    push_json(&mut out, &page.doc.title);
+    push_json(out, &page.doc.title);
     out.push_str(",\"u\":");
-    push_json(&mut out, &page.url);
+    push_json(out, &page.url);
     out.push('}');
-    out
 }
 
 /// `s` as a JSON string: as it is when no byte of it needs escaping

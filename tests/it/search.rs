@@ -60,11 +60,27 @@ fn the_index_holds_content_not_chrome() {
         !fold.contains("龍龙"),
         "龙 is not in the site's text: {fold}"
     );
-    let page: serde_json::Value = serde_json::from_str(&t.out("search/p/0.json")).expect("json");
+    // Pages share fragment files, meta.bundle to a file, in page order.
+    let bundle = meta["bundle"].as_u64().expect("bundle") as usize;
+    let pages = meta["pages"].as_u64().expect("pages") as usize;
+    assert!(bundle > 1 && pages > bundle, "{bundle} {pages}");
+    let mut fragments = Vec::new();
+    for n in 0..pages.div_ceil(bundle) {
+        let file: serde_json::Value =
+            serde_json::from_str(&t.out(&format!("search/p/{n}.json"))).expect("json");
+        let file = file.as_array().expect("a file of fragments").clone();
+        assert_eq!(file.len(), bundle.min(pages - n * bundle), "file {n}");
+        fragments.extend(file);
+    }
+    assert!(!t.has(&format!("search/p/{}.json", pages.div_ceil(bundle))));
+    let page = &fragments[0];
     assert_eq!(
         page["u"], "/rules/group/",
         "pages are numbered oldest first"
     );
+    let urls: std::collections::HashSet<&str> =
+        fragments.iter().filter_map(|f| f["u"].as_str()).collect();
+    assert_eq!(urls.len(), pages, "every page once");
     let anchors: Vec<&str> = page["p"]
         .as_array()
         .expect("parts")

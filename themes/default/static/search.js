@@ -101,9 +101,11 @@
     return this.shards.get(n);
   };
 
+  // Page n's fragment: pages share files, meta.bundle to a file, in order.
   Index.prototype.page = function (n) {
-    if (!this.pages.has(n)) this.pages.set(n, this.fetchJson(this.base + "p/" + n + ".json"));
-    return this.pages.get(n);
+    var size = this.meta.bundle || 1, file = Math.floor(n / size);
+    if (!this.pages.has(file)) this.pages.set(file, this.fetchJson(this.base + "p/" + file + ".json"));
+    return this.pages.get(file).then(function (docs) { return docs[n % size]; });
   };
 
   Index.prototype.postings = function (token) {
