@@ -294,14 +294,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         let indexing = scope.spawn(|| {
             let started = Instant::now();
             let indexes = index_aside(&site, tokens.as_ref());
-            if let Some(tokens) = &tokens {
-                tokens.keep_pages_of(&site);
-            }
             let took = started.elapsed();
             // Kept for the next build; only a shortcut, so one that cannot
             // be saved is made again from the text, and one saved by a
             // build that then fails is still true of every page it holds.
             if let Some(tokens) = &tokens {
+                tokens.keep_pages_of(&site);
                 let _ = tokens.save(&tokens_file);
             }
             (indexes, took)

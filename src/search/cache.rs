@@ -201,9 +201,9 @@ fn encode(cached: &Cached, stamp: &[u8], to: &mut impl std::io::Write) -> std::i
         }
     }
     to.write_all(stamp)?;
-    // As postcard writes an `In` (a struct is its fields
-    // one after another, a sequence its length then its items), a page at
-    // a time into a buffer: its writer would make a call per byte.
+    // As postcard writes an `In` (a struct is its fields one after
+    // another, a sequence its length then its items), a page at a time
+    // into a buffer: its writer would make a call per byte.
     let other = std::io::Error::other;
     let mut buf = postcard::to_extend(&tokens, Vec::with_capacity(1 << 17)).map_err(other)?;
     buf = postcard::to_extend(&files.len(), buf).map_err(other)?;

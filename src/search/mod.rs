@@ -41,8 +41,11 @@ use tokenize::{Mode, Tok};
 /// Folder of the index under the output folder.
 pub(crate) const DIR: &str = "search";
 
-/// Tokens a shard holds, about: small enough to fetch per query.
-const TOKENS_PER_SHARD: usize = 4_000;
+/// Tokens of text (words, and two per CJK character) per shard: a
+/// shard's postings grow with the text it covers, and a query fetches one
+/// shard per term. About 12 KB of postings (5 KB gzip) a shard on the
+/// 10,000-page corpus.
+const TEXT_PER_SHARD: usize = 40_000;
 
 /// Pages whose searchable parts share one file (`p/N.json`). A query
 /// fetches its ten best pages' files, so this many times their bytes (less
@@ -59,9 +62,7 @@ pub(crate) fn shard_count(site: &Site) -> u32 {
         .iter()
         .map(|p| p.doc.body.words + 2 * p.doc.body.cjk_chars)
         .sum();
-    // Distinct tokens grow far slower than text; a tenth is a fair guess.
-    let distinct = tokens / 10;
-    (distinct / TOKENS_PER_SHARD)
+    (tokens / TEXT_PER_SHARD)
         .max(1)
         .next_power_of_two()
         .min(4096) as u32

@@ -80,7 +80,7 @@
     this.base = base;
     this.fetchJson = fetchJson;
     this.shards = new Map();
-    this.pages = new Map();
+    this.files = new Map();
     this.meta = null;
   }
 
@@ -103,9 +103,9 @@
 
   // Page n's fragment: pages share files, meta.bundle to a file, in order.
   Index.prototype.page = function (n) {
-    var size = this.meta.bundle || 1, file = Math.floor(n / size);
-    if (!this.pages.has(file)) this.pages.set(file, this.fetchJson(this.base + "p/" + file + ".json"));
-    return this.pages.get(file).then(function (docs) { return docs[n % size]; });
+    var size = this.meta.bundle, file = Math.floor(n / size);
+    if (!this.files.has(file)) this.files.set(file, this.fetchJson(this.base + "p/" + file + ".json"));
+    return this.files.get(file).then(function (docs) { return docs[n % size]; });
   };
 
   Index.prototype.postings = function (token) {
