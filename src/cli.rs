@@ -204,9 +204,12 @@ fn build(opts: &BuildOptions, verbose: bool, quiet: bool) -> Result<(), Error> {
             s.unchanged
         );
         if let Some((tokenized, pages)) = s.tokenized {
-            say!(
-                "  {tokenized} of {pages} pages tokenized for search, the others' tokens kept from the build before"
-            );
+            match pages.saturating_sub(tokenized) {
+                0 => say!("  {tokenized} of {pages} pages tokenized for search"),
+                kept => say!(
+                    "  {tokenized} of {pages} pages tokenized for search, {kept} pages' tokens kept from the build before"
+                ),
+            }
         }
         for note in &s.notes {
             say!("  note: {note}");

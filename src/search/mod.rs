@@ -109,9 +109,6 @@ const IN_TITLE: u8 = 1;
 const IN_HEADING: u8 = 2;
 const IN_TEXT: u8 = 4;
 
-/// Postings are appended in blocks of this many.
-const BLOCK: usize = 1 << 16;
-
 /// Postings as one thread gathers them: each token it meets gets a number
 /// and a [`Slot`] of its own, so a page's tokens are counted in one table
 /// per thread rather than a map per page, and a word is copied once per
@@ -128,19 +125,17 @@ struct Postings {
     tokens: u32,
     /// The tokens met on the page being read and where on it.
     page: Vec<(u32, u8)>,
-    /// `token << 32 | page << 3 | where` for each token of each page, in
-    /// page order. Appended as pages are read and sorted by token once at
-    /// the end: one stream of writes, where a list per token would scatter
-    /// writes over all of them after every page and push the token tables
-    /// out of the cache. In blocks, so growing never copies what is there.
-    hits: Vec<Vec<u64>>,
-    /// Whether each page's distinct tokens are kept, for a [`TokenCache`].
-    record: bool,
-    /// Each page's distinct tokens, `token << 3 | where`, when recorded.
+    /// Each page's distinct tokens, `token << 3 | where`, page after page.
+    /// Appended as pages are read and sorted by token once at the end: one
+    /// stream of writes, where a list per token would scatter writes over
+    /// all of them after every page and push the token tables out of the
+    /// cache. The same list is what a [`TokenCache`] keeps of each page.
     lists: Vec<u32>,
-    /// Each recorded page: its place in the page order and where its
-    /// tokens end in `lists`.
+    /// Each page read: its place in the page order and where its tokens
+    /// end in `lists`.
     recorded: Vec<(u32, u32)>,
+    /// Whether the run keeps `lists` for a [`TokenCache`].
+    record: bool,
 }
 
 /// A token as one thread counts it, kept in its table's entry so that
@@ -226,22 +221,12 @@ impl Postings {
     /// Page `id`, number `n`: its tokens.
     fn add_page(&mut self, site: &Site, (id, n): (PageId, u32), fold: &Fold) {
         self.tokenize_page(site, id, &page_parts(site, id), fold);
-        if self.record {
-            self.lists.extend(
-                self.page
-                    .iter()
-                    .map(|&(token, bits)| token << 3 | u32::from(bits)),
-            );
-            self.recorded.push((n, self.lists.len() as u32));
-        }
-        for (token, bits) in self.page.drain(..) {
-            if self.hits.last().is_none_or(|block| block.len() == BLOCK) {
-                self.hits.push(Vec::with_capacity(BLOCK));
-            }
-            if let Some(block) = self.hits.last_mut() {
-                block.push(u64::from(token) << 32 | u64::from(n) << 3 | u64::from(bits));
-            }
-        }
+        self.lists.extend(
+            self.page
+                .drain(..)
+                .map(|(token, bits)| token << 3 | u32::from(bits)),
+        );
+        self.recorded.push((n, self.lists.len() as u32));
     }
 
     /// A page's tokens from its text, title and tags.
@@ -268,12 +253,12 @@ impl Postings {
     /// read only for the [`TokenCache`]).
     fn into_run(self, sort: bool) -> Run {
         let (starts, pages) = if sort {
-            let hits = self
-                .hits
-                .iter()
-                .flatten()
-                .map(|h| ((h >> 32) as u32, *h as u32));
-            by_token(self.tokens as usize, hits)
+            by_token(self.tokens as usize, page_hits(&self.lists, &self.recorded))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let (lists, recorded) = if self.record {
+            (self.lists, self.recorded)
         } else {
             (Vec::new(), Vec::new())
         };
@@ -284,10 +269,27 @@ impl Postings {
             starts,
             pages,
             tokens: self.tokens,
-            lists: self.lists,
-            recorded: self.recorded,
+            lists,
+            recorded,
         }
     }
+}
+
+/// `(token, page << 3 | where)` of each page's tokens in `lists`, page
+/// after page, with `recorded` saying where each page's tokens end.
+fn page_hits<'a>(
+    lists: &'a [u32],
+    recorded: &'a [(u32, u32)],
+) -> impl Iterator<Item = (u32, u32)> + Clone + 'a {
+    let starts = std::iter::once(0).chain(recorded.iter().map(|&(_, end)| end));
+    recorded
+        .iter()
+        .zip(starts)
+        .flat_map(move |(&(n, end), start)| {
+            lists[start as usize..end as usize]
+                .iter()
+                .map(move |&e| (e >> 3, n << 3 | (e & 7)))
+        })
 }
 
 /// `(token, page << 3 | where)` in page order, sorted by token with a
