@@ -1,15 +1,14 @@
 //! Folding Traditional Chinese characters to Simplified, one character at a
 //! time, with OpenCC's `t2s` conversion (through `ferrous-opencc`).
 //!
-//! The table is made once per process by converting every CJK ideograph on
-//! its own (so phrase rules, which need context, never apply): the same
-//! character always folds the same way, in the index and in a query.
+//! The table is made when almanac is compiled (see `build.rs`) by
+//! converting every CJK ideograph on its own (so phrase rules, which need
+//! context, never apply): the same character always folds the same way, in
+//! the index and in a query.
 
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
-
-use super::tokenize::is_cjk;
 
 /// Traditional → Simplified, for the characters that differ.
 pub(crate) struct Fold {
@@ -18,11 +17,14 @@ pub(crate) struct Fold {
     /// indexing looks up every character.
     dense: Vec<char>,
     /// The tokenizer's table of the Basic Multilingual Plane, made from
-    /// this fold on first use (see `tokenize::simple_table`).
-    pub(super) simple: OnceLock<Vec<u32>>,
+    /// this fold as characters are met.
+    pub(super) simple: super::tokenize::Simple,
 }
 
 const DENSE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+
+/// Each character OpenCC's `t2s` changes, and what to.
+const T2S: &[(char, char)] = include!(concat!(env!("OUT_DIR"), "/t2s.rs"));
 
 impl Fold {
     /// OpenCC's table, made on first use.
@@ -32,34 +34,7 @@ impl Fold {
     }
 
     fn build() -> Fold {
-        let Ok(cc) =
-            ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s)
-        else {
-            // The table is compiled into the crate; without it nothing folds.
-            return Fold::from_map(FxHashMap::default());
-        };
-        let chars: Vec<char> = (0x3400u32..=0x9FFF)
-            .chain(0xF900..=0xFAFF)
-            .chain(0x20000..=0x2FA1F)
-            .filter_map(char::from_u32)
-            .filter(|&c| is_cjk(c))
-            .collect();
-        let mut text = String::with_capacity(chars.len() * 4);
-        for c in &chars {
-            text.push(*c);
-            text.push('\n');
-        }
-        let converted = cc.convert(&text);
-        let mut map = FxHashMap::default();
-        for (from, to) in chars.iter().zip(converted.split('\n')) {
-            let mut it = to.chars();
-            if let (Some(t), None) = (it.next(), it.next())
-                && t != *from
-            {
-                map.insert(*from, t);
-            }
-        }
-        Fold::from_map(map)
+        Fold::from_map(T2S.iter().copied().collect())
     }
 
     fn from_map(map: FxHashMap<char, char>) -> Fold {
@@ -72,7 +47,7 @@ impl Fold {
         Fold {
             map,
             dense,
-            simple: OnceLock::new(),
+            simple: Default::default(),
         }
     }
 

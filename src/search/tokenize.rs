@@ -14,6 +14,8 @@
 //! Positions count words and CJK characters, so nearness is comparable
 //! across scripts.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -48,31 +50,15 @@ pub(crate) fn is_cjk(c: char) -> bool {
         | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
+/// Letters, digits and marks: what words are made of. Looked up once per
+/// character a site has (see [`Simple`]), and per character of the rare
+/// text that needs NFKC as a whole.
 fn is_word(c: char) -> bool {
-    // Looked up for every character; the Unicode tables behind
-    // `is_alphanumeric` are slow for the CJK punctuation between words.
-    static BMP: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    let u = c as u32;
-    if u < 0x80 {
-        return c.is_ascii_alphanumeric();
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
     }
-    if u > 0xFFFF {
-        return word_slow(c);
-    }
-    let bits = BMP.get_or_init(|| {
-        let mut bits = vec![0u64; 1024];
-        for u in 0..=0xFFFFu32 {
-            if char::from_u32(u).is_some_and(word_slow) {
-                bits[(u / 64) as usize] |= 1 << (u % 64);
-            }
-        }
-        bits
-    });
-    bits[(u / 64) as usize] & (1 << (u % 64)) != 0
-}
-
-fn word_slow(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// CJK ideographs of the Basic Multilingual Plane: stable under NFKC and
@@ -126,13 +112,39 @@ fn simple(c: char, fold: &Fold) -> u32 {
     }
 }
 
-/// [`simple`] for every character of the Basic Multilingual Plane.
-fn simple_table(fold: &Fold) -> &[u32] {
-    fold.simple.get_or_init(|| {
-        (0..0x1_0000u32)
-            .map(|u| char::from_u32(u).map_or(0, |c| simple(c, fold)))
-            .collect()
-    })
+/// An entry of [`Simple`] not worked out yet: no character's class and
+/// value (a class's value is a `char`, below 2^21).
+const UNKNOWN: u32 = u32::MAX;
+
+/// [`simple`] for the characters of the Basic Multilingual Plane, each
+/// worked out the first time a text has it: a site's text has a few
+/// thousand of them, and working out all 65,536 (NFKC and case of each)
+/// took longer than indexing a small site. Shared by the threads that
+/// tokenize; two working out the same character store the same value.
+pub(super) struct Simple(Box<[AtomicU32]>);
+
+impl Default for Simple {
+    fn default() -> Self {
+        Simple((0..0x1_0000).map(|_| AtomicU32::new(UNKNOWN)).collect())
+    }
+}
+
+impl Simple {
+    /// [`simple`] of the BMP character `u`; 0 (complex) for any other.
+    fn get(&self, u: u32, fold: &Fold) -> u32 {
+        let Some(entry) = self.0.get(u as usize) else {
+            return 0;
+        };
+        // Relaxed: the value is the same whoever stores it.
+        match entry.load(Ordering::Relaxed) {
+            UNKNOWN => {
+                let v = char::from_u32(u).map_or(0, |c| simple(c, fold));
+                entry.store(v, Ordering::Relaxed);
+                v
+            }
+            v => v,
+        }
+    }
 }
 
 /// Buffers one thread reuses for every text it tokenizes.
@@ -216,7 +228,7 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
     // character the table knows is read from the table; any other chunk
     // (decomposed accents, Σ, ligatures, characters beyond the BMP) goes
     // through NFKC and lower-casing as a string.
-    let table = simple_table(fold);
+    let table = &fold.simple;
     let Scratch { chunk, word, slow } = scratch;
     chunk.clear();
     word.clear();
@@ -269,8 +281,7 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
             out.end_word();
             let mut u = u;
             loop {
-                let v = table[u as usize];
-                out.cjk(char::from_u32(v & !CLASS).unwrap_or(c));
+                out.cjk(fold.char(char::from_u32(u).unwrap_or(c)));
                 i += 3;
                 match bytes.get(i..i + 3) {
                     Some(&[a, b, d]) if (0xE3..=0xE9).contains(&a) => {
@@ -293,13 +304,13 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
             if chunk_start < i {
                 finish_chunk(&mut out, chunk, &text[chunk_start..i], complex);
             }
-            out.feed(table[u as usize]);
+            out.feed(table.get(u, fold));
             chunk_start = i + c.len_utf8();
             complex = false;
         } else if !complex {
-            match table.get(u as usize) {
-                Some(&v) if v != 0 => chunk.push(v),
-                _ => complex = true,
+            match table.get(u, fold) {
+                0 => complex = true,
+                v => chunk.push(v),
             }
         }
         i += c.len_utf8();
@@ -485,15 +496,6 @@ mod tests {
                     by_definition(&text, fold, Mode::Index),
                     "U+{u:04X} in {text:?}"
                 );
-            }
-        }
-    }
-
-    #[test]
-    fn the_word_table_agrees_with_unicode() {
-        for u in (0..0x11000u32).step_by(7) {
-            if let Some(c) = char::from_u32(u) {
-                assert_eq!(is_word(c), word_slow(c), "{u:#x}");
             }
         }
     }
