@@ -131,19 +131,25 @@ impl Default for Simple {
 
 impl Simple {
     /// [`simple`] of the BMP character `u`; 0 (complex) for any other.
+    #[inline]
     fn get(&self, u: u32, fold: &Fold) -> u32 {
-        let Some(entry) = self.0.get(u as usize) else {
-            return 0;
-        };
         // Relaxed: the value is the same whoever stores it.
-        match entry.load(Ordering::Relaxed) {
-            UNKNOWN => {
-                let v = char::from_u32(u).map_or(0, |c| simple(c, fold));
-                entry.store(v, Ordering::Relaxed);
-                v
-            }
-            v => v,
+        match self.0.get(u as usize).map(|v| v.load(Ordering::Relaxed)) {
+            Some(UNKNOWN) => self.work_out(u, fold),
+            Some(v) => v,
+            None => 0,
         }
+    }
+
+    /// Works out and stores `u`'s entry: once per character a site has.
+    #[cold]
+    #[inline(never)]
+    fn work_out(&self, u: u32, fold: &Fold) -> u32 {
+        let v = char::from_u32(u).map_or(0, |c| simple(c, fold));
+        if let Some(entry) = self.0.get(u as usize) {
+            entry.store(v, Ordering::Relaxed);
+        }
+        v
     }
 }
 
@@ -281,7 +287,8 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
             out.end_word();
             let mut u = u;
             loop {
-                out.cjk(fold.char(char::from_u32(u).unwrap_or(c)));
+                let v = table.get(u, fold);
+                out.cjk(char::from_u32(v & !CLASS).unwrap_or(c));
                 i += 3;
                 match bytes.get(i..i + 3) {
                     Some(&[a, b, d]) if (0xE3..=0xE9).contains(&a) => {
