@@ -9,17 +9,18 @@
 
 use std::fmt::Write as _;
 
+#[path = "src/search/cjk.rs"]
+mod cjk;
+
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=src/search/cjk.rs");
     let cc = ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s)
         .expect("ferrous-opencc ships the t2s table");
-    // CJK ideographs with their extensions and compatibility forms: what
-    // the tokenizer calls CJK and could fold (kana and Hangul never do).
-    let chars: Vec<char> = (0x3400u32..=0x4DBF)
-        .chain(0x4E00..=0x9FFF)
-        .chain(0xF900..=0xFAFF)
-        .chain(0x20000..=0x2FA1F)
+    // Every character the tokenizer calls CJK, in order.
+    let chars: Vec<char> = (0..=0x3134Fu32)
         .filter_map(char::from_u32)
+        .filter(|&c| cjk::is_cjk(c))
         .collect();
     let mut text = String::with_capacity(chars.len() * 5);
     for c in &chars {

@@ -8,11 +8,8 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
-
 /// Traditional → Simplified, for the characters that differ.
 pub(crate) struct Fold {
-    map: FxHashMap<char, char>,
     /// The same for U+3400..=U+9FFF, by offset: most CJK text is there, and
     /// indexing looks up every character.
     dense: Vec<char>,
@@ -23,32 +20,27 @@ pub(crate) struct Fold {
 
 const DENSE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
 
-/// Each character OpenCC's `t2s` changes, and what to.
+/// Each character OpenCC's `t2s` changes, and what to, in the order of
+/// the characters changed (so it is searched by halves).
 const T2S: &[(char, char)] = include!(concat!(env!("OUT_DIR"), "/t2s.rs"));
 
 impl Fold {
     /// OpenCC's table, made on first use.
     pub(crate) fn opencc() -> &'static Fold {
         static FOLD: OnceLock<Fold> = OnceLock::new();
-        FOLD.get_or_init(Fold::build)
-    }
-
-    fn build() -> Fold {
-        Fold::from_map(T2S.iter().copied().collect())
-    }
-
-    fn from_map(map: FxHashMap<char, char>) -> Fold {
-        let dense = DENSE
-            .map(|u| {
-                let c = char::from_u32(u).unwrap_or('\0');
-                map.get(&c).copied().unwrap_or(c)
-            })
-            .collect();
-        Fold {
-            map,
-            dense,
-            simple: Default::default(),
-        }
+        FOLD.get_or_init(|| {
+            let mut dense: Vec<char> = DENSE.filter_map(char::from_u32).collect();
+            for &(from, to) in T2S {
+                let at = (from as u32).checked_sub(*DENSE.start());
+                if let Some(entry) = at.and_then(|at| dense.get_mut(at as usize)) {
+                    *entry = to;
+                }
+            }
+            Fold {
+                dense,
+                simple: Default::default(),
+            }
+        })
     }
 
     /// `c` folded.
@@ -60,19 +52,33 @@ impl Fold {
         if u <= *DENSE.end() {
             return self.dense[(u - DENSE.start()) as usize];
         }
-        self.map.get(&c).copied().unwrap_or(c)
+        T2S.binary_search_by_key(&c, |&(from, _)| from)
+            .map_or(c, |i| T2S[i].1)
     }
 
     /// Every pair whose Simplified side `wanted` says yes to, for the
     /// browser: a site's index ships only what its own text needs.
     pub(crate) fn pairs_for(&self, wanted: impl Fn(char) -> bool) -> Vec<(char, char)> {
-        let mut pairs: Vec<(char, char)> = self
-            .map
-            .iter()
-            .filter(|(_, to)| wanted(**to))
-            .map(|(from, to)| (*from, *to))
-            .collect();
-        pairs.sort_unstable();
-        pairs
+        T2S.iter().copied().filter(|&(_, to)| wanted(to)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_order_and_folds_both_ways_of_writing() {
+        assert!(T2S.windows(2).all(|w| w[0].0 < w[1].0));
+        let fold = Fold::opencc();
+        assert_eq!(fold.char('規'), '规');
+        assert_eq!(fold.char('规'), '规');
+        assert_eq!(fold.char('a'), 'a');
+        // Outside the dense range: a compatibility ideograph and one of
+        // Extension B that OpenCC folds.
+        for &(from, to) in T2S.iter().filter(|(f, _)| !DENSE.contains(&(*f as u32))) {
+            assert_eq!(fold.char(from), to);
+        }
+        assert!(T2S.iter().any(|(f, _)| *f as u32 > 0xFFFF));
     }
 }

@@ -25,6 +25,7 @@
 //! index holds no positions and stays small.
 
 pub(crate) mod cache;
+mod cjk;
 pub(crate) mod extract;
 pub(crate) mod fold;
 pub(crate) mod tokenize;
@@ -288,8 +289,13 @@ fn page_hits<'a>(
         .flat_map(move |(&(n, end), start)| {
             lists[start as usize..end as usize]
                 .iter()
-                .map(move |&e| (e >> 3, n << 3 | (e & 7)))
+                .map(move |&e| hit(n, e))
         })
+}
+
+/// Token `token << 3 | where` of page `n` as `(token, n << 3 | where)`.
+fn hit(n: u32, entry: u32) -> (u32, u32) {
+    (entry >> 3, n << 3 | (entry & 7))
 }
 
 /// `(token, page << 3 | where)` in page order, sorted by token with a
@@ -563,11 +569,9 @@ fn from_cache(
         .collect::<Vec<usize>>()
         .par_chunks(chunk)
         .map(|ns| {
-            let hits = ns.iter().flat_map(|&n| {
-                lists[n]
-                    .iter()
-                    .map(move |&e| (e >> 3, (n as u32) << 3 | (e & 7)))
-            });
+            let hits = ns
+                .iter()
+                .flat_map(|&n| lists[n].iter().map(move |&e| hit(n as u32, e)));
             let (starts, pages) = by_token(tokens, hits);
             Run {
                 cjk: FxHashMap::default(),
