@@ -28,6 +28,7 @@ pub(crate) mod cache;
 mod cjk;
 pub(crate) mod extract;
 pub(crate) mod fold;
+mod table;
 pub(crate) mod tokenize;
 
 use rayon::prelude::*;
@@ -37,6 +38,7 @@ use crate::link::{PageId, RouteKind, Site};
 pub(crate) use cache::TokenCache;
 use cache::{Cached, Name};
 use fold::Fold;
+use table::{Slot, Table};
 use tokenize::{Mode, Tok};
 
 /// Folder of the index under the output folder.
@@ -117,10 +119,10 @@ const IN_TEXT: u8 = 4;
 #[derive(Default)]
 struct Postings {
     /// CJK bigrams (`a << 32 | b`) and single characters (`a << 32`).
-    cjk: FxHashMap<u64, Slot>,
+    cjk: Table,
     /// Words of up to 8 bytes, by [`short_key`]: most words are, and a
     /// number hashes and compares faster than a string.
-    short: FxHashMap<u64, Slot>,
+    short: Table,
     words: FxHashMap<Box<str>, Slot>,
     /// Tokens numbered so far.
     tokens: u32,
@@ -145,14 +147,9 @@ struct Postings {
 /// exactly when it was met on the page being read (the list is emptied
 /// after each page), which spares the entry a page number: the smaller
 /// the table, the more of it stays in the processor's cache.
-#[derive(Clone, Copy)]
-struct Slot {
-    id: u32,
-    at: u32,
-}
-
 impl Slot {
     /// The token is on the page being read, at `bit`.
+    #[inline]
     fn hit(&mut self, page: &mut Vec<(u32, u8)>, bit: u8) {
         match page.get_mut(self.at as usize) {
             Some(entry) if entry.0 == self.id => entry.1 |= bit,
@@ -181,14 +178,15 @@ impl Postings {
     }
 
     /// CJK token `key` on the page being read, at `bit`.
+    #[inline]
     fn cjk(&mut self, key: u64, bit: u8) {
         let Postings { cjk, tokens, .. } = self;
-        cjk.entry(key)
-            .or_insert_with(|| Self::fresh(tokens))
+        cjk.slot(key, || Self::fresh(tokens))
             .hit(&mut self.page, bit);
     }
 
     /// Word `word` on the page being read, at `bit`.
+    #[inline]
     fn word(&mut self, word: &str, bit: u8) {
         let Postings {
             short,
@@ -198,7 +196,7 @@ impl Postings {
             ..
         } = self;
         let slot = match short_key(word) {
-            Some(key) => short.entry(key).or_insert_with(|| Self::fresh(tokens)),
+            Some(key) => short.slot(key, || Self::fresh(tokens)),
             None => match words.get_mut(word) {
                 Some(slot) => slot,
                 None => words
@@ -214,7 +212,7 @@ impl Postings {
         // character's postings are its bigrams', merged once at the end
         // (see [`index`]), which halves the tokens a CJK text makes here.
         tokenize::for_each_token(text, fold, Mode::Query, |t, _| match t {
-            Tok::Cjk(a, b) => self.cjk(u64::from(a) << 32 | u64::from(b.unwrap_or('\0')), bit),
+            Tok::Cjk(key) => self.cjk(key, bit),
             Tok::Word(w) => self.word(w, bit),
         });
     }
@@ -264,9 +262,9 @@ impl Postings {
             (Vec::new(), Vec::new())
         };
         Run {
-            cjk: self.cjk,
-            short: self.short,
-            words: self.words,
+            cjk: self.cjk.ids(),
+            short: self.short.ids(),
+            words: self.words.into_iter().map(|(w, s)| (w, s.id)).collect(),
             starts,
             pages,
             tokens: self.tokens,
@@ -324,11 +322,12 @@ fn by_token(tokens: usize, hits: impl Iterator<Item = (u32, u32)> + Clone) -> (V
 
 /// The postings of a run of consecutive pages, read by one thread.
 struct Run {
-    /// Its tokens, when it read the pages' text (a run laid out from the
-    /// [`TokenCache`] numbers its tokens as the cache does).
-    cjk: FxHashMap<u64, Slot>,
-    short: FxHashMap<u64, Slot>,
-    words: FxHashMap<Box<str>, Slot>,
+    /// Its tokens and their numbers, when it read the pages' text (a run
+    /// laid out from the [`TokenCache`] numbers its tokens as the cache
+    /// does).
+    cjk: Vec<(u64, u32)>,
+    short: Vec<(u64, u32)>,
+    words: Vec<(Box<str>, u32)>,
     /// Token `t`'s pages are `pages[starts[t]..starts[t + 1]]`.
     starts: Vec<u32>,
     /// `page << 3 | where`.
@@ -497,14 +496,14 @@ fn merge(runs: &[Run]) -> Merged {
     let mut words: FxHashMap<&str, Lists> = FxHashMap::default();
     for (r, run) in runs.iter().enumerate() {
         let r = r as u16;
-        for (&key, slot) in &run.cjk {
-            cjk.entry(key).or_default().push((r, slot.id));
+        for &(key, id) in &run.cjk {
+            cjk.entry(key).or_default().push((r, id));
         }
-        for (&key, slot) in &run.short {
-            short.entry(key).or_default().push((r, slot.id));
+        for &(key, id) in &run.short {
+            short.entry(key).or_default().push((r, id));
         }
-        for (word, slot) in &run.words {
-            words.entry(word).or_default().push((r, slot.id));
+        for (word, id) in &run.words {
+            words.entry(word).or_default().push((r, *id));
         }
     }
     let short = short
@@ -574,9 +573,9 @@ fn from_cache(
                 .flat_map(|&n| lists[n].iter().map(move |&e| hit(n as u32, e)));
             let (starts, pages) = by_token(tokens, hits);
             Run {
-                cjk: FxHashMap::default(),
-                short: FxHashMap::default(),
-                words: FxHashMap::default(),
+                cjk: Vec::new(),
+                short: Vec::new(),
+                words: Vec::new(),
                 starts,
                 pages,
                 tokens: tokens as u32,
@@ -613,14 +612,14 @@ fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &mut [Run], cac
         .iter()
         .map(|run| {
             let mut numbers = vec![0u32; run.tokens as usize];
-            for (&key, slot) in &run.cjk {
-                numbers[slot.id as usize] = cached.vocab.cjk(key);
+            for &(key, id) in &run.cjk {
+                numbers[id as usize] = cached.vocab.cjk(key);
             }
-            for (&key, slot) in &run.short {
-                numbers[slot.id as usize] = cached.vocab.word(&short_word(key));
+            for &(key, id) in &run.short {
+                numbers[id as usize] = cached.vocab.word(&short_word(key));
             }
-            for (word, slot) in &run.words {
-                numbers[slot.id as usize] = cached.vocab.word(word);
+            for (word, id) in &run.words {
+                numbers[*id as usize] = cached.vocab.word(word);
             }
             numbers
         })
@@ -655,10 +654,26 @@ fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &mut [Run], cac
 /// A word of up to 8 bytes as a number, its bytes zero-padded: no word
 /// holds a zero byte (NUL separates words), so no two words share one.
 fn short_key(word: &str) -> Option<u64> {
+    // Read as two overlapping halves rather than copied into a buffer:
+    // a copy of a length only known when running is a call to `memcpy`,
+    // for every word of the site.
     let bytes = word.as_bytes();
-    let mut key = [0u8; 8];
-    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    Some(u64::from_le_bytes(key))
+    let n = bytes.len();
+    let half = |at: usize| {
+        bytes.get(at..at + 4).map_or(0, |b| {
+            u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        })
+    };
+    match n {
+        0..4 => Some(
+            bytes
+                .iter()
+                .rev()
+                .fold(0, |key, &b| key << 8 | u64::from(b)),
+        ),
+        4..=8 => Some(half(0) | half(n - 4) << (8 * (n - 4))),
+        _ => None,
+    }
 }
 
 /// The UTF-8 of a CJK key, in `buf`.
@@ -915,6 +930,26 @@ mod tests {
         // The same numbers as the browser's FNV-1a (see search.js).
         assert_eq!(shard_of("", 1 << 31), 0x811c_9dc5 % (1 << 31));
         assert_eq!(shard_of("a", u32::MAX), 0xe40c_292c);
+    }
+
+    #[test]
+    fn a_short_key_is_the_word_zero_padded() {
+        let word = "abcdefghi";
+        for n in 0..=word.len() {
+            let mut padded = [0u8; 8];
+            let key = short_key(&word[..n]);
+            if n <= 8 {
+                padded[..n].copy_from_slice(&word.as_bytes()[..n]);
+                assert_eq!(key, Some(u64::from_le_bytes(padded)), "{n}");
+                assert_eq!(short_word(u64::from_le_bytes(padded)), &word[..n]);
+            } else {
+                assert_eq!(key, None);
+            }
+        }
+        assert_eq!(
+            short_key("群规"),
+            Some(u64::from_le_bytes(*b"\xe7\xbe\xa4\xe8\xa7\x84\0\0"))
+        );
     }
 
     #[test]

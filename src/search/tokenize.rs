@@ -57,12 +57,9 @@ fn is_word(c: char) -> bool {
 
 /// CJK ideographs of the Basic Multilingual Plane: stable under NFKC and
 /// without case.
-fn is_ideograph(c: char) -> bool {
-    ideograph(c as u32)
-}
-
 const fn ideograph(u: u32) -> bool {
-    matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+    // 0x3400..=0x4DBF and 0x4E00..=0x9FFF: the gap between is 64 wide.
+    u.wrapping_sub(0x3400) < 0xA000 - 0x3400 && u.wrapping_sub(0x4DC0) >= 0x40
 }
 
 /// A character's class in the tokenizer's table (the top two bits; the
@@ -185,12 +182,12 @@ pub(crate) fn tokenize(text: &str, fold: &Fold, mode: Mode) -> Vec<Token> {
 }
 
 /// A token as [`for_each_token`] hands it over: a word's text, or one or
-/// two CJK characters as they are (the index keys those by number, so
-/// they are never written out as text).
+/// two CJK characters as the number the index keys them by (`a << 32 |
+/// b`, `b` 0 for a character alone), never written out as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tok<'a> {
     Word(&'a str),
-    Cjk(char, Option<char>),
+    Cjk(u64),
 }
 
 impl Tok<'_> {
@@ -199,7 +196,10 @@ impl Tok<'_> {
     pub(crate) fn text(self) -> String {
         match self {
             Tok::Word(w) => w.to_string(),
-            Tok::Cjk(a, b) => [Some(a), b].into_iter().flatten().collect(),
+            Tok::Cjk(key) => [key >> 32, key & 0xffff_ffff]
+                .into_iter()
+                .filter_map(|u| char::from_u32(u as u32).filter(|_| u != 0))
+                .collect(),
         }
     }
 }
@@ -224,21 +224,107 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
     // The text is cut into chunks at ASCII white space and ideographs:
     // both survive NFKC and lower-casing as they are, never compose with
     // a neighbour and end the context of a final sigma, so each chunk
-    // normalizes on its own as it would in the whole. A chunk whose every
-    // character the table knows is read from the table; any other chunk
-    // (decomposed accents, Σ, ligatures, characters beyond the BMP) goes
-    // through NFKC and lower-casing as a string.
+    // normalizes on its own as it would in the whole. A chunk of ASCII
+    // alone (most of English text) is read from its bytes; a chunk whose
+    // every character the table knows is read from the table; any other
+    // chunk (decomposed accents, Σ, ligatures, characters beyond the BMP)
+    // goes through NFKC and lower-casing as a string. Every loop here
+    // walks bytes: the text is valid UTF-8, so a lead byte says how long
+    // its character is.
     let table = &fold.simple;
     let Scratch { chunk, word, slow } = scratch;
     chunk.clear();
     word.clear();
     let mut out = Emit::new(word, mode, f);
-    let mut chunk_start = 0;
-    let mut complex = false;
-    let mut finish_chunk = |out: &mut Emit<'_, F>, chunk: &mut Vec<u32>, text: &str, complex| {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n {
+        let b = bytes[i];
+        if b < 0x80 {
+            if BYTE[usize::from(b)] & SPACE != 0 {
+                out.end_word();
+                out.end_run();
+                i += 1;
+                continue;
+            }
+            // Eight bytes at a time while they are lower-case letters and
+            // digits (most of English text), then a byte at a time.
+            let mut end = i;
+            while let Some(block) = bytes.get(end..end + 8) {
+                let x = u64::from_le_bytes(block.try_into().unwrap_or([0; 8]));
+                let other = not_lower_alnum(x);
+                end += (other.trailing_zeros() / 8) as usize;
+                if other != 0 {
+                    break;
+                }
+            }
+            let mut seen = 0;
+            while end < n {
+                let class = BYTE[usize::from(bytes[end])];
+                if class & STOP != 0 {
+                    break;
+                }
+                seen |= class;
+                end += 1;
+            }
+            if end == n || bytes[end] < 0x80 || ideograph_at(bytes, end).is_some() {
+                let chunk = &text[i..end];
+                if seen & OTHER == 0 {
+                    out.ascii_word(chunk, seen & UPPER != 0);
+                } else {
+                    out.ascii(chunk);
+                }
+                i = end;
+                continue;
+            }
+        } else if let Some(u) = ideograph_at(bytes, i) {
+            // A run of ideographs (most of Chinese text): each is a token
+            // of its own kind, unchanged by NFKC and case, only folded.
+            out.end_word();
+            let mut u = u;
+            loop {
+                out.cjk(table.get(u, fold) & !CLASS);
+                i += 3;
+                match ideograph_at(bytes, i) {
+                    Some(next) => u = next,
+                    None => break,
+                }
+            }
+            continue;
+        }
+        // Any other chunk: up to the next ASCII white space or ideograph.
+        let start = i;
+        let mut complex = false;
+        while i < n {
+            let b = bytes[i];
+            let (u, len) = match b {
+                0..0x80 if BYTE[usize::from(b)] & SPACE != 0 => break,
+                0..0x80 => (u32::from(b), 1),
+                0x80..0xE0 => (u32::from(b & 0x1F) << 6 | u32::from(bytes[i + 1] & 0x3F), 2),
+                0xE0..0xF0 => match ideograph_at(bytes, i) {
+                    Some(_) => break,
+                    None => (
+                        u32::from(b & 0x0F) << 12
+                            | u32::from(bytes[i + 1] & 0x3F) << 6
+                            | u32::from(bytes[i + 2] & 0x3F),
+                        3,
+                    ),
+                },
+                // Beyond the BMP: never in the table.
+                _ => (u32::MAX, 4),
+            };
+            if !complex {
+                match table.get(u, fold) {
+                    0 => complex = true,
+                    v => chunk.push(v),
+                }
+            }
+            i += len;
+        }
         if complex {
             slow.clear();
-            slow.extend(text.nfkc());
+            slow.extend(text[start..i].nfkc());
             for c in slow.to_lowercase().chars() {
                 out.feed(class_of(c, fold));
             }
@@ -248,79 +334,70 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
             }
         }
         chunk.clear();
-    };
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
-        let u = c as u32;
-        // A chunk of ASCII alone (most of English text) is read from its
-        // bytes, its words handed over as they stand when in lower case.
-        if i == chunk_start && u < 0x80 && !c.is_ascii_whitespace() {
-            let end = bytes[i..]
-                .iter()
-                .position(|&b| b >= 0x80 || b.is_ascii_whitespace())
-                .map_or(bytes.len(), |p| i + p);
-            let whole = text[end..]
-                .chars()
-                .next()
-                .is_none_or(|next| next.is_ascii_whitespace() || is_ideograph(next));
-            if whole {
-                out.ascii(&text[i..end]);
-                i = end;
-                chunk_start = end;
-                continue;
-            }
-        }
-        if is_ideograph(c) {
-            if chunk_start < i {
-                finish_chunk(&mut out, chunk, &text[chunk_start..i], complex);
-            }
-            // A run of ideographs (most of Chinese text), decoded from its
-            // bytes: each is a token of its own kind, unchanged by NFKC and
-            // case, only folded.
-            out.end_word();
-            let mut u = u;
-            loop {
-                let v = table.get(u, fold);
-                out.cjk(char::from_u32(v & !CLASS).unwrap_or(c));
-                i += 3;
-                match bytes.get(i..i + 3) {
-                    Some(&[a, b, d]) if (0xE3..=0xE9).contains(&a) => {
-                        u = u32::from(a & 0x0F) << 12
-                            | u32::from(b & 0x3F) << 6
-                            | u32::from(d & 0x3F);
-                        if !ideograph(u) {
-                            break;
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            chunk_start = i;
-            complex = false;
-            continue;
-        }
-        let boundary = u < 0x80 && c.is_ascii_whitespace();
-        if boundary {
-            if chunk_start < i {
-                finish_chunk(&mut out, chunk, &text[chunk_start..i], complex);
-            }
-            out.feed(table.get(u, fold));
-            chunk_start = i + c.len_utf8();
-            complex = false;
-        } else if !complex {
-            match table.get(u, fold) {
-                0 => complex = true,
-                v => chunk.push(v),
-            }
-        }
-        i += c.len_utf8();
-    }
-    if chunk_start < text.len() {
-        finish_chunk(&mut out, chunk, &text[chunk_start..], complex);
     }
     out.end_word();
     out.end_run();
+}
+
+/// [`BYTE`] bits: ASCII letters and digits, capitals, other ASCII (not
+/// white space), ASCII white space, and what ends a chunk of ASCII (white
+/// space and any byte of a character beyond ASCII).
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+const OTHER: u8 = 4;
+const SPACE: u8 = 8;
+const STOP: u8 = 16;
+
+/// What each byte is to the tokenizer's ASCII loops: one lookup in place
+/// of a chain of comparisons.
+static BYTE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            ALNUM
+        } else if c.is_ascii_uppercase() {
+            ALNUM | UPPER
+        } else if c.is_ascii_whitespace() {
+            SPACE | STOP
+        } else if c >= 0x80 {
+            STOP
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The high bit of each byte of `x` (eight bytes of text) that is not an
+/// ASCII lower-case letter or digit. Above the first such byte the bits
+/// may be wrong (a byte from 0x80 carries into the next): only the lowest
+/// is read.
+#[inline]
+fn not_lower_alnum(x: u64) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte below 0x80 is set by adding `0x80 - k`
+    // exactly when the byte is at least `k`.
+    let at_least = |k: u8| x.wrapping_add(ONES * u64::from(0x80 - k));
+    let lower = at_least(b'a') & !at_least(b'z' + 1);
+    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    (!(lower | digit) | x) & HIGH
+}
+
+/// The ideograph whose UTF-8 begins at byte `i`, if one does: their lead
+/// bytes are 0xE3 to 0xE9, all three bytes long.
+#[inline]
+fn ideograph_at(bytes: &[u8], i: usize) -> Option<u32> {
+    match bytes.get(i..i + 3) {
+        Some(&[a, b, c]) if (0xE3..=0xE9).contains(&a) => {
+            let u = u32::from(a & 0x0F) << 12 | u32::from(b & 0x3F) << 6 | u32::from(c & 0x3F);
+            ideograph(u).then_some(u)
+        }
+        _ => None,
+    }
 }
 
 /// Turns classified characters into tokens.
@@ -329,7 +406,7 @@ struct Emit<'s, F> {
     word: &'s mut String,
     /// The CJK run being read: its last character and its length so far.
     /// Each bigram is made as its second character arrives.
-    last: char,
+    last: u32,
     run: u32,
     mode: Mode,
     f: F,
@@ -340,7 +417,7 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
         Emit {
             pos: 0,
             word,
-            last: ' ',
+            last: 0,
             run: 0,
             mode,
             f,
@@ -348,15 +425,14 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
     }
 
     fn feed(&mut self, v: u32) {
-        let c = char::from_u32(v & !CLASS).unwrap_or(' ');
         match v & CLASS {
             CJK => {
                 self.end_word();
-                self.cjk(c);
+                self.cjk(v & !CLASS);
             }
             WORD => {
                 self.end_run();
-                self.word.push(c);
+                self.word.push(char::from_u32(v & !CLASS).unwrap_or(' '));
             }
             _ => {
                 self.end_word();
@@ -367,12 +443,16 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
 
     /// One more character of a CJK run: the bigram it ends, then (for an
     /// index) itself, in the order of their first characters.
-    fn cjk(&mut self, c: char) {
+    #[inline]
+    fn cjk(&mut self, c: u32) {
         if self.run > 0 {
-            (self.f)(Tok::Cjk(self.last, Some(c)), self.pos - 1);
+            (self.f)(
+                Tok::Cjk(u64::from(self.last) << 32 | u64::from(c)),
+                self.pos - 1,
+            );
         }
         if self.mode == Mode::Index {
-            (self.f)(Tok::Cjk(c, None), self.pos);
+            (self.f)(Tok::Cjk(u64::from(c) << 32), self.pos);
         }
         self.last = c;
         self.run += 1;
@@ -386,18 +466,48 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
     fn ascii(&mut self, chunk: &str) {
         self.end_word();
         self.end_run();
-        for word in chunk.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if word.is_empty() {
-                continue;
+        let bytes = chunk.as_bytes();
+        let n = bytes.len();
+        let mut k = 0;
+        loop {
+            while k < n && BYTE[usize::from(bytes[k])] & ALNUM == 0 {
+                k += 1;
             }
-            if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                self.word.push_str(word);
-                self.word.make_ascii_lowercase();
-                self.end_word();
-            } else {
-                (self.f)(Tok::Word(word), self.pos);
-                self.pos += 1;
+            if k == n {
+                return;
             }
+            let start = k;
+            let mut seen = 0;
+            while k < n {
+                let class = BYTE[usize::from(bytes[k])];
+                if class & ALNUM == 0 {
+                    break;
+                }
+                seen |= class;
+                k += 1;
+            }
+            self.emit_ascii(&chunk[start..k], seen & UPPER != 0);
+        }
+    }
+
+    /// A chunk of ASCII that is one word (`upper`: with capitals).
+    #[inline]
+    fn ascii_word(&mut self, word: &str, upper: bool) {
+        self.end_word();
+        self.end_run();
+        self.emit_ascii(word, upper);
+    }
+
+    /// An ASCII word, handed over as it stands unless it has capitals.
+    #[inline]
+    fn emit_ascii(&mut self, word: &str, upper: bool) {
+        if upper {
+            self.word.push_str(word);
+            self.word.make_ascii_lowercase();
+            self.end_word();
+        } else {
+            (self.f)(Tok::Word(word), self.pos);
+            self.pos += 1;
         }
     }
 
@@ -412,7 +522,7 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
     /// A query's one-character run is the character itself.
     fn end_run(&mut self) {
         if self.run == 1 && self.mode == Mode::Query {
-            (self.f)(Tok::Cjk(self.last, None), self.pos - 1);
+            (self.f)(Tok::Cjk(u64::from(self.last) << 32), self.pos - 1);
         }
         self.run = 0;
     }
@@ -451,6 +561,14 @@ mod tests {
         '豈', '𠀀', '𝐀', '①', '㍿', '½', 'Å', '\u{a0}', 'ǈ', 'ǉ', 'ɐ',
     ];
 
+    /// Mostly lower-case ASCII, for runs long enough to be read eight
+    /// bytes at a time, with each side of the ranges that reading tests
+    /// and what ends or breaks a run.
+    const ASCII_RUNS: &[char] = &[
+        'a', 'b', 'm', 'y', 'z', '0', '5', '9', 'a', 'e', 'o', 'n', 't', '`', '{', '/', ':', '@',
+        '[', 'A', 'Z', '\u{7f}', ' ', '\n', '.', '\u{80}', 'é', '\u{301}', 'Σ', '群', '，',
+    ];
+
     #[test]
     fn the_fast_path_equals_normalizing_the_whole_text() {
         let fold = Fold::opencc();
@@ -463,10 +581,13 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for _ in 0..100_000 {
-            let len = (next() % 9) as usize;
+        for k in 0..100_000 {
+            let (chars, len) = match k % 2 {
+                0 => (TRICKY, next() % 9),
+                _ => (ASCII_RUNS, next() % 25),
+            };
             let text: String = (0..len)
-                .map(|_| TRICKY[(next() % TRICKY.len() as u64) as usize])
+                .map(|_| chars[(next() % chars.len() as u64) as usize])
                 .collect();
             for mode in [Mode::Index, Mode::Query] {
                 assert_eq!(
