@@ -185,8 +185,14 @@ fn route(
             text(render(theme, "search.html", &ctx, &r.url)?)
         }
         RouteKind::SearchMeta => text(views.search().meta.clone()),
-        RouteKind::SearchShard(n) => text(views.search().shard_json(*n as usize)),
-        RouteKind::SearchPages(pages) => text(crate::search::pages_json(site, pages)),
+        RouteKind::SearchShard(n) => Ok(Output::bytes(
+            r.path.clone(),
+            views.search().shard_json(*n as usize),
+        )),
+        RouteKind::SearchPages(pages) => Ok(Output::bytes(
+            r.path.clone(),
+            crate::search::pages_json(site, pages),
+        )),
         RouteKind::Static(i) => Ok(Output {
             path: r.path.clone(),
             content: site.statics[*i].content.clone(),

@@ -235,7 +235,7 @@ fn push_collapsed(out: &mut String, text: &str) {
     let mut i = 0;
     for (base, mut mask) in may_begin_space_masks(bytes) {
         while mask != 0 {
-            let at = base + mask.trailing_zeros() as usize;
+            let at = base + (mask.trailing_zeros() / 8) as usize;
             mask &= mask - 1;
             if at < i {
                 continue;
@@ -271,25 +271,34 @@ const fn may_begin_space(b: u8) -> bool {
     (b == b' ') | (b.wrapping_sub(b'\t') < 5) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
 }
 
-/// For each block of 32 bytes (the last may be shorter), where it starts
-/// and which of its bytes [`may_begin_space`], one bit each: made a block
-/// at a time (the compiler makes it one vector comparison), since text
-/// has a candidate every dozen bytes or so.
-fn may_begin_space_masks(bytes: &[u8]) -> impl Iterator<Item = (usize, u32)> + '_ {
-    let blocks = bytes.chunks_exact(32);
+/// For each block of 8 bytes (the last may be shorter), where it starts
+/// and the high bit of each of its bytes that may begin white space: every
+/// byte [`may_begin_space`] is marked, and a few others may be (control
+/// characters, the lead byte 0xE0, bytes above a marked one), since each
+/// is looked at again. Eight bytes are tested at once in a `u64`, with no
+/// branch, since text has a candidate every dozen bytes or so.
+fn may_begin_space_masks(bytes: &[u8]) -> impl Iterator<Item = (usize, u64)> + '_ {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // Marks each byte of `y` below `n` (at most 0x80): subtracting `n`
+    // sets its high bit. A byte that borrows from the one above marks that
+    // one too, wrongly, but never leaves one below `n` unmarked.
+    let below = |y: u64, n: u8| y.wrapping_sub(ONES * u64::from(n)) & !y & HIGH;
+    let blocks = bytes.chunks_exact(8);
     let tail = blocks.remainder();
-    let full = blocks.len() * 32;
-    let mask = |block: &[u8]| {
-        let mut mask = 0u32;
-        for (k, &b) in block.iter().enumerate() {
-            mask |= u32::from(may_begin_space(b)) << k;
-        }
-        mask
-    };
-    let whole = blocks
-        .enumerate()
-        .map(move |(n, block)| (n * 32, mask(block)));
-    let last = (!tail.is_empty()).then(|| (full, mask(tail)));
+    let full = blocks.len() * 8;
+    let whole = blocks.enumerate().map(move |(n, block)| {
+        let x = u64::from_le_bytes(block.try_into().unwrap_or_default());
+        // Space and control characters; 0xC2; 0xE0 to 0xE3.
+        let mask = below(x, 0x21) | below(x ^ (ONES * 0xC2), 1) | below(x ^ (ONES * 0xE0), 4);
+        (n * 8, mask)
+    });
+    let last = (!tail.is_empty()).then(|| {
+        let mask = tail.iter().enumerate().fold(0, |mask, (k, &b)| {
+            mask | u64::from(may_begin_space(b)) << (8 * k + 7)
+        });
+        (full, mask)
+    });
     whole.chain(last)
 }
 
@@ -417,22 +426,40 @@ mod tests {
         for b in 0..=255u8 {
             assert_eq!(may_begin_space(b), leads.contains(&b), "{b:#04x}");
         }
-        // Found in whole blocks and in the last, shorter one.
-        let mut text = vec![b'a'; 100];
-        for at in [0, 5, 31, 32, 63, 64, 70, 99] {
-            text[at] = 0xE3;
-            let found: Vec<usize> = may_begin_space_masks(&text)
+        let found = |text: &[u8]| -> Vec<usize> {
+            may_begin_space_masks(text)
                 .flat_map(|(base, mask)| {
-                    (0..32)
-                        .filter(move |k| mask >> k & 1 == 1)
+                    (0..8)
+                        .filter(move |k| mask >> (8 * k + 7) & 1 == 1)
                         .map(move |k| base + k)
                 })
-                .collect();
-            assert_eq!(found, [at]);
+                .collect()
+        };
+        // Found in whole blocks and in the last, shorter one.
+        let mut text = vec![b'a'; 100];
+        for at in [0, 5, 7, 8, 31, 32, 63, 64, 70, 95, 96, 99] {
+            text[at] = 0xE3;
+            assert_eq!(found(&text), [at]);
             text[at] = b'a';
         }
-        assert_eq!(may_begin_space_masks(&text).count(), 4);
+        assert_eq!(may_begin_space_masks(&text).count(), 13);
         assert_eq!(may_begin_space_masks(&[]).count(), 0);
+        // Every byte that may begin white space is marked, whatever its
+        // neighbours, in every place of a block.
+        for b in 0..=255u8 {
+            for fill in [
+                b'a', b' ', 0x00, 0x1F, 0x21, 0xC1, 0xC2, 0xE0, 0xE3, 0xE4, 0xFF,
+            ] {
+                for at in 0..8 {
+                    let mut block = [fill; 8];
+                    block[at] = b;
+                    let marked = found(&block);
+                    for (k, &byte) in block.iter().enumerate() {
+                        assert!(!may_begin_space(byte) || marked.contains(&k), "{block:x?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

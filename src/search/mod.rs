@@ -88,7 +88,9 @@ fn shard_of_bytes(token: &[u8], shards: u32) -> u32 {
 /// Pages from oldest to newest (undated first, then by path): position is the search number.
 pub(crate) fn order(site: &Site) -> Vec<PageId> {
     let mut ids: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
-    ids.sort_by_key(|p| (site.page(*p).last_changed().map(|w| w.instant()), p.0));
+    // Cached: a page's last change is the latest of its dates and its
+    // history, worked out once per page rather than at every comparison.
+    ids.sort_by_cached_key(|p| (site.page(*p).last_changed().map(|w| w.instant()), p.0));
     ids
 }
 
@@ -252,7 +254,10 @@ impl Postings {
     /// read only for the [`TokenCache`]).
     fn into_run(self, sort: bool) -> Run {
         let (starts, pages) = if sort {
-            by_token(self.tokens as usize, page_hits(&self.lists, &self.recorded))
+            by_token(
+                self.tokens as usize,
+                page_lists(&self.lists, &self.recorded),
+            )
         } else {
             (Vec::new(), Vec::new())
         };
@@ -274,50 +279,50 @@ impl Postings {
     }
 }
 
-/// `(token, page << 3 | where)` of each page's tokens in `lists`, page
-/// after page, with `recorded` saying where each page's tokens end.
-fn page_hits<'a>(
+/// Each page's number and its tokens in `lists`, page after page, with
+/// `recorded` saying where each page's tokens end.
+fn page_lists<'a>(
     lists: &'a [u32],
     recorded: &'a [(u32, u32)],
-) -> impl Iterator<Item = (u32, u32)> + Clone + 'a {
+) -> impl Iterator<Item = (u32, &'a [u32])> + Clone + 'a {
     let starts = std::iter::once(0).chain(recorded.iter().map(|&(_, end)| end));
     recorded
         .iter()
         .zip(starts)
-        .flat_map(move |(&(n, end), start)| {
-            lists[start as usize..end as usize]
-                .iter()
-                .map(move |&e| hit(n, e))
-        })
+        .map(move |(&(n, end), start)| (n, lists.get(start as usize..end as usize).unwrap_or(&[])))
 }
 
-/// Token `token << 3 | where` of page `n` as `(token, n << 3 | where)`.
-fn hit(n: u32, entry: u32) -> (u32, u32) {
-    (entry >> 3, n << 3 | (entry & 7))
-}
-
-/// `(token, page << 3 | where)` in page order, sorted by token with a
-/// counting sort (so each token's pages stay in order): where each token's
-/// pages start, and the pages.
-fn by_token(tokens: usize, hits: impl Iterator<Item = (u32, u32)> + Clone) -> (Vec<u32>, Vec<u32>) {
+/// Pages' tokens (`token << 3 | where`, page after page in page order)
+/// sorted by token with a counting sort, so each token's pages stay in
+/// order: where each token's pages start, and the pages, `page << 3 |
+/// where`. Two plain loops over each page's list: the first needs no page
+/// numbers at all.
+fn by_token<'a>(
+    tokens: usize,
+    pages: impl Iterator<Item = (u32, &'a [u32])> + Clone,
+) -> (Vec<u32>, Vec<u32>) {
     let mut starts = vec![0u32; tokens + 1];
-    for (token, _) in hits.clone() {
-        if let Some(count) = starts.get_mut(token as usize + 1) {
-            *count += 1;
+    for (_, list) in pages.clone() {
+        for &entry in list {
+            if let Some(count) = starts.get_mut((entry >> 3) as usize + 1) {
+                *count += 1;
+            }
         }
     }
     for i in 0..tokens {
         starts[i + 1] += starts[i];
     }
     let mut next = starts.clone();
-    let mut pages = vec![0u32; starts[tokens] as usize];
-    for (token, page) in hits {
-        if let Some(at) = next.get_mut(token as usize) {
-            pages[*at as usize] = page;
-            *at += 1;
+    let mut sorted = vec![0u32; starts[tokens] as usize];
+    for (n, list) in pages {
+        for &entry in list {
+            if let Some(at) = next.get_mut((entry >> 3) as usize) {
+                sorted[*at as usize] = n << 3 | (entry & 7);
+                *at += 1;
+            }
         }
     }
-    (starts, pages)
+    (starts, sorted)
 }
 
 /// The postings of a run of consecutive pages, read by one thread.
@@ -568,10 +573,7 @@ fn from_cache(
         .collect::<Vec<usize>>()
         .par_chunks(chunk)
         .map(|ns| {
-            let hits = ns
-                .iter()
-                .flat_map(|&n| lists[n].iter().map(move |&e| hit(n as u32, e)));
-            let (starts, pages) = by_token(tokens, hits);
+            let (starts, pages) = by_token(tokens, ns.iter().map(|&n| (n as u32, lists[n])));
             Run {
                 cjk: Vec::new(),
                 short: Vec::new(),
@@ -698,10 +700,10 @@ impl Index {
     };
 
     /// Shard `n` as JSON: tokens in order, each with its delta-coded pages.
-    pub(crate) fn shard_json(&self, n: usize) -> String {
+    pub(crate) fn shard_json(&self, n: usize) -> Vec<u8> {
         match self.shards.get(n) {
             Some(tokens) => shard_json(tokens, &self.runs, self.pages),
-            None => "{}".into(),
+            None => b"{}".to_vec(),
         }
     }
 
@@ -723,16 +725,18 @@ impl Index {
     }
 }
 
-fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> String {
-    let mut out = String::from("{");
+fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> Vec<u8> {
+    // Bytes rather than a `String`: a shard is mostly digits, and a byte
+    // is pushed with no UTF-8 to encode.
+    let mut out = b"{".to_vec();
     let mut previous = 0;
     each_posting(tokens, runs, pages, |at| match at {
         At::Token(i, token) => {
             if i > 0 {
-                out.push_str("\",");
+                out.extend_from_slice(b"\",");
             }
             push_json(&mut out, token);
-            out.push_str(":\"");
+            out.extend_from_slice(b":\"");
             previous = 0;
         }
         At::Hit(hit) => {
@@ -745,9 +749,9 @@ fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> String {
         }
     });
     if !tokens.is_empty() {
-        out.push('"');
+        out.push(b'"');
     }
-    out.push('}');
+    out.push(b'}');
     out
 }
 
@@ -763,6 +767,7 @@ enum At<'a> {
 /// what its JSON says, whether written out or hashed.
 fn each_posting<'a>(tokens: &'a Shard, runs: &[Run], pages: usize, mut f: impl FnMut(At<'a>)) {
     let mut merged = Vec::new();
+    let mut seen = Vec::new();
     for (i, (token, lists, overlap)) in tokens.iter().enumerate() {
         f(At::Token(i, token));
         let hits = lists
@@ -773,7 +778,7 @@ fn each_posting<'a>(tokens: &'a Shard, runs: &[Run], pages: usize, mut f: impl F
                 .iter()
                 .map(|&(r, id)| runs[usize::from(r)].list(id).len())
                 .sum();
-            union(hits, len, pages, &mut merged);
+            union(hits, len, pages, &mut seen, &mut merged);
             merged.iter().for_each(|&hit| f(At::Hit(hit)));
         } else {
             hits.for_each(|&hit| f(At::Hit(hit)));
@@ -785,38 +790,45 @@ fn each_posting<'a>(tokens: &'a Shard, runs: &[Run], pages: usize, mut f: impl F
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// `n` in base 32, lowest digit first; a digit with more to come has 32 added.
-fn push_number(out: &mut String, mut n: u64) {
+fn push_number(out: &mut Vec<u8>, mut n: u64) {
     loop {
         let digit = (n & 31) as usize;
         n >>= 5;
         if n == 0 {
-            out.push(char::from(DIGITS[digit]));
+            out.push(DIGITS[digit]);
             return;
         }
-        out.push(char::from(DIGITS[digit | 32]));
+        out.push(DIGITS[digit | 32]);
     }
 }
 
 /// Hits (`page << 3 | where`, `len` of them) from several lists as one
 /// list in page order, a page's `where` bits joined: by marking a byte per
 /// page when the hits are many for the pages there are, else by sorting
-/// them.
-fn union<'a>(hits: impl Iterator<Item = &'a u32>, len: usize, pages: usize, out: &mut Vec<u32>) {
+/// them. `seen` holds the marks, all zero between calls: a shard's tokens
+/// share it rather than each allocating and clearing a byte per page.
+fn union<'a>(
+    hits: impl Iterator<Item = &'a u32>,
+    len: usize,
+    pages: usize,
+    seen: &mut Vec<u8>,
+    out: &mut Vec<u32>,
+) {
     out.clear();
     if len * 8 >= pages {
+        seen.resize(pages, 0);
         // Marked straight from the lists: copying them first cost as much.
-        let mut seen = vec![0u8; pages];
         for &hit in hits {
             if let Some(bits) = seen.get_mut((hit >> 3) as usize) {
                 *bits |= (hit & 7) as u8;
             }
         }
-        out.extend(
-            seen.iter()
-                .enumerate()
-                .filter(|(_, bits)| **bits != 0)
-                .map(|(page, bits)| (page as u32) << 3 | u32::from(*bits)),
-        );
+        for (page, bits) in seen.iter_mut().enumerate() {
+            if *bits != 0 {
+                out.push((page as u32) << 3 | u32::from(*bits));
+                *bits = 0;
+            }
+        }
     } else {
         out.extend(hits);
         out.sort_unstable();
@@ -831,15 +843,15 @@ fn union<'a>(hits: impl Iterator<Item = &'a u32>, len: usize, pages: usize, out:
 }
 
 /// A bundle's `search/p/N.json`: its pages' fragments, in order.
-pub(crate) fn pages_json(site: &Site, pages: &[PageId]) -> String {
-    let mut out = String::from("[");
+pub(crate) fn pages_json(site: &Site, pages: &[PageId]) -> Vec<u8> {
+    let mut out = b"[".to_vec();
     for (i, &id) in pages.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         fragment(site, id, &page_parts(site, id), &mut out);
     }
-    out.push(']');
+    out.push(b']');
     out
 }
 
@@ -866,57 +878,57 @@ fn token_inputs(site: &Site, id: PageId, parts: &str) -> u64 {
 /// `[anchor, heading, text]`), section title, title and URL. Written by
 /// hand: together they hold the whole text of the site, and almost none of
 /// it needs escaping.
-fn fragment(site: &Site, id: PageId, parts: &str, out: &mut String) {
+fn fragment(site: &Site, id: PageId, parts: &str, out: &mut Vec<u8>) {
     let page = site.page(id);
     out.reserve(parts.len() + 256);
-    out.push_str("{\"d\":");
+    out.extend_from_slice(b"{\"d\":");
     match page.last_changed() {
         Some(when) => push_json(out, &when.day().to_string()),
-        None => out.push_str("null"),
+        None => out.extend_from_slice(b"null"),
     }
-    out.push_str(",\"g\":[");
+    out.extend_from_slice(b",\"g\":[");
     for (i, tag) in tag_names(site, id).enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         push_json(out, tag);
     }
-    out.push_str("],\"k\":");
+    out.extend_from_slice(b"],\"k\":");
     push_json(out, page.doc.kind.name());
-    out.push_str(",\"p\":[");
+    out.extend_from_slice(b",\"p\":[");
     for (i, fields) in extract::fields(parts).enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         for (j, field) in <[&str; 3]>::from(fields).into_iter().enumerate() {
-            out.push(if j == 0 { '[' } else { ',' });
+            out.push(if j == 0 { b'[' } else { b',' });
             push_json(out, field);
         }
-        out.push(']');
+        out.push(b']');
     }
-    out.push_str("],\"s\":");
+    out.extend_from_slice(b"],\"s\":");
     push_json(out, &site.section(page.section).title);
-    out.push_str(",\"t\":");
+    out.extend_from_slice(b",\"t\":");
     push_json(out, &page.doc.title);
-    out.push_str(",\"u\":");
+    out.extend_from_slice(b",\"u\":");
     push_json(out, &page.url);
-    out.push('}');
+    out.push(b'}');
 }
 
 /// `s` as a JSON string: as it is when no byte of it needs escaping
 /// (checked in blocks the compiler vectorizes), else escaped by serde_json.
-fn push_json(out: &mut String, s: &str) {
+fn push_json(out: &mut Vec<u8>, s: &str) {
     let plain = s.as_bytes().chunks(32).all(|block| {
         !block.iter().fold(false, |any, &b| {
             any | (b < 0x20) | (b == b'"') | (b == b'\\')
         })
     });
     if plain {
-        out.push('"');
-        out.push_str(s);
-        out.push('"');
-    } else {
-        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else if serde_json::to_writer(&mut *out, s).is_err() {
+        out.extend_from_slice(b"\"\"");
     }
 }
 
@@ -966,18 +978,18 @@ mod tests {
             &"长".repeat(40),
             &format!("{}\"", "x".repeat(70)),
         ] {
-            let mut out = String::new();
+            let mut out = Vec::new();
             push_json(&mut out, s);
-            assert_eq!(out, serde_json::to_string(s).expect("json"), "{s:?}");
+            assert_eq!(out, serde_json::to_vec(s).expect("json"), "{s:?}");
         }
     }
 
     #[test]
     fn numbers_are_base_32_lowest_digit_first() {
         let written = |n| {
-            let mut s = String::new();
+            let mut s = Vec::new();
             push_number(&mut s, n);
-            s
+            String::from_utf8(s).expect("ASCII")
         };
         assert_eq!(written(0), "A");
         assert_eq!(written(12), "M");
@@ -994,11 +1006,16 @@ mod tests {
         let hits = [3 << 3 | 1, 7 << 3 | 4, 1 << 3 | 2, 3 << 3 | 4];
         let want = [1 << 3 | 2, 3 << 3 | 5, 7 << 3 | 4];
         let mut out = Vec::new();
-        // Few pages for the hits: marked a byte per page.
-        union(hits.iter(), hits.len(), 8, &mut out);
+        let mut seen = Vec::new();
+        // Few pages for the hits: marked a byte per page, the marks left
+        // cleared for the next token.
+        union(hits.iter(), hits.len(), 8, &mut seen, &mut out);
         assert_eq!(out, want);
+        assert!(seen.iter().all(|&b| b == 0));
+        union(hits[..1].iter(), 1, 8, &mut seen, &mut out);
+        assert_eq!(out, [3 << 3 | 1]);
         // Many pages: sorted.
-        union(hits.iter(), hits.len(), 1_000, &mut out);
+        union(hits.iter(), hits.len(), 1_000, &mut seen, &mut out);
         assert_eq!(out, want);
     }
 }
