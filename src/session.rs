@@ -48,6 +48,9 @@ pub struct Session {
     previous: Option<Previous>,
     /// What outputs are packed against: made from the first pages rendered.
     dict: Option<Arc<Dictionary>>,
+    /// The search tokens a build kept, being read while the first build
+    /// loads and parses the site (on a big site the file is tens of MB).
+    loading: Option<std::thread::JoinHandle<crate::search::TokenCache>>,
 }
 
 /// What the last successful build made: each route's fingerprint, and the files.
@@ -66,23 +69,30 @@ struct Previous {
 impl Session {
     /// A session for the site `opts` describes. "Now" is fixed when the
     /// session starts, so rebuilds agree with each other. The search
-    /// tokens a build into the site's output folder kept are read, so the
+    /// tokens a build into the site's output folder kept are read (on a
+    /// thread of their own, while the first build reads the site), so the
     /// first index tokenizes only the pages changed since.
     pub fn new(mut opts: BuildOptions) -> Self {
         opts.now
             .get_or_insert_with(|| chrono::Local::now().fixed_offset());
-        let search = crate::search::TokenCache::load(&crate::write::cache_file(
-            &opts.output_dir(),
-            "search",
-        ));
+        let file = crate::write::cache_file(&opts.output_dir(), "search");
+        let loading = file
+            .is_file()
+            .then(|| std::thread::spawn(move || crate::search::TokenCache::load(&file)));
         Session {
             opts,
-            caches: Caches {
-                search,
-                ..Caches::default()
-            },
+            caches: Caches::default(),
             previous: None,
             dict: None,
+            loading,
+        }
+    }
+
+    /// Waits for the search tokens being read when the session started,
+    /// and keeps them (a file that could not be read is an empty cache).
+    fn loaded_tokens(&mut self) {
+        if let Some(loaded) = self.loading.take().and_then(|thread| thread.join().ok()) {
+            self.caches.search = loaded;
         }
     }
 
@@ -231,6 +241,7 @@ impl Session {
         // When a language's text changed, its index is made first: which
         // shards changed is known from the index, not from the pages, so an
         // edit renders only the shards it touched.
+        self.loaded_tokens();
         let before = self.previous.as_ref().map(|p| p.shards.as_slice());
         let mut indexes: Vec<Option<crate::search::Index>> = Vec::new();
         let mut shards = Vec::new();
@@ -449,10 +460,11 @@ mod tests {
             ..BuildOptions::default()
         })
         .expect("build");
-        let session = Session::new(BuildOptions {
+        let mut session = Session::new(BuildOptions {
             root: root.to_path_buf(),
             ..BuildOptions::default()
         });
+        session.loaded_tokens();
         assert_eq!(session.caches.search.len(), 1);
     }
 }
