@@ -258,21 +258,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     // The search tokens the last build kept (see below) are read while
     // the site loads: there are some only when search was on.
     let tokens_file = write::cache_file(&output, "search");
-    let loading = tokens_file.is_file().then(|| {
-        let file = tokens_file.clone();
-        std::thread::spawn(move || crate::search::TokenCache::load(&file))
-    });
+    let loading = crate::search::TokenCache::load_aside(tokens_file.clone());
     let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
     let searched = site.langs.iter().any(|s| s.config.search.enabled);
-    if !searched && loading.is_some() {
+    if !searched && loading.found() {
         // Search was turned off: its tokens would only take up space.
         let _ = std::fs::remove_file(&tokens_file);
     }
-    let tokens = searched.then(|| {
-        loading
-            .and_then(|thread| thread.join().ok())
-            .unwrap_or_default()
-    });
+    let tokens = searched.then(|| loading.wait());
     let home = site.main().config.permalink("/");
     let staging = write::Staging::for_site(&output, opts.force, &home)?;
     let routes = site.all_routes();

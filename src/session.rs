@@ -50,7 +50,7 @@ pub struct Session {
     dict: Option<Arc<Dictionary>>,
     /// The search tokens a build kept, being read while the first build
     /// loads and parses the site (on a big site the file is tens of MB).
-    loading: Option<std::thread::JoinHandle<crate::search::TokenCache>>,
+    loading: Option<crate::search::cache::Loading>,
 }
 
 /// What the last successful build made: each route's fingerprint, and the files.
@@ -75,10 +75,9 @@ impl Session {
     pub fn new(mut opts: BuildOptions) -> Self {
         opts.now
             .get_or_insert_with(|| chrono::Local::now().fixed_offset());
-        let file = crate::write::cache_file(&opts.output_dir(), "search");
-        let loading = file
-            .is_file()
-            .then(|| std::thread::spawn(move || crate::search::TokenCache::load(&file)));
+        let loading = Some(crate::search::TokenCache::load_aside(
+            crate::write::cache_file(&opts.output_dir(), "search"),
+        ));
         Session {
             opts,
             caches: Caches::default(),
@@ -91,8 +90,8 @@ impl Session {
     /// Waits for the search tokens being read when the session started,
     /// and keeps them (a file that could not be read is an empty cache).
     fn loaded_tokens(&mut self) {
-        if let Some(loaded) = self.loading.take().and_then(|thread| thread.join().ok()) {
-            self.caches.search = loaded;
+        if let Some(loading) = self.loading.take().filter(|l| l.found()) {
+            self.caches.search = loading.wait();
         }
     }
 

@@ -101,9 +101,18 @@ fn stamp() -> &'static [u8] {
 }
 
 impl TokenCache {
+    /// Starts reading the tokens kept at `path` on a thread of its own,
+    /// for a build to wait on once it has read the site.
+    pub(crate) fn load_aside(path: std::path::PathBuf) -> Loading {
+        Loading(
+            path.is_file()
+                .then(|| std::thread::spawn(move || TokenCache::load(&path))),
+        )
+    }
+
     /// The cache saved at `path`, or an empty one when there is none that
     /// this almanac wrote and can read whole.
-    pub(crate) fn load(path: &Path) -> TokenCache {
+    fn load(path: &Path) -> TokenCache {
         let cached = std::fs::read(path)
             .ok()
             .and_then(|bytes| decode(&bytes, stamp()))
@@ -154,6 +163,24 @@ impl TokenCache {
             .unwrap_or_else(|e| e.into_inner())
             .pages
             .len()
+    }
+}
+
+/// A token file being read (see [`TokenCache::load_aside`]).
+pub(crate) struct Loading(Option<std::thread::JoinHandle<TokenCache>>);
+
+impl Loading {
+    /// Whether there was a file to read.
+    pub(crate) fn found(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The tokens read: none when there was no file or it could not be
+    /// read.
+    pub(crate) fn wait(self) -> TokenCache {
+        self.0
+            .and_then(|thread| thread.join().ok())
+            .unwrap_or_default()
     }
 }
 

@@ -278,17 +278,12 @@ const fn may_begin_space(b: u8) -> bool {
 /// is looked at again. Eight bytes are tested at once in a `u64`, with no
 /// branch, since text has a candidate every dozen bytes or so.
 fn may_begin_space_masks(bytes: &[u8]) -> impl Iterator<Item = (usize, u64)> + '_ {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES * 0x80;
-    // Marks each byte of `y` below `n` (at most 0x80): subtracting `n`
-    // sets its high bit. A byte that borrows from the one above marks that
-    // one too, wrongly, but never leaves one below `n` unmarked.
-    let below = |y: u64, n: u8| y.wrapping_sub(ONES * u64::from(n)) & !y & HIGH;
+    use super::swar::{ONES, below, load};
     let blocks = bytes.chunks_exact(8);
     let tail = blocks.remainder();
     let full = blocks.len() * 8;
     let whole = blocks.enumerate().map(move |(n, block)| {
-        let x = u64::from_le_bytes(block.try_into().unwrap_or_default());
+        let x = load(block);
         // Space and control characters; 0xC2; 0xE0 to 0xE3.
         let mask = below(x, 0x21) | below(x ^ (ONES * 0xC2), 1) | below(x ^ (ONES * 0xE0), 4);
         (n * 8, mask)

@@ -2,7 +2,8 @@
 //! time, with OpenCC's `t2s` conversion (through `ferrous-opencc`).
 //!
 //! The table is made when almanac is compiled (see `build.rs`) by
-//! converting every CJK ideograph on its own (so phrase rules, which need
+//! converting every character the tokenizer calls CJK on its own (so
+//! phrase rules, which need
 //! context, never apply): the same character always folds the same way, in
 //! the index and in a query.
 
@@ -10,15 +11,12 @@ use std::sync::OnceLock;
 
 /// Traditional → Simplified, for the characters that differ.
 pub(crate) struct Fold {
-    /// The same for U+3400..=U+9FFF, by offset: most CJK text is there, and
-    /// indexing looks up every character.
-    dense: Vec<char>,
     /// The tokenizer's table of the Basic Multilingual Plane, made from
-    /// this fold as characters are met.
+    /// this fold as characters are met: what the index looks up for every
+    /// character, so [`Fold::char`] itself is read once per character a
+    /// site has.
     pub(super) simple: super::tokenize::Simple,
 }
-
-const DENSE: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
 
 /// Each character OpenCC's `t2s` changes, and what to, in the order of
 /// the characters changed (so it is searched by halves).
@@ -28,30 +26,13 @@ impl Fold {
     /// OpenCC's table, made on first use.
     pub(crate) fn opencc() -> &'static Fold {
         static FOLD: OnceLock<Fold> = OnceLock::new();
-        FOLD.get_or_init(|| {
-            let mut dense: Vec<char> = DENSE.filter_map(char::from_u32).collect();
-            for &(from, to) in T2S {
-                let at = (from as u32).checked_sub(*DENSE.start());
-                if let Some(entry) = at.and_then(|at| dense.get_mut(at as usize)) {
-                    *entry = to;
-                }
-            }
-            Fold {
-                dense,
-                simple: Default::default(),
-            }
+        FOLD.get_or_init(|| Fold {
+            simple: Default::default(),
         })
     }
 
     /// `c` folded.
     pub(crate) fn char(&self, c: char) -> char {
-        let u = c as u32;
-        if u < *DENSE.start() {
-            return c;
-        }
-        if u <= *DENSE.end() {
-            return self.dense[(u - DENSE.start()) as usize];
-        }
         T2S.binary_search_by_key(&c, |&(from, _)| from)
             .map_or(c, |i| T2S[i].1)
     }
@@ -74,9 +55,8 @@ mod tests {
         assert_eq!(fold.char('規'), '规');
         assert_eq!(fold.char('规'), '规');
         assert_eq!(fold.char('a'), 'a');
-        // Outside the dense range: a compatibility ideograph and one of
-        // Extension B that OpenCC folds.
-        for &(from, to) in T2S.iter().filter(|(f, _)| !DENSE.contains(&(*f as u32))) {
+        // Every pair, Extension B among them.
+        for &(from, to) in T2S {
             assert_eq!(fold.char(from), to);
         }
         assert!(T2S.iter().any(|(f, _)| *f as u32 > 0xFFFF));

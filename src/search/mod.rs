@@ -28,6 +28,7 @@ pub(crate) mod cache;
 mod cjk;
 pub(crate) mod extract;
 pub(crate) mod fold;
+mod swar;
 mod table;
 pub(crate) mod tokenize;
 
@@ -681,10 +682,8 @@ fn short_key(word: &str) -> Option<u64> {
 /// The UTF-8 of a CJK key, in `buf`.
 fn cjk_bytes(key: u64, buf: &mut [u8; 8]) -> &[u8] {
     let mut len = 0;
-    for u in [key >> 32, key & 0xffff_ffff] {
-        if let Some(c) = char::from_u32(u as u32).filter(|_| u != 0) {
-            len += c.encode_utf8(&mut buf[len..]).len();
-        }
+    for c in tokenize::cjk_chars(key) {
+        len += c.encode_utf8(&mut buf[len..]).len();
     }
     &buf[..len]
 }

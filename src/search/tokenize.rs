@@ -20,6 +20,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::fold::Fold;
+use super::swar;
 
 /// One token and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,12 +197,17 @@ impl Tok<'_> {
     pub(crate) fn text(self) -> String {
         match self {
             Tok::Word(w) => w.to_string(),
-            Tok::Cjk(key) => [key >> 32, key & 0xffff_ffff]
-                .into_iter()
-                .filter_map(|u| char::from_u32(u as u32).filter(|_| u != 0))
-                .collect(),
+            Tok::Cjk(key) => cjk_chars(key).collect(),
         }
     }
+}
+
+/// The one or two characters of a CJK token's key (see [`Tok::Cjk`]).
+pub(crate) fn cjk_chars(key: u64) -> impl Iterator<Item = char> {
+    [key >> 32, key & 0xffff_ffff]
+        .into_iter()
+        .filter(|&u| u != 0)
+        .filter_map(|u| char::from_u32(u as u32))
 }
 
 /// Calls `f` with each token of `text` and its position, without
@@ -228,9 +234,9 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
     // alone (most of English text) is read from its bytes; a chunk whose
     // every character the table knows is read from the table; any other
     // chunk (decomposed accents, Σ, ligatures, characters beyond the BMP)
-    // goes through NFKC and lower-casing as a string. Every loop here
-    // walks bytes: the text is valid UTF-8, so a lead byte says how long
-    // its character is.
+    // goes through NFKC and lower-casing as a string. ASCII and ideographs
+    // are read from the bytes: the text is valid UTF-8, so a lead byte
+    // says how long its character is.
     let table = &fold.simple;
     let Scratch { chunk, word, slow } = scratch;
     chunk.clear();
@@ -252,8 +258,7 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
             // digits (most of English text), then a byte at a time.
             let mut end = i;
             while let Some(block) = bytes.get(end..end + 8) {
-                let x = u64::from_le_bytes(block.try_into().unwrap_or([0; 8]));
-                let other = not_lower_alnum(x);
+                let other = not_lower_alnum(swar::load(block));
                 end += (other.trailing_zeros() / 8) as usize;
                 if other != 0 {
                     break;
@@ -296,31 +301,18 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
         // Any other chunk: up to the next ASCII white space or ideograph.
         let start = i;
         let mut complex = false;
-        while i < n {
-            let b = bytes[i];
-            let (u, len) = match b {
-                0..0x80 if BYTE[usize::from(b)] & SPACE != 0 => break,
-                0..0x80 => (u32::from(b), 1),
-                0x80..0xE0 => (u32::from(b & 0x1F) << 6 | u32::from(bytes[i + 1] & 0x3F), 2),
-                0xE0..0xF0 => match ideograph_at(bytes, i) {
-                    Some(_) => break,
-                    None => (
-                        u32::from(b & 0x0F) << 12
-                            | u32::from(bytes[i + 1] & 0x3F) << 6
-                            | u32::from(bytes[i + 2] & 0x3F),
-                        3,
-                    ),
-                },
-                // Beyond the BMP: never in the table.
-                _ => (u32::MAX, 4),
-            };
+        for c in text[start..].chars() {
+            if c.is_ascii_whitespace() || ideograph(c as u32) {
+                break;
+            }
+            // Beyond the BMP: never in the table, so complex.
             if !complex {
-                match table.get(u, fold) {
+                match table.get(c as u32, fold) {
                     0 => complex = true,
                     v => chunk.push(v),
                 }
             }
-            i += len;
+            i += c.len_utf8();
         }
         if complex {
             slow.clear();
@@ -377,14 +369,10 @@ static BYTE: [u8; 256] = {
 /// is read.
 #[inline]
 fn not_lower_alnum(x: u64) -> u64 {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES * 0x80;
-    // The high bit of each byte below 0x80 is set by adding `0x80 - k`
-    // exactly when the byte is at least `k`.
-    let at_least = |k: u8| x.wrapping_add(ONES * u64::from(0x80 - k));
-    let lower = at_least(b'a') & !at_least(b'z' + 1);
-    let digit = at_least(b'0') & !at_least(b'9' + 1);
-    (!(lower | digit) | x) & HIGH
+    use swar::at_least;
+    let lower = at_least(x, b'a') & !at_least(x, b'z' + 1);
+    let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+    (!(lower | digit) | x) & swar::HIGH
 }
 
 /// The ideograph whose UTF-8 begins at byte `i`, if one does: their lead
