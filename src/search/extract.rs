@@ -33,8 +33,8 @@ pub(crate) struct Parts {
     parts: Vec<Part>,
     /// The part text goes to.
     current: usize,
-    /// Inside a heading: its closing tag's name.
-    in_heading: Option<&'static str>,
+    /// Inside a heading: its level.
+    in_heading: Option<u8>,
     /// Inside a rule's item: the part to return to after its `</li>`, and
     /// the depth of items inside it.
     rule: Option<(usize, usize)>,
@@ -57,8 +57,6 @@ impl Default for Parts {
         }
     }
 }
-
-const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
 
 impl Parts {
     /// Visible text, entities already decoded.
@@ -105,46 +103,83 @@ impl Parts {
         }
     }
 
+    /// A heading of `level` opens, with id `anchor`: it begins a part of
+    /// its own (unless it is inside a rule's item or has no id).
+    pub(crate) fn open_heading(&mut self, level: u8, anchor: &str) {
+        if self.rule.is_none() && !anchor.is_empty() {
+            self.parts.push(Part {
+                anchor: anchor.to_string(),
+                heading: String::new(),
+                text: String::new(),
+            });
+            self.current = self.parts.len() - 1;
+        }
+        self.in_heading = Some(level);
+    }
+
+    /// The heading of `level` ends: text goes to the part's text again.
+    pub(crate) fn close_heading(&mut self, level: u8) {
+        if self.in_heading == Some(level) {
+            self.in_heading = None;
+            self.space();
+        }
+    }
+
+    /// A rule's item opens, with id `anchor` (`rule-N`): a part of its
+    /// own, headed by its number, until the item ends.
+    pub(crate) fn open_rule(&mut self, anchor: &str) {
+        self.parts.push(Part {
+            anchor: anchor.to_string(),
+            heading: anchor.trim_start_matches("rule-").to_string(),
+            text: String::new(),
+        });
+        self.rule = Some((self.current, 0));
+        self.current = self.parts.len() - 1;
+        self.space();
+    }
+
+    /// Any other list item opens.
+    pub(crate) fn item(&mut self) {
+        if let Some((_, depth)) = &mut self.rule {
+            *depth += 1;
+        }
+        self.space();
+    }
+
     /// A tag: `name` in lower case, `tag` its whole text for its
     /// attributes (`<li>` will do for a tag without any).
     pub(crate) fn tag(&mut self, name: &str, closing: bool, tag: &str) {
         match (name, closing) {
             ("script" | "style", false) => self.skip_depth += 1,
             ("script" | "style", true) => self.skip_depth = self.skip_depth.saturating_sub(1),
-            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
-                let anchor = attr(tag, "id").map(Cow::into_owned).unwrap_or_default();
-                if self.rule.is_none() && !anchor.is_empty() {
-                    self.parts.push(Part {
-                        anchor,
-                        heading: String::new(),
-                        text: String::new(),
-                    });
-                    self.current = self.parts.len() - 1;
+            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", _) => {
+                let level = name.as_bytes()[1] - b'0';
+                if closing {
+                    self.close_heading(level);
+                } else {
+                    self.open_heading(level, &attr(tag, "id").unwrap_or_default());
                 }
-                self.in_heading = HEADINGS.iter().copied().find(|h| *h == name);
             }
-            (h, true) if self.in_heading == Some(h) => {
-                self.in_heading = None;
-                self.space();
+            ("li", false) => match attr(tag, "id").filter(|id| id.starts_with("rule-")) {
+                Some(anchor) if self.rule.is_none() => self.open_rule(&anchor),
+                _ => self.item(),
+            },
+            // The rule number and heading permalinks are not text.
+            ("a", false)
+                if matches!(attr(tag, "class").as_deref(), Some("rule-num" | "anchor")) =>
+            {
+                self.skip_depth += 1
             }
-            ("li", false) => {
-                if let Some((_, depth)) = &mut self.rule {
-                    *depth += 1;
-                } else if let Some(anchor) = attr(tag, "id")
-                    .filter(|id| id.starts_with("rule-"))
-                    .map(Cow::into_owned)
-                {
-                    let number = anchor.trim_start_matches("rule-").to_string();
-                    self.parts.push(Part {
-                        anchor,
-                        heading: number,
-                        text: String::new(),
-                    });
-                    self.rule = Some((self.current, 0));
-                    self.current = self.parts.len() - 1;
-                }
-                self.space();
-            }
+            ("a", true) if self.skip_depth > 0 => self.skip_depth -= 1,
+            _ => self.block(name, closing),
+        }
+    }
+
+    /// An element whose attributes do not matter here: list items, and
+    /// blocks that separate text.
+    pub(crate) fn block(&mut self, name: &str, closing: bool) {
+        match (name, closing) {
+            ("li", false) => self.item(),
             ("li", true) => {
                 match &mut self.rule {
                     Some((back, 0)) => {
@@ -156,13 +191,6 @@ impl Parts {
                 }
                 self.space();
             }
-            // The rule number and heading permalinks are not text.
-            ("a", false)
-                if matches!(attr(tag, "class").as_deref(), Some("rule-num" | "anchor")) =>
-            {
-                self.skip_depth += 1
-            }
-            ("a", true) if self.skip_depth > 0 => self.skip_depth -= 1,
             (
                 "p" | "div" | "br" | "tr" | "td" | "th" | "ol" | "ul" | "pre" | "blockquote" | "dt"
                 | "dd",

@@ -347,12 +347,37 @@ struct Renderer<'a> {
     summary_done: bool,
     first_block: bool,
     last_char: Option<char>,
-    /// With search: each highlighted code block's event index and its
-    /// text, so the index reads the code rather than its markup.
-    code_texts: Vec<(usize, String)>,
+    /// With search: almanac's own HTML events, by event index, as the
+    /// search parts read them (see [`Mark`]).
+    marks: Vec<(usize, Mark)>,
+}
+
+/// What one of almanac's own HTML events is to the search parts. Noted as
+/// the event is made, so that the parts are told what it is rather than
+/// parsing its HTML back. Events with no mark (raw HTML, and the rare
+/// markup of check boxes and MyST targets) are read as HTML.
+enum Mark {
+    /// A highlighted code block: its text, not its markup.
+    Code(String),
+    /// A heading's opening tag, with its id (a rule heading's number link
+    /// with it, which is no text).
+    Heading { level: u8, anchor: String },
+    /// A heading's permalink and closing tag.
+    HeadingEnd { level: u8 },
+    /// A rule's item, with its id, and its number link.
+    Rule { anchor: String },
+    /// Another list or item: it only separates text.
+    Block(&'static str),
 }
 
 impl<'a> Renderer<'a> {
+    /// Notes what the event about to be pushed at `at` is, for search.
+    fn mark(&mut self, at: usize, mark: impl FnOnce() -> Mark) {
+        if self.opts.search {
+            self.marks.push((at, mark()));
+        }
+    }
+
     /// The title of rule `n`'s link.
     fn rule_title(&self, n: usize) -> String {
         escape_html(&self.opts.rule_link.replace("{n}", &n.to_string()))
@@ -374,7 +399,7 @@ impl<'a> Renderer<'a> {
             summary_done: false,
             first_block: true,
             last_char: None,
-            code_texts: Vec::new(),
+            marks: Vec::new(),
         }
     }
 
@@ -529,6 +554,7 @@ impl<'a> Renderer<'a> {
             true => "<ol class=\"steps\">\n".to_string(),
             false => return out.push(Event::Start(Tag::List(start))),
         };
+        self.mark(out.len(), || Mark::Block("ol"));
         out.push(Event::Html(html.into()));
     }
 
@@ -536,6 +562,9 @@ impl<'a> Renderer<'a> {
     fn start_special_item(&mut self, out: &mut Vec<Event<'a>>) {
         let html = if self.rules_as_list {
             let n = self.result.rules.len() + 1;
+            self.mark(out.len(), || Mark::Rule {
+                anchor: format!("rule-{n}"),
+            });
             self.rule_text = Some(String::new());
             self.result.anchors.push(format!("rule-{n}"));
             self.result.rules.push(Rule {
@@ -551,6 +580,7 @@ impl<'a> Renderer<'a> {
             self.result.checks += 1;
             let n = self.result.checks;
             self.result.anchors.push(format!("step-{n}"));
+            self.mark(out.len(), || Mark::Block("li"));
             format!("<li id=\"step-{n}\" class=\"step\" data-check=\"{n}\">")
         };
         out.push(Event::Html(html.into()));
@@ -715,9 +745,7 @@ impl<'a> Renderer<'a> {
         } else {
             highlight::code_block(&code, None)
         };
-        if self.opts.search {
-            self.code_texts.push((out.len(), code));
-        }
+        self.mark(out.len(), || Mark::Code(code));
         out.push(Event::Html(html.into()));
     }
 
@@ -753,10 +781,15 @@ impl<'a> Renderer<'a> {
             format!(" class=\"{}\"", escape_html(&classes))
         };
         let id_attr = escape_html(&id);
+        self.mark(out.len(), || Mark::Heading {
+            level,
+            anchor: id.clone(),
+        });
         out.push(Event::Html(
             format!("{before}<h{level} id=\"{id_attr}\"{class_attr}>{number}").into(),
         ));
         out.extend(h.inner);
+        self.mark(out.len(), || Mark::HeadingEnd { level });
         out.push(Event::Html(
             format!("<a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n").into(),
         ));
@@ -836,7 +869,7 @@ impl<'a> Renderer<'a> {
 
     fn finish(mut self, events: Vec<Event<'a>>) -> Rendered {
         if self.opts.search {
-            let parts = search_parts(&events, &self.code_texts);
+            let parts = search_parts(&events, &self.marks);
             self.result.search = Some(crate::search::extract::encode(&parts).into_boxed_str());
         }
         let mut html = String::with_capacity(events.len() * 16);
@@ -857,19 +890,23 @@ impl<'a> Renderer<'a> {
 
 /// The searchable parts of a body's final events: what the HTML they make
 /// would show, read without making or scanning it.
-fn search_parts(events: &[Event<'_>], code_texts: &[(usize, String)]) -> Vec<Part> {
+fn search_parts(events: &[Event<'_>], marks: &[(usize, Mark)]) -> Vec<Part> {
     let mut parts = Parts::default();
-    let mut codes = code_texts.iter().peekable();
+    let mut marks = marks.iter().peekable();
     // Text inside an image is its alt text, not shown.
     let mut in_image = 0usize;
     for (i, event) in events.iter().enumerate() {
         match event {
-            Event::Html(h) | Event::InlineHtml(h) => match codes.next_if(|(at, _)| *at == i) {
-                Some((_, code)) => {
-                    parts.tag("pre", false, "<pre>");
+            Event::Html(h) | Event::InlineHtml(h) => match marks.next_if(|(at, _)| *at == i) {
+                Some((_, Mark::Code(code))) => {
+                    parts.block("pre", false);
                     parts.text(code);
-                    parts.tag("pre", true, "</pre>");
+                    parts.block("pre", true);
                 }
+                Some((_, Mark::Heading { level, anchor })) => parts.open_heading(*level, anchor),
+                Some((_, Mark::HeadingEnd { level })) => parts.close_heading(*level),
+                Some((_, Mark::Rule { anchor })) => parts.open_rule(anchor),
+                Some((_, Mark::Block(name))) => parts.block(name, false),
                 None => parts.html(h),
             },
             Event::Text(t) | Event::Code(t) if in_image == 0 => parts.text(t),
@@ -878,15 +915,15 @@ fn search_parts(events: &[Event<'_>], code_texts: &[(usize, String)]) -> Vec<Par
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             Event::Start(tag) => {
                 if let Some(name) = block_name(&tag.to_end()) {
-                    parts.tag(name, false, "<>");
+                    parts.block(name, false);
                 }
             }
             Event::End(end) => {
                 if let Some(name) = block_name(end) {
-                    parts.tag(name, true, "<>");
+                    parts.block(name, true);
                 }
             }
-            Event::HardBreak => parts.tag("br", false, "<br>"),
+            Event::HardBreak => parts.block("br", false),
             _ => {}
         }
     }
