@@ -132,6 +132,18 @@ pub fn site(
     caches: &mut Caches,
     timings: &mut Timings,
 ) -> Result<(Sites, Theme, Vec<Diagnostic>)> {
+    site_with(opts, caches, timings, |_, _| {})
+}
+
+/// [`site`], calling `parsed` with the documents PARSE made, before LINK
+/// makes a site of them: work that needs only the documents can then run
+/// alongside LINK, which keeps one processor busy.
+fn site_with(
+    opts: &BuildOptions,
+    caches: &mut Caches,
+    timings: &mut Timings,
+    parsed: impl FnOnce(&[Arc<parse::Document>], &SiteConfig),
+) -> Result<(Sites, Theme, Vec<Diagnostic>)> {
     let config: Arc<SiteConfig> = Arc::new(config::load(&opts.root, opts.base_url.as_deref())?);
     let now = opts
         .now
@@ -143,6 +155,7 @@ pub fn site(
     diags.extend(sources.problems.iter().cloned());
     let docs = parse::documents(sources.sources, &config, &mut caches.parse, &mut diags);
     timings.mark("parse");
+    parsed(&docs, &config);
     let statics = statics(&theme, sources.assets);
     let site = relink(opts, config, now, docs, statics, caches, &mut diags);
     timings.mark("link");
@@ -258,14 +271,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     // The search tokens the last build kept (see below) are read while
     // the site loads: there are some only when search was on.
     let tokens_file = write::cache_file(&output, "search");
-    let loading = crate::search::TokenCache::load_aside(tokens_file.clone());
-    let (site, mut theme, warnings) = site(&opts, &mut Caches::default(), &mut timings)?;
+    let pool = search_pool().map(Arc::new);
+    let mut loading = crate::search::TokenCache::load_aside(tokens_file.clone());
+    // With search on, PARSE's documents are tokenized while LINK runs.
+    let ahead = |docs: &[Arc<parse::Document>], config: &SiteConfig| {
+        if docs.iter().any(|d| d.body.search.is_some()) {
+            loading = std::mem::take(&mut loading).then_tokenize(
+                docs.to_vec(),
+                config.slugify,
+                opts.drafts,
+                pool.clone(),
+            );
+        }
+    };
+    let (site, mut theme, warnings) =
+        site_with(&opts, &mut Caches::default(), &mut timings, ahead)?;
     let searched = site.langs.iter().any(|s| s.config.search.enabled);
     if !searched && loading.found() {
         // Search was turned off: its tokens would only take up space.
         let _ = std::fs::remove_file(&tokens_file);
     }
-    let tokens = searched.then(|| loading.wait());
+    // Waited for by the index, which runs beside the rendering.
+    let loading = searched.then_some(loading);
     let home = site.main().config.permalink("/");
     let staging = write::Staging::for_site(&output, opts.force, &home)?;
     let routes = site.all_routes();
@@ -285,9 +312,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         .partition(|&&(l, i)| site.langs[l].routes.routes[i].kind.needs_index());
     let tokenized = std::thread::scope(|scope| {
         let indexing = scope.spawn(|| {
+            let (tokens, ahead) = match loading {
+                Some(loading) => {
+                    let (tokens, ahead) = loading.wait_ahead();
+                    (Some(tokens), ahead)
+                }
+                None => (None, Default::default()),
+            };
             let started = Instant::now();
-            let indexes = index_aside(&site, tokens.as_ref());
-            let took = started.elapsed();
+            let indexes = index_aside(&site, tokens.as_ref(), pool.as_deref());
+            let took = started.elapsed() + ahead.took;
             // Kept for the next build; only a shortcut, so one that cannot
             // be saved is made again from the text, and one saved by a
             // build that then fails is still true of every page it holds.
@@ -295,21 +329,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
                 tokens.keep_pages_of(&site);
                 let _ = tokens.save(&tokens_file);
             }
-            (indexes, took)
+            (indexes, took, tokens.map(|_| ahead.pages))
         });
         render::routes(&site, &mut theme, &rest, sink, &[])?;
-        let (indexes, took) = indexing
+        let (indexes, took, ahead) = indexing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         render::routes(&site, &mut theme, &by_index, sink, &indexes)?;
         if searched {
             timings.alongside("search", took);
         }
-        Ok::<_, crate::diagnostic::Error>(tokens.as_ref().map(|_| {
-            indexes
+        Ok::<_, crate::diagnostic::Error>(ahead.map(|ahead| {
+            let (tokenized, pages) = indexes
                 .iter()
                 .flatten()
-                .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages))
+                .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages));
+            // A page tokenized ahead is tokenized again only in the rare
+            // case that LINK names one of its tags otherwise.
+            ((tokenized + ahead).min(pages), pages)
         }))
     })?;
     if let Some(progress) = progress {
@@ -339,12 +376,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     })
 }
 
-/// Each language's search index (for those with search on), made on a
-/// thread pool of its own so that it runs while the rendering threads wait
-/// on the disk; on the shared pool it would queue behind their work.
+/// Each language's search index (for those with search on), made on
+/// `pool` (see [`search_pool`]).
 fn index_aside(
     site: &Sites,
     tokens: Option<&crate::search::TokenCache>,
+    pool: Option<&rayon::ThreadPool>,
 ) -> Vec<Option<crate::search::Index>> {
     let make = || {
         site.langs
@@ -357,14 +394,21 @@ fn index_aside(
             })
             .collect()
     };
-    match rayon::ThreadPoolBuilder::new()
+    match pool {
+        Some(pool) => pool.install(make),
+        None => make(),
+    }
+}
+
+/// A thread pool of the search's own, so that its work runs while the
+/// rendering threads wait on the disk (or LINK runs on one processor): on
+/// the shared pool it would queue behind their work.
+fn search_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(rayon::current_num_threads())
         .thread_name(|i| format!("almanac-search-{i}"))
         .build()
-    {
-        Ok(pool) => pool.install(make),
-        Err(_) => make(),
-    }
+        .ok()
 }
 
 /// Counts outputs on a progress bar (indicatif draws only on a terminal),

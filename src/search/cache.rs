@@ -104,10 +104,12 @@ impl TokenCache {
     /// Starts reading the tokens kept at `path` on a thread of its own,
     /// for a build to wait on once it has read the site.
     pub(crate) fn load_aside(path: std::path::PathBuf) -> Loading {
-        Loading(
-            path.is_file()
-                .then(|| std::thread::spawn(move || TokenCache::load(&path))),
-        )
+        let found = path.is_file();
+        Loading {
+            found,
+            thread: found
+                .then(|| std::thread::spawn(move || (TokenCache::load(&path), Ahead::default()))),
+        }
     }
 
     /// The cache saved at `path`, or an empty one when there is none that
@@ -166,21 +168,69 @@ impl TokenCache {
     }
 }
 
-/// A token file being read (see [`TokenCache::load_aside`]).
-pub(crate) struct Loading(Option<std::thread::JoinHandle<TokenCache>>);
+/// A token file being read (see [`TokenCache::load_aside`]); by default,
+/// none.
+#[derive(Default)]
+pub(crate) struct Loading {
+    /// Whether there was a file to read.
+    found: bool,
+    thread: Option<std::thread::JoinHandle<(TokenCache, Ahead)>>,
+}
+
+/// What tokenizing ahead of LINK did (see [`Loading::then_tokenize`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Ahead {
+    /// Pages tokenized.
+    pub(crate) pages: usize,
+    /// The time it took.
+    pub(crate) took: std::time::Duration,
+}
 
 impl Loading {
     /// Whether there was a file to read.
     pub(crate) fn found(&self) -> bool {
-        self.0.is_some()
+        self.found
     }
 
     /// The tokens read: none when there was no file or it could not be
     /// read.
     pub(crate) fn wait(self) -> TokenCache {
-        self.0
+        self.wait_ahead().0
+    }
+
+    /// The tokens read, and what tokenizing ahead added to them.
+    pub(crate) fn wait_ahead(self) -> (TokenCache, Ahead) {
+        self.thread
             .and_then(|thread| thread.join().ok())
             .unwrap_or_default()
+    }
+
+    /// Once the tokens are read, goes on to tokenize `docs` into them
+    /// ahead of LINK (see [`super::tokenize_ahead`]), on `pool` when there
+    /// is one: what [`Loading::wait`] then gives has them.
+    pub(crate) fn then_tokenize(
+        self,
+        docs: Vec<Arc<crate::parse::Document>>,
+        slugs: crate::config::SlugStyle,
+        drafts: bool,
+        pool: Option<Arc<rayon::ThreadPool>>,
+    ) -> Loading {
+        let found = self.found;
+        let thread = std::thread::spawn(move || {
+            let cache = self.wait();
+            let started = std::time::Instant::now();
+            let work = || super::tokenize_ahead(&docs, slugs, drafts, &cache);
+            let pages = match &pool {
+                Some(pool) => pool.install(work),
+                None => work(),
+            };
+            let took = started.elapsed();
+            (cache, Ahead { pages, took })
+        });
+        Loading {
+            found,
+            thread: Some(thread),
+        }
     }
 }
 

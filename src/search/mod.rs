@@ -220,9 +220,9 @@ impl Postings {
         });
     }
 
-    /// Page `id`, number `n`: its tokens.
-    fn add_page(&mut self, site: &Site, (id, n): (PageId, u32), fold: &Fold) {
-        self.tokenize_page(site, id, &page_parts(site, id), fold);
+    /// The page numbered `n`: its tokens.
+    fn add_page(&mut self, page: &PageText<'_>, n: u32, fold: &Fold) {
+        self.tokenize_page(page, fold);
         self.lists.extend(
             self.page
                 .drain(..)
@@ -232,20 +232,19 @@ impl Postings {
     }
 
     /// A page's tokens from its text, title and tags.
-    fn tokenize_page(&mut self, site: &Site, id: PageId, parts: &str, fold: &Fold) {
-        let page = site.page(id);
-        self.add_text(&page.doc.title, IN_TITLE, fold);
-        for (_, heading, text) in extract::fields(parts) {
+    fn tokenize_page(&mut self, page: &PageText<'_>, fold: &Fold) {
+        self.add_text(page.title, IN_TITLE, fold);
+        for (_, heading, text) in extract::fields(&page.parts) {
             self.add_text(heading, IN_HEADING, fold);
             self.add_text(text, IN_TEXT, fold);
         }
         // A page's tags describe it as a heading would, and filter by it
         // with tokens no text makes.
-        for tag in tag_names(site, id) {
+        for tag in &page.tags {
             self.add_text(tag, IN_HEADING, fold);
         }
-        let filters = std::iter::once(filter_token('k', page.doc.kind.name()))
-            .chain(tag_names(site, id).map(|tag| filter_token('t', tag)));
+        let filters = std::iter::once(filter_token('k', page.kind))
+            .chain(page.tags.iter().map(|tag| filter_token('t', tag)));
         for token in filters {
             self.word(&token, IN_TEXT);
         }
@@ -395,7 +394,8 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
             from_cache(site, &order, fold, &mut cached)
         }
         None => {
-            let runs = read(site, &numbered(&order), fold, false, true);
+            let texts = page_texts(site, &order);
+            let runs = read(&texts, &numbers(order.len()), fold, false, true);
             let merged = merge(&runs);
             (runs, merged, order.len())
         }
@@ -459,20 +459,22 @@ pub(crate) fn index(site: &Site, cache: Option<&TokenCache>) -> Index {
     }
 }
 
-/// The pages given (each with its number), tokenized in runs of
-/// consecutive pages kept in order, so each token's pages are its runs'
-/// lists one after another. Few, long runs: every run repeats the
+/// Pages `which` of `pages` (numbers into it, in order), tokenized in
+/// runs of consecutive pages kept in order, so each token's pages are its
+/// runs' lists one after another. Few, long runs: every run repeats the
 /// vocabulary. `record` keeps each page's tokens for the cache; `sort`
 /// lays the postings out (a read only for the cache needs not).
-fn read(site: &Site, pages: &[(PageId, u32)], fold: &Fold, record: bool, sort: bool) -> Vec<Run> {
-    let run = pages.len() / (2 * rayon::current_num_threads()) + 1;
-    pages
+fn read(pages: &[PageText<'_>], which: &[u32], fold: &Fold, record: bool, sort: bool) -> Vec<Run> {
+    let run = which.len() / (2 * rayon::current_num_threads()) + 1;
+    which
         .par_iter()
         .with_min_len(run)
         .fold(
             || Postings::new(record),
-            |mut postings, &page| {
-                postings.add_page(site, page, fold);
+            |mut postings, &n| {
+                if let Some(page) = pages.get(n as usize) {
+                    postings.add_page(page, n, fold);
+                }
                 postings
             },
         )
@@ -483,13 +485,45 @@ fn read(site: &Site, pages: &[(PageId, u32)], fold: &Fold, record: bool, sort: b
         })
 }
 
-/// Every page of `order`, with its number.
-fn numbered(order: &[PageId]) -> Vec<(PageId, u32)> {
-    order
-        .iter()
-        .enumerate()
-        .map(|(n, &id)| (id, n as u32))
-        .collect()
+/// The numbers of `count` pages.
+fn numbers(count: usize) -> Vec<u32> {
+    (0..count as u32).collect()
+}
+
+/// What a page's tokens are made from: its searchable text (as rendered:
+/// settings such as `raw_html` change it), title, kind and tag names.
+pub(crate) struct PageText<'a> {
+    /// Its source file, which the [`TokenCache`] keys it by.
+    file: &'a str,
+    title: &'a str,
+    kind: &'static str,
+    parts: std::borrow::Cow<'a, str>,
+    tags: Vec<&'a str>,
+}
+
+impl<'a> PageText<'a> {
+    /// Page `id` of `site`.
+    fn of(site: &'a Site, id: PageId) -> Self {
+        let doc = &site.page(id).doc;
+        PageText {
+            file: &doc.source.file,
+            title: &doc.title,
+            kind: doc.kind.name(),
+            parts: page_parts(site, id),
+            tags: tag_names(site, id).collect(),
+        }
+    }
+
+    /// A fingerprint of what the tokens are made from: a [`TokenCache`]
+    /// keeps a page's tokens with it.
+    fn inputs(&self) -> u64 {
+        crate::link::deps::hash_of((&*self.parts, self.title, self.kind, &self.tags))
+    }
+}
+
+/// The texts of the pages of `order`, in that order.
+fn page_texts<'a>(site: &'a Site, order: &[PageId]) -> Vec<PageText<'a>> {
+    order.par_iter().map(|&id| PageText::of(site, id)).collect()
 }
 
 /// CJK tokens and words, each with its lists in every run.
@@ -538,35 +572,22 @@ fn from_cache(
     fold: &Fold,
     cached: &mut Cached,
 ) -> (Vec<Run>, Merged, usize) {
-    let inputs: Vec<u64> = order
-        .par_iter()
-        .map(|&id| token_inputs(site, id, &page_parts(site, id)))
-        .collect();
-    let file = |n: usize| site.page(order[n]).doc.source.file.as_str();
-    let all = numbered(order);
-    let fresh: Vec<(PageId, u32)> = all
-        .iter()
-        .copied()
-        .filter(|&(_, n)| {
-            let n = n as usize;
-            cached
-                .pages
-                .get(file(n))
-                .is_none_or(|(was, _)| *was != inputs[n])
-        })
-        .collect();
+    let texts = page_texts(site, order);
+    let inputs: Vec<u64> = texts.par_iter().map(PageText::inputs).collect();
+    let fresh = not_cached(&texts, &inputs, cached);
     if fresh.len() * 2 > order.len() {
-        let mut runs = read(site, &all, fold, true, true);
-        remember(site, order, &inputs, &mut runs, cached);
+        let mut runs = read(&texts, &numbers(order.len()), fold, true, true);
+        remember(&texts, &inputs, &mut runs, cached);
         let merged = merge(&runs);
         return (runs, merged, order.len());
     }
     if !fresh.is_empty() {
-        let mut runs = read(site, &fresh, fold, true, false);
-        remember(site, order, &inputs, &mut runs, cached);
+        let mut runs = read(&texts, &fresh, fold, true, false);
+        remember(&texts, &inputs, &mut runs, cached);
     }
-    let lists: Vec<&[u32]> = (0..order.len())
-        .map(|n| cached.pages.get(file(n)).map_or(&[][..], |(_, l)| &l[..]))
+    let lists: Vec<&[u32]> = texts
+        .iter()
+        .map(|t| cached.pages.get(t.file).map_or(&[][..], |(_, l)| &l[..]))
         .collect();
     let tokens = cached.vocab.names.len();
     let chunk = order.len() / (2 * rayon::current_num_threads()) + 1;
@@ -608,8 +629,96 @@ fn from_cache(
     (runs, (cjk, words), fresh.len())
 }
 
-/// Puts into `cached` the tokens `runs` recorded of each page they read.
-fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &mut [Run], cached: &mut Cached) {
+/// Tokenizes the documents PARSE made into `cache` (and says how many),
+/// those that have searchable text and whose tokens it lacks, while LINK
+/// makes the site of them: LINK keeps one processor busy and leaves the
+/// other idle. The index then finds every page's tokens in the cache.
+///
+/// A page's tags are named as LINK will name them, from every document
+/// of its language; should LINK name one otherwise (it reads only the
+/// pages, in an order of its own), the page's inputs hash otherwise and
+/// the index tokenizes it again: this is only ever a head start.
+pub(crate) fn tokenize_ahead(
+    docs: &[std::sync::Arc<crate::parse::Document>],
+    slugs: crate::config::SlugStyle,
+    drafts: bool,
+    cache: &TokenCache,
+) -> usize {
+    let docs: Vec<&crate::parse::Document> = docs
+        .iter()
+        .map(|d| &**d)
+        .filter(|d| {
+            (drafts || !d.front.draft) && !d.source.is_section_index() && d.body.search.is_some()
+        })
+        .collect();
+    // Hundreds of tag names against thousands of uses: each slugified once.
+    let mut slug_of: FxHashMap<&str, String> = FxHashMap::default();
+    for name in docs.iter().flat_map(|d| &d.front.tags) {
+        let name = name.trim();
+        if !slug_of.contains_key(name) {
+            slug_of.insert(name, crate::slug::slugify(name, slugs));
+        }
+    }
+    // LINK names a tag as the first page of its language writes it.
+    let mut named: FxHashMap<(crate::config::LangId, &str), &str> = FxHashMap::default();
+    for doc in &docs {
+        for name in &doc.front.tags {
+            let name = name.trim();
+            let slug = slug_of.get(name).map_or("", String::as_str);
+            named.entry((doc.source.lang, slug)).or_insert(name);
+        }
+    }
+    let pages: Vec<PageText<'_>> = docs
+        .iter()
+        .filter_map(|doc| {
+            let parts = doc.body.search.as_deref()?;
+            // As LINK names a page's tags: one per slug, none whose slug
+            // is empty.
+            let mut tags: Vec<&str> = Vec::new();
+            let mut seen: Vec<&str> = Vec::new();
+            for name in &doc.front.tags {
+                let slug = slug_of.get(name.trim()).map_or("", String::as_str);
+                if !slug.is_empty() && !seen.contains(&slug) {
+                    tags.extend(named.get(&(doc.source.lang, slug)));
+                    seen.push(slug);
+                }
+            }
+            Some(PageText {
+                file: &doc.source.file,
+                title: &doc.title,
+                kind: doc.kind.name(),
+                parts: parts.into(),
+                tags,
+            })
+        })
+        .collect();
+    let inputs: Vec<u64> = pages.par_iter().map(PageText::inputs).collect();
+    let mut cached = cache.inner.write().unwrap_or_else(|e| e.into_inner());
+    let fresh = not_cached(&pages, &inputs, &cached);
+    if !fresh.is_empty() {
+        let mut runs = read(&pages, &fresh, Fold::opencc(), true, false);
+        remember(&pages, &inputs, &mut runs, &mut cached);
+    }
+    fresh.len()
+}
+
+/// The numbers of the pages whose tokens `cached` does not have, made
+/// from the same `inputs`.
+fn not_cached(pages: &[PageText<'_>], inputs: &[u64], cached: &Cached) -> Vec<u32> {
+    (0..pages.len())
+        .filter(|&n| {
+            cached
+                .pages
+                .get(pages[n].file)
+                .is_none_or(|(was, _)| *was != inputs[n])
+        })
+        .map(|n| n as u32)
+        .collect()
+}
+
+/// Puts into `cached` the tokens `runs` recorded of each page of `pages`
+/// they read, with its `inputs`.
+fn remember(pages: &[PageText<'_>], inputs: &[u64], runs: &mut [Run], cached: &mut Cached) {
     // Each run's numbers as the cache's: one lookup per token per run.
     let numbers: Vec<Vec<u32>> = runs
         .iter()
@@ -627,7 +736,7 @@ fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &mut [Run], cac
             numbers
         })
         .collect();
-    let pages: Vec<(usize, std::sync::Arc<[u32]>)> = runs
+    let lists: Vec<(usize, std::sync::Arc<[u32]>)> = runs
         .par_iter()
         .zip(&numbers)
         .flat_map_iter(|(run, numbers)| {
@@ -642,9 +751,10 @@ fn remember(site: &Site, order: &[PageId], inputs: &[u64], runs: &mut [Run], cac
             })
         })
         .collect();
-    for (n, list) in pages {
-        let file = site.page(order[n]).doc.source.file.clone();
-        cached.pages.insert(file, (inputs[n], list));
+    for (n, list) in lists {
+        cached
+            .pages
+            .insert(pages[n].file.to_string(), (inputs[n], list));
     }
     cached.changed = true;
     // Kept now by the cache: the runs need them no more.
@@ -862,14 +972,6 @@ fn page_parts(site: &Site, id: PageId) -> std::borrow::Cow<'_, str> {
         Some(text) => std::borrow::Cow::Borrowed(text),
         None => extract::encode(&extract::parts(&body.html.unpack())).into(),
     }
-}
-
-/// What a page's tokens are made from: its searchable text (as rendered:
-/// settings such as `raw_html` change it), title, kind and tag names.
-fn token_inputs(site: &Site, id: PageId, parts: &str) -> u64 {
-    let page = site.page(id);
-    let tags: Vec<&str> = tag_names(site, id).collect();
-    crate::link::deps::hash_of((parts, &page.doc.title, page.doc.kind.name(), tags))
 }
 
 /// A page's fragment in `p/N.json`: `{"d":…,"g":[…],"k":…,"p":[…],"s":…,"t":…,"u":…}`,

@@ -547,3 +547,26 @@ fn a_damaged_token_cache_is_made_again_from_the_text() {
     t.build().success();
     assert!(!cache.exists());
 }
+
+#[test]
+fn a_tag_two_pages_write_differently_is_indexed_by_the_name_link_gives_it() {
+    let t = SiteTest::fixture("search");
+    // LINK names a tag as the first page (by path) writes it: `Events`,
+    // on network.md too, which writes `events`.
+    t.replace(
+        "content/guides/english.md",
+        "tags = [\"events\"]",
+        "tags = [\"Events\"]",
+    );
+    t.replace(
+        "content/guides/network.md",
+        "tags = [\"硬件\"]",
+        "tags = [\"硬件\", \"events\"]",
+    );
+    assert_eq!(tokenized(&t), "5 of 5");
+    let first = postings(&t);
+    assert_eq!(first["\u{1}t:Events"].len(), 2, "{first:?}");
+    assert!(!first.contains_key("\u{1}t:events"));
+    assert_eq!(tokenized(&t), "0 of 5");
+    assert_eq!(postings(&t), first);
+}
