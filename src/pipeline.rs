@@ -271,11 +271,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     // The search tokens the last build kept (see below) are read while
     // the site loads: there are some only when search was on.
     let tokens_file = write::cache_file(&output, "search");
-    let pool = search_pool().map(Arc::new);
     let mut loading = crate::search::TokenCache::load_aside(tokens_file.clone());
-    // With search on, PARSE's documents are tokenized while LINK runs.
+    // With search on, PARSE's documents are tokenized while LINK runs, on
+    // the search's own threads (made only then).
+    let mut pool: Option<Arc<rayon::ThreadPool>> = None;
     let ahead = |docs: &[Arc<parse::Document>], config: &SiteConfig| {
         if docs.iter().any(|d| d.body.search.is_some()) {
+            pool = search_pool().map(Arc::new);
             loading = std::mem::take(&mut loading).then_tokenize(
                 docs.to_vec(),
                 config.slugify,

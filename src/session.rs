@@ -90,7 +90,7 @@ impl Session {
     /// Waits for the search tokens being read when the session started,
     /// and keeps them (a file that could not be read is an empty cache).
     fn loaded_tokens(&mut self) {
-        if let Some(loading) = self.loading.take().filter(|l| l.found()) {
+        if let Some(loading) = self.loading.take() {
             self.caches.search = loading.wait();
         }
     }

@@ -10,6 +10,7 @@ pub(crate) mod deps;
 pub(crate) mod lint;
 pub(crate) mod routes;
 mod taxonomy;
+pub(crate) use taxonomy::named_tags;
 pub(crate) mod translations;
 mod tree;
 mod xref;

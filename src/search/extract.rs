@@ -160,10 +160,12 @@ impl Parts {
                     self.open_heading(level, &attr(tag, "id").unwrap_or_default());
                 }
             }
-            ("li", false) => match attr(tag, "id").filter(|id| id.starts_with("rule-")) {
-                Some(anchor) if self.rule.is_none() => self.open_rule(&anchor),
-                _ => self.item(),
-            },
+            ("li", false) if self.rule.is_none() => {
+                match attr(tag, "id").filter(|id| id.starts_with("rule-")) {
+                    Some(anchor) => self.open_rule(&anchor),
+                    None => self.item(),
+                }
+            }
             // The rule number and heading permalinks are not text.
             ("a", false)
                 if matches!(attr(tag, "class").as_deref(), Some("rule-num" | "anchor")) =>

@@ -634,10 +634,11 @@ fn from_cache(
 /// makes the site of them: LINK keeps one processor busy and leaves the
 /// other idle. The index then finds every page's tokens in the cache.
 ///
-/// A page's tags are named as LINK will name them, from every document
-/// of its language; should LINK name one otherwise (it reads only the
-/// pages, in an order of its own), the page's inputs hash otherwise and
-/// the index tokenizes it again: this is only ever a head start.
+/// A page's tags are named as LINK will name them (with LINK's own
+/// [`crate::link::named_tags`], over the documents of its language);
+/// should LINK name one otherwise (a document LINK does not make a page
+/// names it first), the page's inputs hash otherwise and the index
+/// tokenizes it again: this is only ever a head start.
 pub(crate) fn tokenize_ahead(
     docs: &[std::sync::Arc<crate::parse::Document>],
     slugs: crate::config::SlugStyle,
@@ -651,38 +652,26 @@ pub(crate) fn tokenize_ahead(
             (drafts || !d.front.draft) && !d.source.is_section_index() && d.body.search.is_some()
         })
         .collect();
-    // Hundreds of tag names against thousands of uses: each slugified once.
-    let mut slug_of: FxHashMap<&str, String> = FxHashMap::default();
-    for name in docs.iter().flat_map(|d| &d.front.tags) {
-        let name = name.trim();
-        if !slug_of.contains_key(name) {
-            slug_of.insert(name, crate::slug::slugify(name, slugs));
-        }
-    }
-    // LINK names a tag as the first page of its language writes it.
-    let mut named: FxHashMap<(crate::config::LangId, &str), &str> = FxHashMap::default();
-    for doc in &docs {
-        for name in &doc.front.tags {
-            let name = name.trim();
-            let slug = slug_of.get(name).map_or("", String::as_str);
-            named.entry((doc.source.lang, slug)).or_insert(name);
+    // Each page's tags as LINK will name them, language by language.
+    let mut tags: Vec<Vec<&str>> = vec![Vec::new(); docs.len()];
+    let mut langs: Vec<crate::config::LangId> = docs.iter().map(|d| d.source.lang).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    for lang in langs {
+        let mine: Vec<usize> = (0..docs.len())
+            .filter(|&n| docs[n].source.lang == lang)
+            .collect();
+        let front: Vec<&[String]> = mine.iter().map(|&n| &docs[n].front.tags[..]).collect();
+        let named = crate::link::named_tags(&front, slugs);
+        for (n, named) in mine.into_iter().zip(named.pages) {
+            tags[n] = named.into_iter().map(|(_, name)| name).collect();
         }
     }
     let pages: Vec<PageText<'_>> = docs
         .iter()
-        .filter_map(|doc| {
+        .zip(tags)
+        .filter_map(|(doc, tags)| {
             let parts = doc.body.search.as_deref()?;
-            // As LINK names a page's tags: one per slug, none whose slug
-            // is empty.
-            let mut tags: Vec<&str> = Vec::new();
-            let mut seen: Vec<&str> = Vec::new();
-            for name in &doc.front.tags {
-                let slug = slug_of.get(name.trim()).map_or("", String::as_str);
-                if !slug.is_empty() && !seen.contains(&slug) {
-                    tags.extend(named.get(&(doc.source.lang, slug)));
-                    seen.push(slug);
-                }
-            }
             Some(PageText {
                 file: &doc.source.file,
                 title: &doc.title,
