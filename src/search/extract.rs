@@ -528,6 +528,42 @@ mod tests {
     }
 
     #[test]
+    fn collapsing_random_text_equals_collapsing_characters() {
+        const CHARS: &[char] = &[
+            'a', 'b', ' ', ' ', ' ', '\n', '\t', '\u{3000}', '\u{a0}', '\u{2009}', '中', '。', 'é',
+            '\u{1f}', '\u{85}',
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| CHARS[(next() % CHARS.len() as u64) as usize])
+                .collect();
+            for before in ["", "x", "x "] {
+                let mut fast = before.to_string();
+                push_collapsed(&mut fast, &text);
+                let mut slow = before.to_string();
+                for (i, word) in text.split_whitespace().enumerate() {
+                    if i > 0 || text.starts_with(char::is_whitespace) {
+                        space(&mut slow);
+                    }
+                    slow.push_str(word);
+                }
+                if text.ends_with(char::is_whitespace) {
+                    space(&mut slow);
+                }
+                assert_eq!(fast, slow, "{text:?} after {before:?}");
+            }
+        }
+    }
+
+    #[test]
     fn an_ampersand_before_chinese_is_text() {
         assert_eq!(decode("&中文中文"), "&中文中文");
         assert_eq!(decode("&amp;中文中文&#x4e2d;"), "&中文中文中");
