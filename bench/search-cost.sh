@@ -8,7 +8,8 @@
 # when there is one: the same build without the disk, so what the CPU
 # pays) and over the previous output with nothing changed (files with
 # unchanged bytes are not written again: this is the work almanac itself
-# does). Prints the median wall time of each and the difference.
+# does). Prints, for each, the median wall time off and on, the median of
+# the pairs' ratios, and the same of processor time (user + system).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -28,32 +29,64 @@ cp -r "$work/off" "$work/on"
 printf '\n[search]\nenabled = true\n' >>"$work/on/almanac.toml"
 
 source "$here/lib.sh"
-report() {
-  local what=$1 off=$2 on=$3
-  printf '%-8s search off %.2f s, on %.2f s: +%.2f s, +%.1f %%\n' "$what" "$off" "$on" \
-    "$(echo "$on - $off" | bc)" "$(echo "100 * ($on - $off) / $off" | bc -l)"
+
+# Wall and processor seconds (user + system) of a build, its output dropped.
+timed() {
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time "$@" >/dev/null 2>&1; } 2>&1 | tail -n 1)
+  set -- $t
+  echo "$1 $(echo "$2 + $3" | bc)"
 }
 
-declare -a fresh_on fresh_off again_on again_off memory_on memory_off
+# One line per build kind: median wall time off and on, the median of
+# each pair's ratio (the two builds of a pair run back to back, so they
+# share the machine's state of the moment: the steadier figure on a busy
+# machine) and the median processor time off and on.
+report() {
+  local what=$1 file=$2
+  awk -v what="$what" '
+    function median(a, n,   i, j, t) {
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] > t; j--) a[j+1] = a[j]; a[j+1] = t }
+      return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+    }
+    { n++; woff[n] = $1; coff[n] = $2; won[n] = $3; con[n] = $4; r[n] = $3 / $1; cr[n] = $4 / $2 }
+    END {
+      wf = median(woff, n); wn = median(won, n); pr = median(r, n)
+      cf = median(coff, n); cn = median(con, n); pc = median(cr, n)
+      printf "%-8s wall: off %.2f s, on %.2f s (%+.1f %%); pairs %+.1f %% | cpu: off %.2f s, on %.2f s, pairs %+.1f %%\n", what, wf, wn, 100 * (wn - wf) / wf, 100 * (pr - 1), cf, cn, 100 * (pc - 1)
+    }' "$file"
+}
+
+# One line per pair: wall off, cpu off, wall on, cpu on.
+results="$work/results"
+mkdir -p "$results"
+pair() {
+  local kind=$1 off=$2 on=$3
+  echo "$off $on" >>"$results/$kind"
+}
+
 for i in $(seq "$RUNS"); do
   # Alternate which goes first: the second of a pair finds warmer caches.
   order="off on"
   if [ $((i % 2)) -eq 0 ]; then order="on off"; fi
+  declare -A t=()
   # Each output in a folder of its own, with its .almanac-cache beside it:
   # a fresh build has neither. `sync` first, so no build waits on the
   # writing back of the one before.
   for s in $order; do
     rm -rf "$work/o-$s"
     sync
-    t=$(seconds "$almanac" build --root "$work/$s" -o "$work/o-$s/out")
-    if [ "$s" = on ]; then fresh_on+=("$t"); else fresh_off+=("$t"); fi
+    t[$s]=$(timed "$almanac" build --root "$work/$s" -o "$work/o-$s/out")
   done
+  pair fresh "${t[off]}" "${t[on]}"
   if [ -n "$memory" ]; then
     for s in $order; do
       rm -rf "$memory/o-$s"
-      t=$(seconds "$almanac" build --root "$work/$s" -o "$memory/o-$s/out")
-      if [ "$s" = on ]; then memory_on+=("$t"); else memory_off+=("$t"); fi
+      # The disk builds' writing back would otherwise go on beside it.
+      sync
+      t[$s]=$(timed "$almanac" build --root "$work/$s" -o "$memory/o-$s/out")
     done
+    pair memory "${t[off]}" "${t[on]}"
   fi
   # A rebuild with nothing changed: the second build after a fresh one
   # still writes every file (its staging folder starts empty), the third
@@ -61,14 +94,14 @@ for i in $(seq "$RUNS"); do
   for s in $order; do
     "$almanac" build --root "$work/$s" -o "$work/o-$s/out" >/dev/null 2>&1
     sync
-    t=$(seconds "$almanac" build --root "$work/$s" -o "$work/o-$s/out")
-    if [ "$s" = on ]; then again_on+=("$t"); else again_off+=("$t"); fi
+    t[$s]=$(timed "$almanac" build --root "$work/$s" -o "$work/o-$s/out")
   done
+  pair rebuild "${t[off]}" "${t[on]}"
 done
-echo "$PAGES pages, median of $RUNS:"
-report fresh "$(printf '%s\n' "${fresh_off[@]}" | median)" "$(printf '%s\n' "${fresh_on[@]}" | median)"
+echo "$PAGES pages, $RUNS pairs:"
+report fresh "$results/fresh"
 if [ -n "$memory" ]; then
-  report memory "$(printf '%s\n' "${memory_off[@]}" | median)" "$(printf '%s\n' "${memory_on[@]}" | median)"
+  report memory "$results/memory"
 fi
-report rebuild "$(printf '%s\n' "${again_off[@]}" | median)" "$(printf '%s\n' "${again_on[@]}" | median)"
+report rebuild "$results/rebuild"
 "$almanac" build --root "$work/on" -o "$work/o-on/out" -v 2>&1 | sed -n '/^  load/,$p' | sed 's/^/  (search on) /'
