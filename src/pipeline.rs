@@ -312,7 +312,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let (by_index, rest): (Vec<render::RouteRef>, Vec<render::RouteRef>) = routes
         .iter()
         .partition(|&&(l, i)| site.langs[l].routes.routes[i].kind.needs_index());
-    let tokenized = std::thread::scope(|scope| {
+    let (outcome, tokens) = std::thread::scope(|scope| {
         let indexing = scope.spawn(|| {
             let (tokens, ahead) = match loading {
                 Some(loading) => {
@@ -324,38 +324,60 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             let started = Instant::now();
             let indexes = index_aside(&site, tokens.as_ref(), pool.as_deref());
             let took = started.elapsed() + ahead.took;
-            // Kept for the next build; only a shortcut, so one that cannot
-            // be saved is made again from the text, and one saved by a
-            // build that then fails is still true of every page it holds.
             if let Some(tokens) = &tokens {
                 tokens.keep_pages_of(&site);
-                let _ = tokens.save(&tokens_file);
             }
-            (indexes, took, tokens.map(|_| ahead.pages))
+            (indexes, took, tokens, ahead.pages)
         });
-        render::routes(&site, &mut theme, &rest, sink, &[])?;
-        let (indexes, took, ahead) = indexing
+        let rendered = render::routes(&site, &mut theme, &rest, sink, &[]);
+        let (indexes, took, tokens, ahead) = indexing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        render::routes(&site, &mut theme, &by_index, sink, &indexes)?;
-        if searched {
-            timings.alongside("search", took);
+        let outcome = rendered
+            .and_then(|()| render::routes(&site, &mut theme, &by_index, sink, &indexes))
+            .map(|()| {
+                if searched {
+                    timings.alongside("search", took);
+                }
+                tokens.as_ref().map(|_| {
+                    let (tokenized, pages) = indexes
+                        .iter()
+                        .flatten()
+                        .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages));
+                    // A page tokenized ahead is tokenized again only in the
+                    // rare case that LINK names one of its tags otherwise.
+                    ((tokenized + ahead).min(pages), pages)
+                })
+            });
+        (outcome, tokens)
+    });
+    // The tokens are kept for the next build; only a shortcut, so one that
+    // cannot be saved is made again from the text, and one saved by a
+    // build that then fails is still true of every page it holds.
+    let save = |tokens: Option<crate::search::TokenCache>| {
+        if let Some(tokens) = tokens {
+            let _ = tokens.save(&tokens_file);
         }
-        Ok::<_, crate::diagnostic::Error>(ahead.map(|ahead| {
-            let (tokenized, pages) = indexes
-                .iter()
-                .flatten()
-                .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages));
-            // A page tokenized ahead is tokenized again only in the rare
-            // case that LINK names one of its tags otherwise.
-            ((tokenized + ahead).min(pages), pages)
-        }))
-    })?;
+    };
+    let tokenized = match outcome {
+        Ok(tokenized) => tokenized,
+        Err(e) => {
+            save(tokens);
+            return Err(e);
+        }
+    };
     if let Some(progress) = progress {
         progress.bar.finish_and_clear();
     }
     timings.mark("render+write");
-    let report = staging.commit()?;
+    // Saved while the output folder is swapped into place, which keeps
+    // one processor busy and leaves the other idle.
+    let report = std::thread::scope(|scope| {
+        let saving = scope.spawn(|| save(tokens));
+        let report = staging.commit();
+        let _ = saving.join();
+        report
+    })?;
     timings.mark("swap");
     let (pages, sections, tags) = site.counts();
     let notes = site

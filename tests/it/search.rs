@@ -549,6 +549,21 @@ fn a_damaged_token_cache_is_made_again_from_the_text() {
 }
 
 #[test]
+fn a_build_that_fails_after_tokenizing_keeps_the_tokens() {
+    let t = SiteTest::fixture("search");
+    // Fails as the pages render, after every page was tokenized.
+    t.write("templates/page.html", "<p>\n{{ page.title + 1 }}\n</p>\n");
+    let cache = t.root.join(".almanac-cache/public.search");
+    t.run(&["build", "--now", NOW])
+        .failure(1)
+        .stderr_has("templates/page.html:2:");
+    assert!(cache.is_file(), "no tokens kept by the failed build");
+    assert!(!t.root.join("public").exists());
+    std::fs::remove_file(t.root.join("templates/page.html")).expect("remove");
+    assert_eq!(tokenized(&t), "0 of 5");
+}
+
+#[test]
 fn a_tag_two_pages_write_differently_is_indexed_by_the_name_link_gives_it() {
     let t = SiteTest::fixture("search");
     // LINK names a tag as the first page (by path) writes it: `Events`,
