@@ -327,10 +327,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             if let Some(tokens) = &tokens {
                 tokens.keep_pages_of(&site);
             }
-            (indexes, took, tokens, ahead.pages)
+            (indexes, took, tokens)
         });
         let rendered = render::routes(&site, &mut theme, &rest, sink, &[]);
-        let (indexes, took, tokens, ahead) = indexing
+        let (indexes, took, tokens) = indexing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let outcome = rendered
@@ -340,13 +340,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
                     timings.alongside("search", took);
                 }
                 tokens.as_ref().map(|_| {
-                    let (tokenized, pages) = indexes
+                    indexes
                         .iter()
                         .flatten()
-                        .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages));
-                    // A page tokenized ahead is tokenized again only in the
-                    // rare case that LINK names one of its tags otherwise.
-                    ((tokenized + ahead).min(pages), pages)
+                        .fold((0, 0), |(t, p), i| (t + i.tokenized, p + i.pages))
                 })
             });
         (outcome, tokens)

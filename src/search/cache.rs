@@ -67,11 +67,21 @@ impl Vocab {
 #[derive(Default)]
 pub(super) struct Cached {
     pub(super) vocab: Vocab,
-    /// By source file: what the page's tokens were made from (see
-    /// `token_inputs`) and its distinct tokens, `number << 3 | where`.
-    pub(super) pages: FxHashMap<String, (u64, Arc<[u32]>)>,
+    /// By source file.
+    pub(super) pages: FxHashMap<String, Kept>,
     /// Whether anything changed since it was read from disk.
     pub(super) changed: bool,
+}
+
+/// What the cache keeps of one page.
+pub(super) struct Kept {
+    /// What the tokens were made from (see `PageText::inputs`).
+    pub(super) inputs: u64,
+    /// The page's distinct tokens, `number << 3 | where`.
+    pub(super) tokens: Arc<[u32]>,
+    /// Whether they were made since the cache was read, rather than read
+    /// with it: what `build -v` counts as tokenized.
+    pub(super) made: bool,
 }
 
 /// Each page's distinct tokens, kept from one index to the next so that an
@@ -142,12 +152,19 @@ impl TokenCache {
     }
 
     /// Forgets every page but those of `site`, over all its languages: a
-    /// page deleted or renamed would otherwise be kept for ever.
+    /// page deleted or renamed would otherwise be kept for ever. Kept too:
+    /// a folder's own page beside it (`foo.md` beside `foo/`), which is
+    /// tokenized ahead of LINK like any page (only LINK tells it apart),
+    /// so that a rebuild finds it cached.
     pub(crate) fn keep_pages_of(&self, site: &crate::link::Sites) {
         let files: std::collections::HashSet<&str> = site
             .langs
             .iter()
-            .flat_map(|s| s.pages.iter().map(|p| p.doc.source.file.as_str()))
+            .flat_map(|s| {
+                let pages = s.pages.iter().map(|p| &p.doc);
+                let sections = s.sections.iter().filter_map(|s| s.index.as_ref());
+                pages.chain(sections).map(|d| d.source.file.as_str())
+            })
             .collect();
         let mut cached = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let before = cached.pages.len();
@@ -180,8 +197,6 @@ pub(crate) struct Loading {
 /// What tokenizing ahead of LINK did (see [`Loading::then_tokenize`]).
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Ahead {
-    /// Pages tokenized.
-    pub(crate) pages: usize,
     /// The time it took.
     pub(crate) took: std::time::Duration,
 }
@@ -220,12 +235,12 @@ impl Loading {
             let cache = self.wait();
             let started = std::time::Instant::now();
             let work = || super::tokenize_ahead(&docs, slugs, drafts, &cache);
-            let pages = match &pool {
+            match &pool {
                 Some(pool) => pool.install(work),
                 None => work(),
-            };
+            }
             let took = started.elapsed();
-            (cache, Ahead { pages, took })
+            (cache, Ahead { took })
         });
         Loading {
             found,
@@ -264,7 +279,7 @@ fn encode(cached: &Cached, stamp: &[u8], to: &mut impl std::io::Write) -> std::i
     let mut files: Vec<&String> = cached.pages.keys().collect();
     files.sort_unstable();
     for file in &files {
-        for &e in cached.pages[*file].1.iter() {
+        for &e in cached.pages[*file].tokens.iter() {
             let slot = &mut renumber[(e >> 3) as usize];
             if *slot == UNUSED {
                 *slot = tokens.len() as u32;
@@ -280,7 +295,11 @@ fn encode(cached: &Cached, stamp: &[u8], to: &mut impl std::io::Write) -> std::i
     let mut buf = postcard::to_extend(&tokens, Vec::with_capacity(1 << 17)).map_err(other)?;
     buf = postcard::to_extend(&files.len(), buf).map_err(other)?;
     for file in files {
-        let (inputs, list) = &cached.pages[file];
+        let Kept {
+            inputs,
+            tokens: list,
+            ..
+        } = &cached.pages[file];
         // A tuple's fields one after another: the list, a sequence of
         // `u32`, after the rest.
         buf = postcard::to_extend(&(file.as_str(), *inputs), buf).map_err(other)?;
@@ -318,9 +337,18 @@ fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Cached> {
         .pages
         .into_par_iter()
         .map(|(file, inputs, list)| {
-            list.iter()
-                .all(|&e| ((e >> 3) as usize) < tokens)
-                .then(|| (file, (inputs, Arc::from(list))))
+            list.iter().all(|&e| ((e >> 3) as usize) < tokens).then(|| {
+                let tokens = Arc::from(list);
+                let made = false;
+                (
+                    file,
+                    Kept {
+                        inputs,
+                        tokens,
+                        made,
+                    },
+                )
+            })
         })
         .collect::<Option<FxHashMap<_, _>>>()?;
     (pages.len() == count).then_some(Cached {
@@ -346,6 +374,15 @@ pub(crate) fn fuzz(data: &[u8]) {
 mod tests {
     use super::*;
 
+    fn kept(inputs: u64, tokens: Vec<u32>) -> Kept {
+        let tokens = Arc::from(tokens);
+        Kept {
+            inputs,
+            tokens,
+            made: true,
+        }
+    }
+
     fn sample() -> Cached {
         let mut cached = Cached::default();
         let a = cached.vocab.cjk(u64::from('群') << 32 | u64::from('规'));
@@ -355,10 +392,10 @@ mod tests {
         assert_eq!((a, b, unused, c), (0, 1, 2, 3));
         cached
             .pages
-            .insert("a.md".into(), (7, Arc::from(vec![a << 3 | 1, c << 3 | 4])));
+            .insert("a.md".into(), kept(7, vec![a << 3 | 1, c << 3 | 4]));
         cached
             .pages
-            .insert("b.md".into(), (9, Arc::from(vec![b << 3 | 2])));
+            .insert("b.md".into(), kept(9, vec![b << 3 | 2]));
         cached.changed = true;
         cached
     }
@@ -366,7 +403,7 @@ mod tests {
     /// The tokens of a page, by name.
     fn names(cached: &Cached, file: &str) -> Vec<(Name, u32)> {
         cached.pages[file]
-            .1
+            .tokens
             .iter()
             .map(|&e| (cached.vocab.names[(e >> 3) as usize].clone(), e & 7))
             .collect()
@@ -392,7 +429,8 @@ mod tests {
         assert!(!back.changed);
         for file in ["a.md", "b.md"] {
             assert_eq!(names(&back, file), names(&cached, file));
-            assert_eq!(back.pages[file].0, cached.pages[file].0);
+            assert_eq!(back.pages[file].inputs, cached.pages[file].inputs);
+            assert!(cached.pages[file].made && !back.pages[file].made);
         }
     }
 

@@ -37,7 +37,7 @@ use rustc_hash::FxHashMap;
 
 use crate::link::{PageId, RouteKind, Site};
 pub(crate) use cache::TokenCache;
-use cache::{Cached, Name};
+use cache::{Cached, Kept, Name};
 use fold::Fold;
 use table::{Slot, Table};
 use tokenize::{Mode, Tok};
@@ -105,7 +105,8 @@ pub(crate) struct Index {
     runs: Vec<Run>,
     /// How many pages are numbered.
     pub(crate) pages: usize,
-    /// How many of them were tokenized (the others' tokens were cached).
+    /// How many of them had their tokens made by this process, by the
+    /// index or ahead of LINK (the others' were read with the cache).
     pub(crate) tokenized: usize,
     /// `meta.json`.
     pub(crate) meta: String,
@@ -575,11 +576,19 @@ fn from_cache(
     let texts = page_texts(site, order);
     let inputs: Vec<u64> = texts.par_iter().map(PageText::inputs).collect();
     let fresh = not_cached(&texts, &inputs, cached);
+    // Pages whose tokens were made rather than read with the cache: by
+    // this index or ahead of LINK, each counted once.
+    let made = |cached: &Cached| {
+        texts
+            .iter()
+            .filter(|t| cached.pages.get(t.file).is_some_and(|k| k.made))
+            .count()
+    };
     if fresh.len() * 2 > order.len() {
         let mut runs = read(&texts, &numbers(order.len()), fold, true, true);
         remember(&texts, &inputs, &mut runs, cached);
         let merged = merge(&runs);
-        return (runs, merged, order.len());
+        return (runs, merged, made(cached));
     }
     if !fresh.is_empty() {
         let mut runs = read(&texts, &fresh, fold, true, false);
@@ -587,7 +596,7 @@ fn from_cache(
     }
     let lists: Vec<&[u32]> = texts
         .iter()
-        .map(|t| cached.pages.get(t.file).map_or(&[][..], |(_, l)| &l[..]))
+        .map(|t| cached.pages.get(t.file).map_or(&[][..], |k| &k.tokens[..]))
         .collect();
     let tokens = cached.vocab.names.len();
     let chunk = order.len() / (2 * rayon::current_num_threads()) + 1;
@@ -626,11 +635,11 @@ fn from_cache(
             Name::Word(word) => words.push((word.to_string(), lists)),
         }
     }
-    (runs, (cjk, words), fresh.len())
+    let made = made(cached);
+    (runs, (cjk, words), made)
 }
 
-/// Tokenizes the documents PARSE made into `cache` (and says how many),
-/// those that have searchable text and whose tokens it lacks, while LINK
+/// Tokenizes the documents PARSE made into `cache`, those that have searchable text and whose tokens it lacks, while LINK
 /// makes the site of them: LINK keeps one processor busy and leaves the
 /// other idle. The index then finds every page's tokens in the cache.
 ///
@@ -644,7 +653,7 @@ pub(crate) fn tokenize_ahead(
     slugs: crate::config::SlugStyle,
     drafts: bool,
     cache: &TokenCache,
-) -> usize {
+) {
     let docs: Vec<&crate::parse::Document> = docs
         .iter()
         .map(|d| &**d)
@@ -688,7 +697,6 @@ pub(crate) fn tokenize_ahead(
         let mut runs = read(&pages, &fresh, Fold::opencc(), true, false);
         remember(&pages, &inputs, &mut runs, &mut cached);
     }
-    fresh.len()
 }
 
 /// The numbers of the pages whose tokens `cached` does not have, made
@@ -699,7 +707,7 @@ fn not_cached(pages: &[PageText<'_>], inputs: &[u64], cached: &Cached) -> Vec<u3
             cached
                 .pages
                 .get(pages[n].file)
-                .is_none_or(|(was, _)| *was != inputs[n])
+                .is_none_or(|kept| kept.inputs != inputs[n])
         })
         .map(|n| n as u32)
         .collect()
@@ -740,10 +748,13 @@ fn remember(pages: &[PageText<'_>], inputs: &[u64], runs: &mut [Run], cached: &m
             })
         })
         .collect();
-    for (n, list) in lists {
-        cached
-            .pages
-            .insert(pages[n].file.to_string(), (inputs[n], list));
+    for (n, tokens) in lists {
+        let kept = Kept {
+            inputs: inputs[n],
+            tokens,
+            made: true,
+        };
+        cached.pages.insert(pages[n].file.to_string(), kept);
     }
     cached.changed = true;
     // Kept now by the cache: the runs need them no more.

@@ -549,6 +549,19 @@ fn a_damaged_token_cache_is_made_again_from_the_text() {
 }
 
 #[test]
+fn a_folder_page_beside_its_folder_is_tokenized_once_and_not_counted_as_a_page() {
+    let t = SiteTest::fixture("search");
+    // `guides.md` beside `guides/`, which has no `_index.md`: the folder's
+    // own page, not one of the five pages the index holds.
+    t.write(
+        "content/guides.md",
+        "+++\ntitle = \"指南\"\n+++\n這裡列出所有的教學。\n",
+    );
+    assert_eq!(tokenized(&t), "5 of 5");
+    assert_eq!(tokenized(&t), "0 of 5");
+}
+
+#[test]
 fn a_build_that_fails_after_tokenizing_keeps_the_tokens() {
     let t = SiteTest::fixture("search");
     // Fails as the pages render, after every page was tokenized.
