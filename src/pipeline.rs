@@ -138,7 +138,7 @@ pub fn site(
 /// [`site`], calling `parsed` with the documents PARSE made, before LINK
 /// makes a site of them: work that needs only the documents can then run
 /// alongside LINK, which keeps one processor busy.
-fn site_with(
+pub(crate) fn site_with(
     opts: &BuildOptions,
     caches: &mut Caches,
     timings: &mut Timings,

@@ -101,7 +101,20 @@ impl Session {
         if let Some(p) = &mut self.previous {
             p.linked = None;
         }
-        let (site, theme, warnings) = pipeline::site(&self.opts, &mut self.caches, &mut timings)?;
+        // Until the first index has waited for the tokens read when the
+        // session started, PARSE's documents are tokenized into them while
+        // LINK runs, as `build` does: LINK keeps one processor busy.
+        let loading = &mut self.loading;
+        let drafts = self.opts.drafts;
+        let ahead = |docs: &[Arc<crate::parse::Document>], config: &crate::config::SiteConfig| {
+            if docs.iter().any(|d| d.body.search.is_some())
+                && let Some(tokens) = loading.take()
+            {
+                *loading = Some(tokens.then_tokenize(docs.to_vec(), config.slugify, drafts, None));
+            }
+        };
+        let (site, theme, warnings) =
+            pipeline::site_with(&self.opts, &mut self.caches, &mut timings, ahead)?;
         self.finish(site, theme, warnings, timings)
     }
 
