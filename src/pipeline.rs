@@ -276,15 +276,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     // the search's own threads (made only then).
     let mut pool: Option<Arc<rayon::ThreadPool>> = None;
     let ahead = |docs: &[Arc<parse::Document>], config: &SiteConfig| {
-        if docs.iter().any(|d| d.body.search.is_some()) {
+        loading = std::mem::take(&mut loading).then_tokenize(docs, config, opts.drafts, || {
             pool = search_pool().map(Arc::new);
-            loading = std::mem::take(&mut loading).then_tokenize(
-                docs.to_vec(),
-                config.slugify,
-                opts.drafts,
-                pool.clone(),
-            );
-        }
+            pool.clone()
+        });
     };
     let (site, mut theme, warnings) =
         site_with(&opts, &mut Caches::default(), &mut timings, ahead)?;
@@ -319,11 +314,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
                     let (tokens, ahead) = loading.wait_ahead();
                     (Some(tokens), ahead)
                 }
-                None => (None, Default::default()),
+                None => (None, Duration::ZERO),
             };
             let started = Instant::now();
             let indexes = index_aside(&site, tokens.as_ref(), pool.as_deref());
-            let took = started.elapsed() + ahead.took;
+            let took = started.elapsed() + ahead;
             if let Some(tokens) = &tokens {
                 tokens.keep_pages_of(&site);
             }

@@ -106,12 +106,10 @@ impl Session {
         // LINK runs, as `build` does: LINK keeps one processor busy.
         let loading = &mut self.loading;
         let drafts = self.opts.drafts;
-        let ahead = |docs: &[Arc<crate::parse::Document>], config: &crate::config::SiteConfig| {
-            if docs.iter().any(|d| d.body.search.is_some())
-                && let Some(tokens) = loading.take()
-            {
-                *loading = Some(tokens.then_tokenize(docs.to_vec(), config.slugify, drafts, None));
-            }
+        let ahead = |docs: &[Arc<Document>], config: &crate::config::SiteConfig| {
+            *loading = loading
+                .take()
+                .map(|tokens| tokens.then_tokenize(docs, config, drafts, || None));
         };
         let (site, theme, warnings) =
             pipeline::site_with(&self.opts, &mut self.caches, &mut timings, ahead)?;

@@ -11,6 +11,7 @@
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -118,7 +119,7 @@ impl TokenCache {
         Loading {
             found,
             thread: found
-                .then(|| std::thread::spawn(move || (TokenCache::load(&path), Ahead::default()))),
+                .then(|| std::thread::spawn(move || (TokenCache::load(&path), Duration::ZERO))),
         }
     }
 
@@ -191,14 +192,9 @@ impl TokenCache {
 pub(crate) struct Loading {
     /// Whether there was a file to read.
     found: bool,
-    thread: Option<std::thread::JoinHandle<(TokenCache, Ahead)>>,
-}
-
-/// What tokenizing ahead of LINK did (see [`Loading::then_tokenize`]).
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Ahead {
-    /// The time it took.
-    pub(crate) took: std::time::Duration,
+    /// The tokens, and the time tokenizing ahead of LINK took (see
+    /// [`Loading::then_tokenize`]).
+    thread: Option<std::thread::JoinHandle<(TokenCache, Duration)>>,
 }
 
 impl Loading {
@@ -213,23 +209,28 @@ impl Loading {
         self.wait_ahead().0
     }
 
-    /// The tokens read, and what tokenizing ahead added to them.
-    pub(crate) fn wait_ahead(self) -> (TokenCache, Ahead) {
+    /// The tokens read, and the time tokenizing ahead took to add to them.
+    pub(crate) fn wait_ahead(self) -> (TokenCache, Duration) {
         self.thread
             .and_then(|thread| thread.join().ok())
             .unwrap_or_default()
     }
 
-    /// Once the tokens are read, goes on to tokenize `docs` into them
-    /// ahead of LINK (see [`super::tokenize_ahead`]), on `pool` when there
-    /// is one: what [`Loading::wait`] then gives has them.
+    /// When any of `docs` has searchable text: once the tokens are read,
+    /// goes on to tokenize `docs` into them ahead of LINK (see
+    /// [`super::tokenize_ahead`]), on the thread pool `pool` makes when it
+    /// makes one: what [`Loading::wait`] then gives has them.
     pub(crate) fn then_tokenize(
         self,
-        docs: Vec<Arc<crate::parse::Document>>,
-        slugs: crate::config::SlugStyle,
+        docs: &[Arc<crate::parse::Document>],
+        config: &crate::config::SiteConfig,
         drafts: bool,
-        pool: Option<Arc<rayon::ThreadPool>>,
+        pool: impl FnOnce() -> Option<Arc<rayon::ThreadPool>>,
     ) -> Loading {
+        if !docs.iter().any(|d| d.body.search.is_some()) {
+            return self;
+        }
+        let (docs, slugs, pool) = (docs.to_vec(), config.slugify, pool());
         let found = self.found;
         let thread = std::thread::spawn(move || {
             let cache = self.wait();
@@ -239,8 +240,7 @@ impl Loading {
                 Some(pool) => pool.install(work),
                 None => work(),
             }
-            let took = started.elapsed();
-            (cache, Ahead { took })
+            (cache, started.elapsed())
         });
         Loading {
             found,

@@ -510,21 +510,27 @@ mod tests {
             &format!("x{spaces}y{spaces}"),
         ] {
             for before in ["", "kept", "kept "] {
-                let mut fast = before.to_string();
-                push_collapsed(&mut fast, text);
-                let mut slow = before.to_string();
-                for (i, word) in text.split_whitespace().enumerate() {
-                    if i > 0 || text.starts_with(char::is_whitespace) {
-                        space(&mut slow);
-                    }
-                    slow.push_str(word);
-                }
-                if text.ends_with(char::is_whitespace) {
-                    space(&mut slow);
-                }
-                assert_eq!(fast, slow, "{text:?} after {before:?}");
+                assert_collapses_by_characters(before, text);
             }
         }
+    }
+
+    /// `text` collapsed after `before` as `push_collapsed` does it, and as
+    /// splitting at every white space character does.
+    fn assert_collapses_by_characters(before: &str, text: &str) {
+        let mut fast = before.to_string();
+        push_collapsed(&mut fast, text);
+        let mut slow = before.to_string();
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 || text.starts_with(char::is_whitespace) {
+                space(&mut slow);
+            }
+            slow.push_str(word);
+        }
+        if text.ends_with(char::is_whitespace) {
+            space(&mut slow);
+        }
+        assert_eq!(fast, slow, "{text:?} after {before:?}");
     }
 
     #[test]
@@ -546,19 +552,7 @@ mod tests {
                 .map(|_| CHARS[(next() % CHARS.len() as u64) as usize])
                 .collect();
             for before in ["", "x", "x "] {
-                let mut fast = before.to_string();
-                push_collapsed(&mut fast, &text);
-                let mut slow = before.to_string();
-                for (i, word) in text.split_whitespace().enumerate() {
-                    if i > 0 || text.starts_with(char::is_whitespace) {
-                        space(&mut slow);
-                    }
-                    slow.push_str(word);
-                }
-                if text.ends_with(char::is_whitespace) {
-                    space(&mut slow);
-                }
-                assert_eq!(fast, slow, "{text:?} after {before:?}");
+                assert_collapses_by_characters(before, &text);
             }
         }
     }

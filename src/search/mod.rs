@@ -639,9 +639,10 @@ fn from_cache(
     (runs, (cjk, words), made)
 }
 
-/// Tokenizes the documents PARSE made into `cache`, those that have searchable text and whose tokens it lacks, while LINK
-/// makes the site of them: LINK keeps one processor busy and leaves the
-/// other idle. The index then finds every page's tokens in the cache.
+/// Tokenizes the documents PARSE made into `cache` (those that have
+/// searchable text and whose tokens it lacks) while LINK makes the site of
+/// them: LINK keeps one processor busy and leaves the other idle. The
+/// index then finds every page's tokens in the cache.
 ///
 /// A page's tags are named as LINK will name them (with LINK's own
 /// [`crate::link::named_tags`], over the documents of its language);
