@@ -3,8 +3,9 @@
 //!
 //! Pure: no I/O, no templates. It runs from scratch on every build (it is
 //! milliseconds even for large sites), which keeps incremental rebuilds
-//! simple. Vocabulary: a *page* is a Markdown file other than `_index.md`; a
-//! *section* is a folder (its `_index.md` optional); a *term* is one tag.
+//! simple. Vocabulary: a *page* is a Markdown file other than a section's own
+//! page (its `_index.md`, or `foo.md` beside a folder `foo/` that has none:
+//! see [`roles`]); a *section* is a folder; a *term* is one tag.
 
 pub(crate) mod deps;
 pub(crate) mod lint;
@@ -13,6 +14,7 @@ mod taxonomy;
 pub(crate) use taxonomy::named_tags;
 pub(crate) mod translations;
 mod tree;
+pub(crate) use tree::{Role, roles};
 mod xref;
 
 use std::sync::Arc;

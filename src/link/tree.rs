@@ -1,7 +1,7 @@
 //! The section tree and URLs: which folder each page is in, where it lives,
 //! and in what order sections list their pages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset};
 use super::{Alias, Page, PageId, Section, SectionId, Site};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::SourcePath;
 use crate::parse::{Document, Kind, SortBy, When};
 use crate::slug::slugify;
 
@@ -20,25 +21,20 @@ pub(super) fn build(
     diags: &mut Diagnostics,
 ) -> Site {
     let kinds = crate::parse::section_kinds(docs.iter().map(|d| (&d.source, d.front.kind)));
-    let (indexes, pages): (Vec<_>, Vec<_>) =
-        docs.into_iter().partition(|d| d.source.is_section_index());
+    let roles = roles(docs.iter().map(|d| &d.source));
     let mut dirs: BTreeMap<String, Option<Arc<Document>>> = BTreeMap::new();
     dirs.insert(String::new(), None);
-    for page in &pages {
-        add_dir_chain(&mut dirs, page.source.dir());
+    for doc in &docs {
+        add_dir_chain(&mut dirs, doc.source.dir());
     }
-    for index in indexes {
-        add_dir_chain(&mut dirs, index.source.dir());
-        dirs.insert(index.source.dir().to_string(), Some(index));
-    }
-    // `foo.md` beside a folder `foo/` that has no `_index.md` is that
-    // folder's own page, as Jupyter Book, mdBook and many wikis lay it out.
-    let (beside, pages): (Vec<_>, Vec<_>) = pages.into_iter().partition(|d| {
-        folder_of(&d.source.rel).is_some_and(|dir| matches!(dirs.get(&dir), Some(None)))
-    });
-    for doc in beside {
-        if let Some(dir) = folder_of(&doc.source.rel) {
-            dirs.insert(dir, Some(doc));
+    let mut pages = Vec::with_capacity(docs.len());
+    for (doc, role) in docs.into_iter().zip(roles) {
+        match role {
+            Role::Page => pages.push(doc),
+            Role::SectionPage(dir) => {
+                add_dir_chain(&mut dirs, &dir);
+                dirs.insert(dir, Some(doc));
+            }
         }
     }
     let mut sections: Vec<Section> = Vec::with_capacity(dirs.len());
@@ -217,6 +213,50 @@ fn validate_kind(doc: &Document, diags: &mut Diagnostics) {
 }
 
 /// `guides/setup.md` → `guides/setup`: the folder a page would be the page of.
+/// What a document is to the section tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A page of its folder's section.
+    Page,
+    /// The own page of the section of this folder: its `_index.md`, or
+    /// `foo.md` beside a folder `foo/` that has no `_index.md` (as Jupyter
+    /// Book, mdBook and many wikis lay it out).
+    SectionPage(String),
+}
+
+/// The role of each of one language's documents, in order: the one rule
+/// for what is a page, shared by LINK and the search's head start (which
+/// tokenizes pages before LINK has made them).
+pub(crate) fn roles<'a>(sources: impl Iterator<Item = &'a SourcePath> + Clone) -> Vec<Role> {
+    // Every folder holding a document, with its parents, and those that
+    // have an `_index.md`.
+    let mut folders: HashSet<&str> = HashSet::from([""]);
+    let mut indexed: HashSet<&str> = HashSet::new();
+    for source in sources.clone() {
+        let dir = source.dir();
+        if source.is_section_index() {
+            indexed.insert(dir);
+        }
+        let mut end = dir.len();
+        while end > 0 && folders.insert(&dir[..end]) {
+            end = dir[..end].rfind('/').unwrap_or(0);
+        }
+    }
+    sources
+        .map(|source| {
+            if source.is_section_index() {
+                return Role::SectionPage(source.dir().to_string());
+            }
+            match folder_of(&source.rel) {
+                Some(dir) if folders.contains(dir.as_str()) && !indexed.contains(dir.as_str()) => {
+                    Role::SectionPage(dir)
+                }
+                _ => Role::Page,
+            }
+        })
+        .collect()
+}
+
 fn folder_of(rel: &str) -> Option<String> {
     rel.strip_suffix(".md")
         .filter(|stem| !stem.ends_with("_index"))
@@ -344,5 +384,48 @@ mod tests {
         assert_eq!(normalize_alias("/old/rules/"), "/old/rules/");
         assert_eq!(normalize_alias("/old/rules.html"), "/old/rules.html");
         assert_eq!(normalize_alias("../../etc/x"), "/etc/x/");
+    }
+
+    #[test]
+    fn a_folder_has_one_own_page_and_every_other_file_is_a_page() {
+        let sources: Vec<SourcePath> = [
+            "guides.md",
+            "guides/a.md",
+            "rules.md",
+            "rules/_index.md",
+            "rules/code.md",
+            "deep/er/x.md",
+            "deep.md",
+            "deep/er.md",
+            "faq.md",
+            "_index.md",
+        ]
+        .iter()
+        .map(|rel| SourcePath::new(rel))
+        .collect();
+        let page = |s: &str| (s.to_string(), Role::Page);
+        let own = |s: &str, dir: &str| (s.to_string(), Role::SectionPage(dir.to_string()));
+        let got: Vec<(String, Role)> = sources
+            .iter()
+            .map(|s| s.rel.clone())
+            .zip(roles(sources.iter()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                own("guides.md", "guides"),
+                page("guides/a.md"),
+                // `rules/` has its `_index.md`: `rules.md` is a page of the root.
+                page("rules.md"),
+                own("rules/_index.md", "rules"),
+                page("rules/code.md"),
+                page("deep/er/x.md"),
+                // A folder with only folders in it is a folder too.
+                own("deep.md", "deep"),
+                own("deep/er.md", "deep/er"),
+                page("faq.md"),
+                own("_index.md", ""),
+            ]
+        );
     }
 }

@@ -153,19 +153,12 @@ impl TokenCache {
     }
 
     /// Forgets every page but those of `site`, over all its languages: a
-    /// page deleted or renamed would otherwise be kept for ever. Kept too:
-    /// a folder's own page beside it (`foo.md` beside `foo/`), which is
-    /// tokenized ahead of LINK like any page (only LINK tells it apart),
-    /// so that a rebuild finds it cached.
+    /// page deleted or renamed would otherwise be kept for ever.
     pub(crate) fn keep_pages_of(&self, site: &crate::link::Sites) {
         let files: std::collections::HashSet<&str> = site
             .langs
             .iter()
-            .flat_map(|s| {
-                let pages = s.pages.iter().map(|p| &p.doc);
-                let sections = s.sections.iter().filter_map(|s| s.index.as_ref());
-                pages.chain(sections).map(|d| d.source.file.as_str())
-            })
+            .flat_map(|s| s.pages.iter().map(|p| p.doc.source.file.as_str()))
             .collect();
         let mut cached = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let before = cached.pages.len();

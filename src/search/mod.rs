@@ -639,16 +639,15 @@ fn from_cache(
     (runs, (cjk, words), made)
 }
 
-/// Tokenizes the documents PARSE made into `cache` (those that have
+/// Tokenizes the documents PARSE made into `cache` (the pages that have
 /// searchable text and whose tokens it lacks) while LINK makes the site of
 /// them: LINK keeps one processor busy and leaves the other idle. The
 /// index then finds every page's tokens in the cache.
 ///
-/// A page's tags are named as LINK will name them (with LINK's own
-/// [`crate::link::named_tags`], over the documents of its language);
-/// should LINK name one otherwise (a document LINK does not make a page
-/// names it first), the page's inputs hash otherwise and the index
-/// tokenizes it again: this is only ever a head start.
+/// Which documents are pages, and what their tags are named, is worked out
+/// by LINK's own rules ([`crate::link::roles`] and
+/// [`crate::link::named_tags`], over the documents of each language), so
+/// that the index finds each page's tokens made from the same inputs.
 pub(crate) fn tokenize_ahead(
     docs: &[std::sync::Arc<crate::parse::Document>],
     slugs: crate::config::SlugStyle,
@@ -658,39 +657,40 @@ pub(crate) fn tokenize_ahead(
     let docs: Vec<&crate::parse::Document> = docs
         .iter()
         .map(|d| &**d)
-        .filter(|d| {
-            (drafts || !d.front.draft) && !d.source.is_section_index() && d.body.search.is_some()
-        })
+        .filter(|d| drafts || !d.front.draft)
         .collect();
-    // Each page's tags as LINK will name them, language by language.
-    let mut tags: Vec<Vec<&str>> = vec![Vec::new(); docs.len()];
     let mut langs: Vec<crate::config::LangId> = docs.iter().map(|d| d.source.lang).collect();
     langs.sort_unstable();
     langs.dedup();
+    let mut pages: Vec<PageText<'_>> = Vec::with_capacity(docs.len());
     for lang in langs {
-        let mine: Vec<usize> = (0..docs.len())
-            .filter(|&n| docs[n].source.lang == lang)
+        let mine: Vec<&crate::parse::Document> = docs
+            .iter()
+            .copied()
+            .filter(|d| d.source.lang == lang)
             .collect();
-        let front: Vec<&[String]> = mine.iter().map(|&n| &docs[n].front.tags[..]).collect();
+        let roles = crate::link::roles(mine.iter().map(|d| &d.source));
+        let mine: Vec<&crate::parse::Document> = mine
+            .into_iter()
+            .zip(roles)
+            .filter(|(_, role)| *role == crate::link::Role::Page)
+            .map(|(d, _)| d)
+            .collect();
+        let front: Vec<&[String]> = mine.iter().map(|d| &d.front.tags[..]).collect();
         let named = crate::link::named_tags(&front, slugs);
-        for (n, named) in mine.into_iter().zip(named.pages) {
-            tags[n] = named.into_iter().map(|(_, name)| name).collect();
-        }
-    }
-    let pages: Vec<PageText<'_>> = docs
-        .iter()
-        .zip(tags)
-        .filter_map(|(doc, tags)| {
-            let parts = doc.body.search.as_deref()?;
-            Some(PageText {
+        for (doc, named) in mine.into_iter().zip(named.pages) {
+            let Some(parts) = doc.body.search.as_deref() else {
+                continue;
+            };
+            pages.push(PageText {
                 file: &doc.source.file,
                 title: &doc.title,
                 kind: doc.kind.name(),
                 parts: parts.into(),
-                tags,
-            })
-        })
-        .collect();
+                tags: named.into_iter().map(|(_, name)| name).collect(),
+            });
+        }
+    }
     let inputs: Vec<u64> = pages.par_iter().map(PageText::inputs).collect();
     let mut cached = cache.inner.write().unwrap_or_else(|e| e.into_inner());
     let fresh = not_cached(&pages, &inputs, &cached);

@@ -549,7 +549,7 @@ fn a_damaged_token_cache_is_made_again_from_the_text() {
 }
 
 #[test]
-fn a_folder_page_beside_its_folder_is_tokenized_once_and_not_counted_as_a_page() {
+fn a_folder_page_beside_its_folder_is_neither_tokenized_nor_counted_as_a_page() {
     let t = SiteTest::fixture("search");
     // `guides.md` beside `guides/`, which has no `_index.md`: the folder's
     // own page, not one of the five pages the index holds.
@@ -558,6 +558,13 @@ fn a_folder_page_beside_its_folder_is_tokenized_once_and_not_counted_as_a_page()
         "+++\ntitle = \"指南\"\n+++\n這裡列出所有的教學。\n",
     );
     assert_eq!(tokenized(&t), "5 of 5");
+    let cache = std::fs::read(t.root.join(".almanac-cache/public.search")).expect("cache");
+    let holds = |file: &str| cache.windows(file.len()).any(|w| w == file.as_bytes());
+    assert!(holds("content/guides/network.md"));
+    assert!(
+        !holds("content/guides.md"),
+        "the folder's page was tokenized"
+    );
     assert_eq!(tokenized(&t), "0 of 5");
 }
 
