@@ -99,6 +99,16 @@ fn internal_links_become_placeholders() {
 }
 
 #[test]
+fn every_ideograph_of_the_shortcut_is_a_letter() {
+    for c in ('\u{3400}'..='\u{4DBF}').chain('\u{4E00}'..='\u{9FFF}') {
+        assert!(c.is_alphanumeric(), "{c:?}");
+    }
+    for c in ['a', '7', 'é', 'ア', '。', '-', ' '] {
+        assert_eq!(letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+    }
+}
+
+#[test]
 fn reading_time_counts_cjk() {
     let zh = "字".repeat(800);
     let r = render(&zh, &opts(Kind::Page));
