@@ -338,16 +338,24 @@ fn redirect(
 /// Only inside an `href` attribute: the same text in a code block is
 /// escaped (`&quot;`) and stays as written.
 pub(crate) fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> String {
+    // memmem's vector search: every page's HTML is read through, and
+    // `str::find` of a string was a few per cent of a build.
     let key = format!("href=\"{XREF_PREFIX}");
-    if !html.contains(&key) {
+    let finder = memchr::memmem::Finder::new(key.as_bytes());
+    let mut found = finder.find_iter(html.as_bytes()).peekable();
+    if found.peek().is_none() {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(i) = rest.find(&key) {
-        out.push_str(&rest[..i + "href=\"".len()]);
-        let i = i + "href=\"".len();
-        let after = &rest[i + XREF_PREFIX.len()..];
+    // The end of what is copied: an xref is never inside another.
+    let mut done = 0;
+    for at in found {
+        if at < done {
+            continue;
+        }
+        let i = at + "href=\"".len();
+        out.push_str(&html[done..i]);
+        let after = &html[i + XREF_PREFIX.len()..];
         let digits = after
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(after.len());
@@ -358,17 +366,82 @@ pub(crate) fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> S
         {
             Some(url) if url.starts_with('#') => out.push_str(&escape_html(url)),
             Some(url) => out.push_str(&escape_html(&config.url(url))),
-            None => out.push_str(&rest[i..i + XREF_PREFIX.len() + digits]),
+            None => out.push_str(&html[i..i + XREF_PREFIX.len() + digits]),
         }
-        rest = &after[digits..];
+        done = i + XREF_PREFIX.len() + digits;
     }
-    out.push_str(rest);
+    out.push_str(&html[done..]);
     out
 }
 
 /// Makes root-relative links absolute, for feed readers.
 pub(crate) fn absolute_links(html: &str, config: &SiteConfig) -> String {
     let origin = config.origin();
-    html.replace("href=\"/", &format!("href=\"{origin}/"))
-        .replace("src=\"/", &format!("src=\"{origin}/"))
+    let html = replace_all(html, "href=\"/", &format!("href=\"{origin}/"));
+    replace_all(&html, "src=\"/", &format!("src=\"{origin}/"))
+}
+
+/// `text.replace(from, to)` with memmem's vector search, for whole pages.
+pub(crate) fn replace_all(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for at in memchr::memmem::find_iter(text.as_bytes(), from.as_bytes()) {
+        if at < done {
+            continue;
+        }
+        out.push_str(&text[done..at]);
+        out.push_str(to);
+        done = at + from.len();
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacing_is_what_str_replace_does() {
+        for (text, from, to) in [
+            ("", "ab", "x"),
+            ("abab", "ab", "x"),
+            ("aaa", "aa", "b"),
+            (
+                "<a href=\"/x\">中文</a> src=\"/y\"",
+                "href=\"/",
+                "href=\"https://e.org/",
+            ),
+            ("no match", "zz", "y"),
+        ] {
+            assert_eq!(
+                replace_all(text, from, to),
+                text.replace(from, to),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn xrefs_become_urls_and_the_rest_is_kept() {
+        let root = std::path::Path::new(".");
+        let config = crate::config::parse(
+            root,
+            "title = \"t\"\nbase_url = \"https://e.org/kb\"\n",
+            None,
+        )
+        .expect("config");
+        let xrefs = ["/rules/".to_string(), "#top".to_string()];
+        let html = format!(
+            "<a href=\"{p}0\">规则</a><a href=\"{p}1\">↑</a><a href=\"{p}9\">?</a><a href=\"/x\">x</a>",
+            p = XREF_PREFIX
+        );
+        assert_eq!(
+            fill_links(&html, &xrefs, &config),
+            format!(
+                "<a href=\"/kb/rules/\">规则</a><a href=\"#top\">↑</a><a href=\"{XREF_PREFIX}9\">?</a><a href=\"/x\">x</a>"
+            )
+        );
+        assert_eq!(fill_links("<p>中文</p>", &xrefs, &config), "<p>中文</p>");
+    }
 }
