@@ -14,8 +14,10 @@ pub(crate) fn json_ld(site: &Site, page: &Page, summary: &PageSummary<'_>) -> Op
         _ => return None,
     };
     let text = serde_json::to_string(&value).ok()?;
-    // `</script>` inside a string would end the script element early.
-    Some(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+    // `</script>` inside a string would end the script element early, and
+    // `<!--` would change how the rest is read. Every `<` written as the
+    // JSON escape `\u003c` prevents both (`<\!--` is not valid JSON).
+    Some(super::replace_all(&text, "<", "\\u003c"))
 }
 
 fn faq(page: &Page) -> Value {

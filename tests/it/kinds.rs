@@ -245,6 +245,28 @@ fn faq_questions_anchors_and_json_ld() {
 }
 
 #[test]
+fn an_answer_that_writes_markup_cannot_end_the_json_ld_early() {
+    let t = SiteTest::fixture("kinds");
+    t.write(
+        "content/faq/embed.md",
+        "+++\ntitle = \"Embeds\"\nkind = \"faq\"\n+++\n\n## Can I paste a widget?\n\nNot `</script><!--` nor `</p>`.\n",
+    );
+    t.build().success();
+    let html = t.out("faq/embed/index.html");
+    let value = json_ld(&html);
+    assert_eq!(
+        value["mainEntity"][0]["acceptedAnswer"]["text"],
+        "Not </script><!-- nor </p>."
+    );
+    let open = html.find("application/ld+json").expect("json-ld");
+    let script = &html[open..open + html[open..].find("</script>").expect("end")];
+    assert!(
+        script.contains(r"Not \u003c/script>\u003c!-- nor \u003c/p>."),
+        "{script}"
+    );
+}
+
+#[test]
 fn events_upcoming_before_past_by_year() {
     let t = built();
     let html = t.out("events/index.html");
