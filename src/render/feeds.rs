@@ -79,7 +79,18 @@ fn feed(
         feed.set_subtitle(Some(Text::plain(config.description.clone())));
     }
     feed.set_entries(entries);
-    feed.to_string()
+    xml_chars(feed.to_string())
+}
+
+/// `xml` without the characters XML 1.0 allows nowhere, not even escaped
+/// (control characters but tab and line ends, U+FFFE and U+FFFF): a page
+/// whose text has one (pasted from a terminal, say) would otherwise make
+/// its feeds unreadable to every feed reader.
+fn xml_chars(xml: String) -> String {
+    super::without(
+        xml,
+        |c| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}'),
+    )
 }
 
 /// A date for things that have none: the site's newest page date, so that a
@@ -258,4 +269,18 @@ pub(crate) fn robots(site: &Site) -> String {
 
 fn escape(s: &str) -> String {
     quick_xml::escape::escape(s).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_xml_forbids_are_dropped_and_the_rest_kept() {
+        assert_eq!(
+            xml_chars("a\u{7}b\tc\nd\re\u{1F}f\u{FFFE}g\u{FFFF}中\u{7F}".to_string()),
+            "ab\tc\nd\refg中\u{7F}"
+        );
+        assert_eq!(xml_chars("<t>plain</t>".to_string()), "<t>plain</t>");
+    }
 }

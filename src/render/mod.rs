@@ -381,6 +381,15 @@ pub(crate) fn absolute_links(html: &str, config: &SiteConfig) -> String {
     replace_all(&html, "src=\"/", &format!("src=\"{origin}/"))
 }
 
+/// `text` without the characters `forbidden` names: what a file format
+/// allows nowhere. Copies only when there is one.
+pub(crate) fn without(mut text: String, forbidden: impl Fn(char) -> bool) -> String {
+    if text.chars().any(&forbidden) {
+        text.retain(|c| !forbidden(c));
+    }
+    text
+}
+
 /// `text.replace(from, to)` with memmem's vector search, for whole pages.
 pub(crate) fn replace_all(text: &str, from: &str, to: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -587,3 +587,95 @@ fn git_history_reads_as_history() {
         ["2026-01-05T10:00:00+08:00"]
     );
 }
+
+/// Text that looks like markup: entities, quotes, tags, the ends of a
+/// script, a comment and a CDATA section; and a control character, once
+/// TOML reads its `\u0007`.
+const MARKUP: &str = r#"A&B <i>"q"</i> 'x' </script><!-- ]]> --> \u0007 中文"#;
+
+#[test]
+fn text_that_looks_like_markup_stays_text_in_every_output() {
+    let t = SiteTest::fixture("kinds");
+    t.append("almanac.toml", "\n[search]\nenabled = true\n");
+    // The same text in every field a reader sees: titles, tags, a
+    // description, a question, an event's place and organizers, a
+    // rule's history, a heading and the body.
+    // In TOML basic strings, where \u0007 is the control character.
+    let field = MARKUP.replace('"', "\\\"");
+    // Markdown that writes the same as text, not as raw HTML.
+    let body = "## A&B \\<i>\"q\"\\</i> \\</script>\\<!-- ]]>\n\nA&B \\<i>\"q\"\\</i> 'x' \\</script>\\<!-- ]]> -->\n";
+    t.write(
+        "content/faq/markup.md",
+        &format!("+++\ntitle = \"{field}\"\ndescription = \"{field}\"\ntags = [\"{field}\"]\nkind = \"faq\"\n+++\n\n{body}"),
+    );
+    t.write(
+        "content/events/markup.md",
+        &format!("+++\ntitle = \"{field}\"\nstart = 2026-12-01T19:00:00+08:00\nlocation = \"{field}\"\norganizers = [\"{field}\"]\ntags = [\"{field}\"]\n+++\n\n{body}"),
+    );
+    t.write(
+        "content/rules/markup.md",
+        &format!("+++\ntitle = \"{field}\"\neffective = 2026-03-01\n\n[[history]]\ndate = 2026-03-01\nsummary = \"{field}\"\n+++\n\n1. {body}"),
+    );
+    t.build().success();
+    let shown = "A&B <i>\"q\"</i> 'x' </script><!-- ]]> -->";
+    let mut checked = std::collections::BTreeMap::<String, usize>::new();
+    for (rel, bytes) in t.snapshot() {
+        let text = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let ext = rel.rsplit('.').next().unwrap_or("").to_string();
+        match ext.as_str() {
+            "html" => {
+                // Escaped wherever it is, text or attribute (a <title>
+                // would show it as text even unescaped: RCDATA).
+                assert!(!text.contains(r#"<i>"q"</i>"#), "{rel}: markup let through");
+                if text.contains("application/ld+json") {
+                    json_ld(&text);
+                }
+            }
+            "xml" => {
+                xml(&text);
+            }
+            "json" => {
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .unwrap_or_else(|e| panic!("{rel}: invalid JSON: {e}"));
+            }
+            "ics" => {
+                text.parse::<Calendar>()
+                    .unwrap_or_else(|e| panic!("{rel}: invalid iCalendar: {e}"));
+                // RFC 5545: no control character but tab in a value.
+                let control = text
+                    .lines()
+                    .flat_map(|line| line.trim_end_matches('\r').chars());
+                let control: Vec<char> = control.filter(|&c| c.is_control() && c != '\t').collect();
+                assert!(control.is_empty(), "{rel}: {control:?}");
+            }
+            _ => continue,
+        }
+        *checked.entry(ext).or_default() += 1;
+    }
+    assert!(checked.len() >= 4, "{checked:?}");
+    for page in [
+        "faq/markup/index.html",
+        "events/markup/index.html",
+        "rules/markup/index.html",
+    ] {
+        let page = t.page(page);
+        assert!(
+            page.text("title").starts_with(shown),
+            "{}",
+            page.text("title")
+        );
+        assert!(page.text("h1").starts_with(shown), "{}", page.text("h1"));
+    }
+    let faq = t.page("faq/markup/index.html");
+    assert!(
+        faq.attrs("meta[name=description]", "content")[0].starts_with(shown),
+        "{:?}",
+        faq.attrs("meta[name=description]", "content")
+    );
+    let question = "A&B <i>\"q\"</i> </script><!-- ]]>";
+    let headings = faq.texts("main h2");
+    assert!(
+        headings.iter().any(|h| h.starts_with(question)),
+        "{headings:?}"
+    );
+}
