@@ -11,3 +11,12 @@ seconds() {
   "$@" >/dev/null 2>&1
   echo "$(date +%s.%N) - $s" | bc
 }
+
+# Wall and processor seconds (user + system) a command takes, its output
+# dropped: "WALL CPU".
+timed() {
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time "$@" >/dev/null 2>&1; } 2>&1 | tail -n 1)
+  set -- $t
+  echo "$1 $(echo "$2 + $3" | bc)"
+}

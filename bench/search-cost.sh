@@ -30,31 +30,18 @@ printf '\n[search]\nenabled = true\n' >>"$work/on/almanac.toml"
 
 source "$here/lib.sh"
 
-# Wall and processor seconds (user + system) of a build, its output dropped.
-timed() {
-  local TIMEFORMAT='%R %U %S' t
-  t=$( { time "$@" >/dev/null 2>&1; } 2>&1 | tail -n 1)
-  set -- $t
-  echo "$1 $(echo "$2 + $3" | bc)"
-}
-
 # One line per build kind: median wall time off and on, the median of
 # each pair's ratio (the two builds of a pair run back to back, so they
 # share the machine's state of the moment: the steadier figure on a busy
-# machine) and the median processor time off and on.
+# machine) and the same of processor time, from a file of pairs (see
+# `pair`).
 report() {
   local what=$1 file=$2
-  awk -v what="$what" '
-    function median(a, n,   i, j, t) {
-      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] > t; j--) a[j+1] = a[j]; a[j+1] = t }
-      return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
-    }
-    { n++; woff[n] = $1; coff[n] = $2; won[n] = $3; con[n] = $4; r[n] = $3 / $1; cr[n] = $4 / $2 }
-    END {
-      wf = median(woff, n); wn = median(won, n); pr = median(r, n)
-      cf = median(coff, n); cn = median(con, n); pc = median(cr, n)
+  of() { awk "{ print $1 }" "$file" | median; }
+  awk -v what="$what" -v wf="$(of '$1')" -v wn="$(of '$3')" -v pr="$(of '$3 / $1')" \
+    -v cf="$(of '$2')" -v cn="$(of '$4')" -v pc="$(of '$4 / $2')" 'BEGIN {
       printf "%-8s wall: off %.2f s, on %.2f s (%+.1f %%); pairs %+.1f %% | cpu: off %.2f s, on %.2f s, pairs %+.1f %%\n", what, wf, wn, 100 * (wn - wf) / wf, 100 * (pr - 1), cf, cn, 100 * (pc - 1)
-    }' "$file"
+    }'
 }
 
 # One line per pair: wall off, cpu off, wall on, cpu on.

@@ -31,8 +31,8 @@ pub(super) fn build(
     for (doc, role) in docs.into_iter().zip(roles) {
         match role {
             Role::Page => pages.push(doc),
+            // Its folder holds a document, so it is in `dirs` already.
             Role::SectionPage(dir) => {
-                add_dir_chain(&mut dirs, &dir);
                 dirs.insert(dir, Some(doc));
             }
         }
@@ -212,7 +212,6 @@ fn validate_kind(doc: &Document, diags: &mut Diagnostics) {
     }
 }
 
-/// `guides/setup.md` → `guides/setup`: the folder a page would be the page of.
 /// What a document is to the section tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Role {
@@ -257,6 +256,7 @@ pub(crate) fn roles<'a>(sources: impl Iterator<Item = &'a SourcePath> + Clone) -
         .collect()
 }
 
+/// `guides/setup.md` → `guides/setup`: the folder a page would be the page of.
 fn folder_of(rel: &str) -> Option<String> {
     rel.strip_suffix(".md")
         .filter(|stem| !stem.ends_with("_index"))

@@ -70,8 +70,7 @@ pub(crate) fn calendar<'a>(site: &Site, pages: impl Iterator<Item = &'a Page>) -
     }
     // RFC 5545 allows no control character in a value but tab; lines end
     // with CR LF, and the crate writes a value's own line ends as `\n`.
-    super::without(
-        cal.done().to_string(),
-        |c| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'),
-    )
+    super::without(cal.done().to_string(), |c| {
+        super::c0_control(c) || c == '\u{7F}'
+    })
 }

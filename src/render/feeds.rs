@@ -87,10 +87,9 @@ fn feed(
 /// whose text has one (pasted from a terminal, say) would otherwise make
 /// its feeds unreadable to every feed reader.
 fn xml_chars(xml: String) -> String {
-    super::without(
-        xml,
-        |c| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}'),
-    )
+    super::without(xml, |c| {
+        super::c0_control(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    })
 }
 
 /// A date for things that have none: the site's newest page date, so that a

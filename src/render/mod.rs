@@ -341,18 +341,11 @@ pub(crate) fn fill_links(html: &str, xrefs: &[String], config: &SiteConfig) -> S
     // memmem's vector search: every page's HTML is read through, and
     // `str::find` of a string was a few per cent of a build.
     let key = format!("href=\"{XREF_PREFIX}");
-    let finder = memchr::memmem::Finder::new(key.as_bytes());
-    let mut found = finder.find_iter(html.as_bytes()).peekable();
-    if found.peek().is_none() {
-        return html.to_string();
-    }
     let mut out = String::with_capacity(html.len() + 64);
-    // The end of what is copied: an xref is never inside another.
+    // The end of what is copied: matches never overlap, and a match's
+    // digits hold no other.
     let mut done = 0;
-    for at in found {
-        if at < done {
-            continue;
-        }
+    for at in memchr::memmem::find_iter(html.as_bytes(), key.as_bytes()) {
         let i = at + "href=\"".len();
         out.push_str(&html[done..i]);
         let after = &html[i + XREF_PREFIX.len()..];
@@ -381,9 +374,15 @@ pub(crate) fn absolute_links(html: &str, config: &SiteConfig) -> String {
     replace_all(&html, "src=\"/", &format!("src=\"{origin}/"))
 }
 
+/// A control character other than tab and the line ends: what XML and
+/// iCalendar both allow nowhere in their text.
+fn c0_control(c: char) -> bool {
+    c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+}
+
 /// `text` without the characters `forbidden` names: what a file format
 /// allows nowhere. Copies only when there is one.
-pub(crate) fn without(mut text: String, forbidden: impl Fn(char) -> bool) -> String {
+fn without(mut text: String, forbidden: impl Fn(char) -> bool) -> String {
     if text.chars().any(&forbidden) {
         text.retain(|c| !forbidden(c));
     }
@@ -391,13 +390,11 @@ pub(crate) fn without(mut text: String, forbidden: impl Fn(char) -> bool) -> Str
 }
 
 /// `text.replace(from, to)` with memmem's vector search, for whole pages.
-pub(crate) fn replace_all(text: &str, from: &str, to: &str) -> String {
+fn replace_all(text: &str, from: &str, to: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Matches never overlap, so each begins at or after `done`.
     let mut done = 0;
     for at in memchr::memmem::find_iter(text.as_bytes(), from.as_bytes()) {
-        if at < done {
-            continue;
-        }
         out.push_str(&text[done..at]);
         out.push_str(to);
         done = at + from.len();

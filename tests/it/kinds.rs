@@ -6,12 +6,17 @@ use icalendar::{
 
 use crate::support::{SiteTest, main_of, xml};
 
-/// The JSON-LD of a page, parsed.
-fn json_ld(html: &str) -> serde_json::Value {
+/// The JSON-LD of a page, as written.
+fn json_ld_source(html: &str) -> &str {
     let open = r#"<script type="application/ld+json">"#;
     let start = html.find(open).expect("json-ld") + open.len();
     let end = start + html[start..].find("</script>").expect("end");
-    serde_json::from_str(&html[start..end]).expect("valid JSON")
+    &html[start..end]
+}
+
+/// The JSON-LD of a page, parsed.
+fn json_ld(html: &str) -> serde_json::Value {
+    serde_json::from_str(json_ld_source(html)).expect("valid JSON")
 }
 
 fn built() -> SiteTest {
@@ -258,8 +263,7 @@ fn an_answer_that_writes_markup_cannot_end_the_json_ld_early() {
         value["mainEntity"][0]["acceptedAnswer"]["text"],
         "Not </script><!-- nor </p>."
     );
-    let open = html.find("application/ld+json").expect("json-ld");
-    let script = &html[open..open + html[open..].find("</script>").expect("end")];
+    let script = json_ld_source(&html);
     assert!(
         script.contains(r"Not \u003c/script>\u003c!-- nor \u003c/p>."),
         "{script}"

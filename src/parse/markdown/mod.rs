@@ -192,7 +192,6 @@ pub(crate) fn rule_texts(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Renders a Markdown body.
 /// `c.is_alphanumeric()`, with no table lookup for the ideographs of the
 /// Basic Multilingual Plane: every one is a letter, and most of a Chinese
 /// text's characters are one.
@@ -200,6 +199,7 @@ fn letter_or_digit(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) || c.is_alphanumeric()
 }
 
+/// Renders a Markdown body.
 pub(crate) fn render(body: &str, opts: &MarkdownOptions) -> Rendered {
     let mut r = Renderer::new(opts);
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(body, parser_options())
