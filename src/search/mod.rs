@@ -37,7 +37,7 @@ use rustc_hash::FxHashMap;
 
 use crate::link::{PageId, RouteKind, Site};
 pub(crate) use cache::TokenCache;
-use cache::{Cached, Kept, Name};
+use cache::{Cached, Kept, Name, Span};
 use fold::Fold;
 use table::{Slot, Table};
 use tokenize::{Mode, Tok};
@@ -734,19 +734,24 @@ fn remember(pages: &[PageText<'_>], inputs: &[u64], runs: &mut [Run], cached: &m
             numbers
         })
         .collect();
-    let lists: Vec<(usize, std::sync::Arc<[u32]>)> = runs
-        .par_iter()
+    // Each run's list renumbered in place and shared by its pages.
+    let lists: Vec<(usize, Span)> = runs
+        .par_iter_mut()
         .zip(&numbers)
         .flat_map_iter(|(run, numbers)| {
+            let mut list = std::mem::take(&mut run.lists);
+            for e in &mut list {
+                *e = numbers[(*e >> 3) as usize] << 3 | (*e & 7);
+            }
+            let list = std::sync::Arc::new(list);
             let mut start = 0;
-            run.recorded.iter().map(move |&(n, end)| {
-                let list = run.lists[start as usize..end as usize]
-                    .iter()
-                    .map(|&e| numbers[(e >> 3) as usize] << 3 | (e & 7))
-                    .collect();
-                start = end;
-                (n as usize, list)
-            })
+            std::mem::take(&mut run.recorded)
+                .into_iter()
+                .map(move |(n, end)| {
+                    let span = Span::new(list.clone(), start as usize..end as usize);
+                    start = end;
+                    (n as usize, span)
+                })
         })
         .collect();
     for (n, tokens) in lists {
@@ -758,11 +763,6 @@ fn remember(pages: &[PageText<'_>], inputs: &[u64], runs: &mut [Run], cached: &m
         cached.pages.insert(pages[n].file.to_string(), kept);
     }
     cached.changed = true;
-    // Kept now by the cache: the runs need them no more.
-    for run in runs {
-        run.lists = Vec::new();
-        run.recorded = Vec::new();
-    }
 }
 
 /// A word of up to 8 bytes as a number, its bytes zero-padded: no word
@@ -827,7 +827,7 @@ impl Index {
                 let mut h = rustc_hash::FxHasher::default();
                 each_posting(tokens, &self.runs, self.pages, |at| match at {
                     At::Token(_, token) => token.hash(&mut h),
-                    At::Hit(hit) => h.write_u32(hit),
+                    At::Hits(hits) => hits.iter().for_each(|&hit| h.write_u32(hit)),
                 });
                 h.finish()
             })
@@ -849,14 +849,7 @@ fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> Vec<u8> {
             out.extend_from_slice(b":\"");
             previous = 0;
         }
-        At::Hit(hit) => {
-            let page = hit >> 3;
-            push_number(
-                &mut out,
-                u64::from(page - previous) * 8 + u64::from(hit & 7),
-            );
-            previous = page;
-        }
+        At::Hits(hits) => push_hits(&mut out, hits, &mut previous),
     });
     if !tokens.is_empty() {
         out.push(b'"');
@@ -869,29 +862,24 @@ fn shard_json(tokens: &Shard, runs: &[Run], pages: usize) -> Vec<u8> {
 enum At<'a> {
     /// The `i`th token of the shard begins.
     Token(usize, &'a str),
-    /// One page of its postings, `page << 3 | where`.
-    Hit(u32),
+    /// Some of its postings, in page order, `page << 3 | where`.
+    Hits(&'a [u32]),
 }
 
 /// Walks a shard's tokens in order and each one's postings in page order:
 /// what its JSON says, whether written out or hashed.
-fn each_posting<'a>(tokens: &'a Shard, runs: &[Run], pages: usize, mut f: impl FnMut(At<'a>)) {
+fn each_posting<'a>(tokens: &'a Shard, runs: &'a [Run], pages: usize, mut f: impl FnMut(At<'_>)) {
     let mut merged = Vec::new();
     let mut seen = Vec::new();
     for (i, (token, lists, overlap)) in tokens.iter().enumerate() {
         f(At::Token(i, token));
-        let hits = lists
-            .iter()
-            .flat_map(|&(r, id)| runs[usize::from(r)].list(id));
+        let hits = lists.iter().map(|&(r, id)| runs[usize::from(r)].list(id));
         if *overlap {
-            let len = lists
-                .iter()
-                .map(|&(r, id)| runs[usize::from(r)].list(id).len())
-                .sum();
+            let len = hits.clone().map(<[u32]>::len).sum();
             union(hits, len, pages, &mut seen, &mut merged);
-            merged.iter().for_each(|&hit| f(At::Hit(hit)));
+            f(At::Hits(&merged));
         } else {
-            hits.for_each(|&hit| f(At::Hit(hit)));
+            hits.for_each(|list| f(At::Hits(list)));
         }
     }
 }
@@ -899,16 +887,21 @@ fn each_posting<'a>(tokens: &'a Shard, runs: &[Run], pages: usize, mut f: impl F
 /// The digits of postings: URL-safe base 64, no character JSON escapes.
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// `n` in base 32, lowest digit first; a digit with more to come has 32 added.
-fn push_number(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let digit = (n & 31) as usize;
-        n >>= 5;
-        if n == 0 {
-            out.push(DIGITS[digit]);
-            return;
+/// Appends the postings `hits` of one token, `previous` the page of the
+/// one before them: a loop per list rather than a call per posting, of
+/// which a 2,000-page site has two million.
+fn push_hits(out: &mut Vec<u8>, hits: &[u32], previous: &mut u32) {
+    // Most postings are one digit: a page near the one before.
+    out.reserve(hits.len() * 2);
+    for &hit in hits {
+        let page = hit >> 3;
+        let mut n = u64::from(page.wrapping_sub(*previous)) * 8 + u64::from(hit & 7);
+        *previous = page;
+        while n >= 32 {
+            out.push(DIGITS[(n & 31) as usize | 32]);
+            n >>= 5;
         }
-        out.push(DIGITS[digit | 32]);
+        out.push(DIGITS[n as usize]);
     }
 }
 
@@ -918,7 +911,7 @@ fn push_number(out: &mut Vec<u8>, mut n: u64) {
 /// them. `seen` holds the marks, all zero between calls: a shard's tokens
 /// share it rather than each allocating and clearing a byte per page.
 fn union<'a>(
-    hits: impl Iterator<Item = &'a u32>,
+    lists: impl Iterator<Item = &'a [u32]>,
     len: usize,
     pages: usize,
     seen: &mut Vec<u8>,
@@ -927,10 +920,14 @@ fn union<'a>(
     out.clear();
     if len * 8 >= pages {
         seen.resize(pages, 0);
-        // Marked straight from the lists: copying them first cost as much.
-        for &hit in hits {
-            if let Some(bits) = seen.get_mut((hit >> 3) as usize) {
-                *bits |= (hit & 7) as u8;
+        // Marked straight from the lists, a list at a time: copying them
+        // first cost as much, and a flattened iterator checks for the end
+        // of a list at every hit.
+        for list in lists {
+            for &hit in list {
+                if let Some(bits) = seen.get_mut((hit >> 3) as usize) {
+                    *bits |= (hit & 7) as u8;
+                }
             }
         }
         for (page, bits) in seen.iter_mut().enumerate() {
@@ -940,7 +937,7 @@ fn union<'a>(
             }
         }
     } else {
-        out.extend(hits);
+        lists.for_each(|list| out.extend_from_slice(list));
         out.sort_unstable();
         out.dedup_by(|next, kept| {
             let same = *next >> 3 == *kept >> 3;
@@ -1088,9 +1085,10 @@ mod tests {
 
     #[test]
     fn numbers_are_base_32_lowest_digit_first() {
+        // A posting `page << 3 | where` after page 0 is written as itself.
         let written = |n| {
             let mut s = Vec::new();
-            push_number(&mut s, n);
+            push_hits(&mut s, &[n], &mut 0);
             String::from_utf8(s).expect("ASCII")
         };
         assert_eq!(written(0), "A");
@@ -1100,24 +1098,49 @@ mod tests {
         assert_eq!(written(32), "gB");
         assert_eq!(written(1023), "_f");
         assert_eq!(written(1024), "ggB");
+        assert_eq!(written(u32::MAX), "______D");
+    }
+
+    #[test]
+    fn postings_are_written_as_differences_from_the_page_before() {
+        let mut s = b"x".to_vec();
+        let mut previous = 0;
+        // Pages 1 (title), 2 (text) and 40 (heading and text), then page
+        // 41 in the next call: its difference is from page 40.
+        push_hits(
+            &mut s,
+            &[1 << 3 | 1, 2 << 3 | 4, 40 << 3 | 6],
+            &mut previous,
+        );
+        push_hits(&mut s, &[41 << 3 | 4], &mut previous);
+        assert_eq!(previous, 41);
+        // 9 (J), 12 (M), 38 * 8 + 6 = 310 = 22 + 9 * 32 (22 + 32: 2, then
+        // J), 12 (M).
+        assert_eq!(String::from_utf8(s).expect("ASCII"), "xJM2JM");
     }
 
     #[test]
     fn union_joins_pages_either_way() {
         // Two lists, page 3 in both with different places.
-        let hits = [3 << 3 | 1, 7 << 3 | 4, 1 << 3 | 2, 3 << 3 | 4];
+        let lists: [&[u32]; 2] = [&[3 << 3 | 1, 7 << 3 | 4], &[1 << 3 | 2, 3 << 3 | 4]];
         let want = [1 << 3 | 2, 3 << 3 | 5, 7 << 3 | 4];
         let mut out = Vec::new();
         let mut seen = Vec::new();
         // Few pages for the hits: marked a byte per page, the marks left
         // cleared for the next token.
-        union(hits.iter(), hits.len(), 8, &mut seen, &mut out);
+        union(lists.into_iter(), 4, 8, &mut seen, &mut out);
         assert_eq!(out, want);
         assert!(seen.iter().all(|&b| b == 0));
-        union(hits[..1].iter(), 1, 8, &mut seen, &mut out);
+        union(
+            lists[..1].iter().map(|l| &l[..1]),
+            1,
+            8,
+            &mut seen,
+            &mut out,
+        );
         assert_eq!(out, [3 << 3 | 1]);
         // Many pages: sorted.
-        union(hits.iter(), hits.len(), 1_000, &mut seen, &mut out);
+        union(lists.into_iter(), 4, 1_000, &mut seen, &mut out);
         assert_eq!(out, want);
     }
 }
