@@ -111,15 +111,23 @@ pub(super) fn build(
     site
 }
 
+/// Adds `dir` and the folders above it to `dirs`, those not there yet.
 fn add_dir_chain(dirs: &mut BTreeMap<String, Option<Arc<Document>>>, dir: &str) {
-    let mut acc = String::new();
-    for part in dir.split('/').filter(|p| !p.is_empty()) {
-        if !acc.is_empty() {
-            acc.push('/');
+    for folder in folder_chain(dir) {
+        // A folder already there came with every folder above it.
+        if dirs.contains_key(folder) {
+            break;
         }
-        acc.push_str(part);
-        dirs.entry(acc.clone()).or_insert(None);
+        dirs.insert(folder.to_string(), None);
     }
+}
+
+/// `dir` and each folder above it, innermost first (`a/b`, then `a`);
+/// none for the root, which is always a section.
+fn folder_chain(dir: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors((!dir.is_empty()).then_some(dir), |d| {
+        d.rsplit_once('/').map(|(parent, _)| parent)
+    })
 }
 
 fn slug_or(text: &str, config: &SiteConfig) -> String {
@@ -236,9 +244,11 @@ pub(crate) fn roles<'a>(sources: impl Iterator<Item = &'a SourcePath> + Clone) -
         if source.is_section_index() {
             indexed.insert(dir);
         }
-        let mut end = dir.len();
-        while end > 0 && folders.insert(&dir[..end]) {
-            end = dir[..end].rfind('/').unwrap_or(0);
+        for folder in folder_chain(dir) {
+            // A folder already there came with every folder above it.
+            if !folders.insert(folder) {
+                break;
+            }
         }
     }
     sources
@@ -384,6 +394,14 @@ mod tests {
         assert_eq!(normalize_alias("/old/rules/"), "/old/rules/");
         assert_eq!(normalize_alias("/old/rules.html"), "/old/rules.html");
         assert_eq!(normalize_alias("../../etc/x"), "/etc/x/");
+    }
+
+    #[test]
+    fn a_folder_chain_runs_up_to_the_root() {
+        let chain = |dir| folder_chain(dir).collect::<Vec<_>>();
+        assert_eq!(chain("a/b/c"), ["a/b/c", "a/b", "a"]);
+        assert_eq!(chain("规则"), ["规则"]);
+        assert!(chain("").is_empty());
     }
 
     #[test]

@@ -87,9 +87,10 @@ pub(super) struct Kept {
 
 /// A page's tokens: a stretch of one list that the pages tokenized
 /// together share, so that keeping them copies nothing (a copy per page
-/// was 2 % of the index's work, and as many bytes again). A list is freed once no page
-/// refers to it; in `serve`, the pages tokenized again after an edit keep
-/// their stretches of the old one until then, at most one list's worth.
+/// was 2 % of the index's work, and as many bytes again). A list is freed
+/// once no page refers to it; in `serve`, the pages tokenized again after
+/// an edit keep their stretches of the old one until then, at most one
+/// list's worth.
 #[derive(Clone)]
 pub(super) struct Span {
     list: Arc<Vec<u32>>,
@@ -98,13 +99,13 @@ pub(super) struct Span {
 }
 
 impl Span {
-    /// `list[range]`; empty where `range` is not in `list`.
+    /// `list[range]` (empty where `range` is not in `list`).
     pub(super) fn new(list: Arc<Vec<u32>>, range: std::ops::Range<usize>) -> Span {
-        let (start, end) = match list.get(range.clone()) {
-            Some(_) => (range.start, range.end),
-            None => (0, 0),
-        };
-        Span { list, start, end }
+        Span {
+            list,
+            start: range.start,
+            end: range.end,
+        }
     }
 }
 

@@ -875,8 +875,7 @@ fn each_posting<'a>(tokens: &'a Shard, runs: &'a [Run], pages: usize, mut f: imp
         f(At::Token(i, token));
         let hits = lists.iter().map(|&(r, id)| runs[usize::from(r)].list(id));
         if *overlap {
-            let len = hits.clone().map(<[u32]>::len).sum();
-            union(hits, len, pages, &mut seen, &mut merged);
+            union(hits, pages, &mut seen, &mut merged);
             f(At::Hits(&merged));
         } else {
             hits.for_each(|list| f(At::Hits(list)));
@@ -905,19 +904,19 @@ fn push_hits(out: &mut Vec<u8>, hits: &[u32], previous: &mut u32) {
     }
 }
 
-/// Hits (`page << 3 | where`, `len` of them) from several lists as one
+/// Hits (`page << 3 | where`) from several lists as one
 /// list in page order, a page's `where` bits joined: by marking a byte per
 /// page when the hits are many for the pages there are, else by sorting
 /// them. `seen` holds the marks, all zero between calls: a shard's tokens
 /// share it rather than each allocating and clearing a byte per page.
 fn union<'a>(
-    lists: impl Iterator<Item = &'a [u32]>,
-    len: usize,
+    lists: impl Iterator<Item = &'a [u32]> + Clone,
     pages: usize,
     seen: &mut Vec<u8>,
     out: &mut Vec<u32>,
 ) {
     out.clear();
+    let len: usize = lists.clone().map(<[u32]>::len).sum();
     if len * 8 >= pages {
         seen.resize(pages, 0);
         // Marked straight from the lists, a list at a time: copying them
@@ -1128,19 +1127,13 @@ mod tests {
         let mut seen = Vec::new();
         // Few pages for the hits: marked a byte per page, the marks left
         // cleared for the next token.
-        union(lists.into_iter(), 4, 8, &mut seen, &mut out);
+        union(lists.into_iter(), 8, &mut seen, &mut out);
         assert_eq!(out, want);
         assert!(seen.iter().all(|&b| b == 0));
-        union(
-            lists[..1].iter().map(|l| &l[..1]),
-            1,
-            8,
-            &mut seen,
-            &mut out,
-        );
+        union(lists[..1].iter().map(|l| &l[..1]), 8, &mut seen, &mut out);
         assert_eq!(out, [3 << 3 | 1]);
         // Many pages: sorted.
-        union(lists.into_iter(), 4, 1_000, &mut seen, &mut out);
+        union(lists.into_iter(), 1_000, &mut seen, &mut out);
         assert_eq!(out, want);
     }
 }
