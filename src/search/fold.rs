@@ -16,7 +16,14 @@ pub(crate) struct Fold {
     /// character, so [`Fold::char`] itself is read once per character a
     /// site has.
     pub(super) simple: super::tokenize::Simple,
+    /// Each ideograph of the Basic Multilingual Plane (U+3400 to U+9FFF)
+    /// folded (0 for the few that fold beyond it), read for every one a
+    /// text has: a fifth of the size of the tokenizer's table, made at once.
+    ideographs: Box<[u16]>,
 }
+
+/// The first ideograph the tokenizer reads from its bytes.
+const IDEOGRAPHS: u32 = 0x3400;
 
 /// Each character OpenCC's `t2s` changes, and what to, in the order of
 /// the characters changed (so it is searched by halves).
@@ -26,9 +33,29 @@ impl Fold {
     /// OpenCC's table, made on first use.
     pub(crate) fn opencc() -> &'static Fold {
         static FOLD: OnceLock<Fold> = OnceLock::new();
-        FOLD.get_or_init(|| Fold {
-            simple: Default::default(),
+        FOLD.get_or_init(|| {
+            let mut ideographs: Box<[u16]> = (IDEOGRAPHS..0xA000).map(|u| u as u16).collect();
+            for &(from, to) in T2S {
+                let at = (from as u32).wrapping_sub(IDEOGRAPHS) as usize;
+                if let Some(entry) = ideographs.get_mut(at) {
+                    // 0: beyond the BMP (a few fold to Extension B).
+                    *entry = u16::try_from(to as u32).unwrap_or(0);
+                }
+            }
+            Fold {
+                simple: Default::default(),
+                ideographs,
+            }
         })
+    }
+
+    /// Ideograph `u` (see [`super::tokenize`]'s `ideograph`) folded.
+    #[inline]
+    pub(super) fn ideograph(&self, u: u32) -> u32 {
+        match self.ideographs.get(u.wrapping_sub(IDEOGRAPHS) as usize) {
+            Some(&c) if c != 0 => u32::from(c),
+            _ => char::from_u32(u).map_or(u, |c| self.char(c) as u32),
+        }
     }
 
     /// `c` folded.
@@ -60,5 +87,9 @@ mod tests {
             assert_eq!(fold.char(from), to);
         }
         assert!(T2S.iter().any(|(f, _)| *f as u32 > 0xFFFF));
+        for u in IDEOGRAPHS..0xA000 {
+            let c = char::from_u32(u).map_or(0, |c| fold.char(c) as u32);
+            assert_eq!(fold.ideograph(u), c, "U+{u:04X}");
+        }
     }
 }

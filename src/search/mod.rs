@@ -40,7 +40,7 @@ pub(crate) use cache::TokenCache;
 use cache::{Cached, Kept, Name, Span};
 use fold::Fold;
 use table::{Slot, Table};
-use tokenize::{Mode, Tok};
+use tokenize::Mode;
 
 /// Folder of the index under the output folder.
 pub(crate) const DIR: &str = "search";
@@ -215,10 +215,7 @@ impl Postings {
         // Bigrams only (and a character standing alone): every other
         // character's postings are its bigrams', merged once at the end
         // (see [`index`]), which halves the tokens a CJK text makes here.
-        tokenize::for_each_token(text, fold, Mode::Query, |t, _| match t {
-            Tok::Cjk(key) => self.cjk(key, bit),
-            Tok::Word(w) => self.word(w, bit),
-        });
+        tokenize::for_each_token(text, fold, Mode::Query, PageSink(self, bit));
     }
 
     /// The page numbered `n`: its tokens.
@@ -277,6 +274,21 @@ impl Postings {
             lists,
             recorded,
         }
+    }
+}
+
+/// Postings taking a text's tokens, found at `bit` of the page being read.
+struct PageSink<'p>(&'p mut Postings, u8);
+
+impl tokenize::Sink for PageSink<'_> {
+    #[inline]
+    fn word(&mut self, word: &str, _: u32) {
+        self.0.word(word, self.1);
+    }
+
+    #[inline]
+    fn cjk(&mut self, key: u64, _: u32) {
+        self.0.cjk(key, self.1);
     }
 }
 

@@ -173,7 +173,7 @@ pub(crate) fn normalize(text: &str, fold: &Fold) -> String {
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn tokenize(text: &str, fold: &Fold, mode: Mode) -> Vec<Token> {
     let mut out = Vec::new();
-    for_each_token(text, fold, mode, |t, pos| {
+    for_each_token(text, fold, mode, |t: Tok<'_>, pos| {
         out.push(Token {
             text: t.text(),
             pos,
@@ -210,9 +210,29 @@ pub(crate) fn cjk_chars(key: u64) -> impl Iterator<Item = char> {
         .filter_map(|u| char::from_u32(u as u32))
 }
 
-/// Calls `f` with each token of `text` and its position, without
-/// allocating per token: indexing a big site makes tens of millions.
-pub(crate) fn for_each_token(text: &str, fold: &Fold, mode: Mode, f: impl FnMut(Tok<'_>, u32)) {
+/// What receives tokens: a closure taking each [`Tok`] and its position,
+/// or a type with a method per kind, so that the call made for every CJK
+/// character stays small enough to be inlined into the tokenizer's loop.
+pub(crate) trait Sink {
+    /// A word and its position.
+    fn word(&mut self, word: &str, pos: u32);
+    /// A CJK token's key (see [`Tok::Cjk`]) and its position.
+    fn cjk(&mut self, key: u64, pos: u32);
+}
+
+impl<F: FnMut(Tok<'_>, u32)> Sink for F {
+    fn word(&mut self, word: &str, pos: u32) {
+        self(Tok::Word(word), pos)
+    }
+
+    fn cjk(&mut self, key: u64, pos: u32) {
+        self(Tok::Cjk(key), pos)
+    }
+}
+
+/// Hands `f` each token of `text` and its position, without allocating
+/// per token: indexing a big site makes tens of millions.
+pub(crate) fn for_each_token(text: &str, fold: &Fold, mode: Mode, f: impl Sink) {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut scratch) => tokens_with(&mut scratch, text, fold, mode, f),
         // Only if `f` tokenizes too: then with buffers of its own.
@@ -220,13 +240,7 @@ pub(crate) fn for_each_token(text: &str, fold: &Fold, mode: Mode, f: impl FnMut(
     });
 }
 
-fn tokens_with<F: FnMut(Tok<'_>, u32)>(
-    scratch: &mut Scratch,
-    text: &str,
-    fold: &Fold,
-    mode: Mode,
-    f: F,
-) {
+fn tokens_with<F: Sink>(scratch: &mut Scratch, text: &str, fold: &Fold, mode: Mode, f: F) {
     // The text is cut into chunks at ASCII white space and ideographs:
     // both survive NFKC and lower-casing as they are, never compose with
     // a neighbour and end the context of a final sigma, so each chunk
@@ -289,7 +303,7 @@ fn tokens_with<F: FnMut(Tok<'_>, u32)>(
             out.end_word();
             let mut u = u;
             loop {
-                out.cjk(table.get(u, fold) & !CLASS);
+                out.cjk(fold.ideograph(u));
                 i += 3;
                 match ideograph_at(bytes, i) {
                     Some(next) => u = next,
@@ -400,7 +414,7 @@ struct Emit<'s, F> {
     f: F,
 }
 
-impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
+impl<'s, F: Sink> Emit<'s, F> {
     fn new(word: &'s mut String, mode: Mode, f: F) -> Self {
         Emit {
             pos: 0,
@@ -434,13 +448,11 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
     #[inline]
     fn cjk(&mut self, c: u32) {
         if self.run > 0 {
-            (self.f)(
-                Tok::Cjk(u64::from(self.last) << 32 | u64::from(c)),
-                self.pos - 1,
-            );
+            self.f
+                .cjk(u64::from(self.last) << 32 | u64::from(c), self.pos - 1);
         }
         if self.mode == Mode::Index {
-            (self.f)(Tok::Cjk(u64::from(c) << 32), self.pos);
+            self.f.cjk(u64::from(c) << 32, self.pos);
         }
         self.last = c;
         self.run += 1;
@@ -494,14 +506,14 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
             self.word.make_ascii_lowercase();
             self.end_word();
         } else {
-            (self.f)(Tok::Word(word), self.pos);
+            self.f.word(word, self.pos);
             self.pos += 1;
         }
     }
 
     fn end_word(&mut self) {
         if !self.word.is_empty() {
-            (self.f)(Tok::Word(self.word), self.pos);
+            self.f.word(self.word, self.pos);
             self.pos += 1;
             self.word.clear();
         }
@@ -510,7 +522,7 @@ impl<'s, F: FnMut(Tok<'_>, u32)> Emit<'s, F> {
     /// A query's one-character run is the character itself.
     fn end_run(&mut self) {
         if self.run == 1 && self.mode == Mode::Query {
-            (self.f)(Tok::Cjk(u64::from(self.last) << 32), self.pos - 1);
+            self.f.cjk(u64::from(self.last) << 32, self.pos - 1);
         }
         self.run = 0;
     }
@@ -536,7 +548,9 @@ mod tests {
 
     fn fast(text: &str, fold: &Fold, mode: Mode) -> Vec<(String, u32)> {
         let mut got = Vec::new();
-        for_each_token(text, fold, mode, |t, pos| got.push((t.text(), pos)));
+        for_each_token(text, fold, mode, |t: Tok<'_>, pos| {
+            got.push((t.text(), pos))
+        });
         got
     }
 
