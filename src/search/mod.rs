@@ -189,24 +189,39 @@ impl Postings {
             .hit(&mut self.page, bit);
     }
 
-    /// Word `word` on the page being read, at `bit`.
-    #[inline]
+    /// Word `word` on the page being read, at `bit`. Inlined into the
+    /// tokenizer's loop, for most words are short: a call per word cost
+    /// more than finding its slot.
+    #[inline(always)]
     fn word(&mut self, word: &str, bit: u8) {
+        match short_key(word) {
+            Some(key) => {
+                let Postings {
+                    short,
+                    tokens,
+                    page,
+                    ..
+                } = self;
+                short.slot(key, || Self::fresh(tokens)).hit(page, bit);
+            }
+            None => self.long_word(word, bit),
+        }
+    }
+
+    /// A word longer than [`short_key`] takes.
+    #[inline(never)]
+    fn long_word(&mut self, word: &str, bit: u8) {
         let Postings {
-            short,
             words,
             tokens,
             page,
             ..
         } = self;
-        let slot = match short_key(word) {
-            Some(key) => short.slot(key, || Self::fresh(tokens)),
-            None => match words.get_mut(word) {
-                Some(slot) => slot,
-                None => words
-                    .entry(word.into())
-                    .or_insert_with(|| Self::fresh(tokens)),
-            },
+        let slot = match words.get_mut(word) {
+            Some(slot) => slot,
+            None => words
+                .entry(word.into())
+                .or_insert_with(|| Self::fresh(tokens)),
         };
         slot.hit(page, bit);
     }
@@ -281,7 +296,7 @@ impl Postings {
 struct PageSink<'p>(&'p mut Postings, u8);
 
 impl tokenize::Sink for PageSink<'_> {
-    #[inline]
+    #[inline(always)]
     fn word(&mut self, word: &str, _: u32) {
         self.0.word(word, self.1);
     }
