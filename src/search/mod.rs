@@ -1043,11 +1043,17 @@ fn fragment(site: &Site, id: PageId, parts: &str, out: &mut Vec<u8>) {
 /// `s` as a JSON string: as it is when no byte of it needs escaping
 /// (checked in blocks the compiler vectorizes), else escaped by serde_json.
 fn push_json(out: &mut Vec<u8>, s: &str) {
-    let plain = s.as_bytes().chunks(32).all(|block| {
-        !block.iter().fold(false, |any, &b| {
+    // Blocks of a fixed size, which become vector instructions; the last
+    // bytes padded with a letter to one more block.
+    let escaped = |block: &[u8; 32]| {
+        block.iter().fold(false, |any, &b| {
             any | (b < 0x20) | (b == b'"') | (b == b'\\')
         })
-    });
+    };
+    let (blocks, rest) = s.as_bytes().as_chunks::<32>();
+    let mut last = [b'a'; 32];
+    last[..rest.len()].copy_from_slice(rest);
+    let plain = !blocks.iter().any(escaped) && !escaped(&last);
     if plain {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -1102,6 +1108,8 @@ mod tests {
             "\u{7f}\u{2028}\u{fffd}",
             &"长".repeat(40),
             &format!("{}\"", "x".repeat(70)),
+            &format!("{}\n{}", "x".repeat(40), "y".repeat(40)),
+            &format!("{}\\", "x".repeat(64)),
         ] {
             let mut out = Vec::new();
             push_json(&mut out, s);
