@@ -313,6 +313,13 @@ fn tokens_with<F: Sink>(scratch: &mut Scratch, text: &str, fold: &Fold, mode: Mo
                 }
             }
             continue;
+        } else if separator_at(bytes, i, table, fold) {
+            // CJK punctuation between ideographs (or before ASCII): it only
+            // separates tokens, whatever stands around it.
+            out.end_word();
+            out.end_run();
+            i += 3;
+            continue;
         }
         // Any other chunk: up to the next ASCII white space or ideograph.
         let start = i;
@@ -402,6 +409,25 @@ fn ideograph_at(bytes: &[u8], i: usize) -> Option<u32> {
         }
         _ => None,
     }
+}
+
+/// Whether a three-byte character at byte `i` is a chunk of its own that
+/// only separates tokens (most CJK punctuation): the table says it is a
+/// separator wherever it stands, and what follows it cannot compose with
+/// it (ASCII, an ideograph or the end). Before it stands white space, an
+/// ideograph or the start, so no cased letter makes it a final sigma's
+/// context either.
+#[inline]
+fn separator_at(bytes: &[u8], i: usize, table: &Simple, fold: &Fold) -> bool {
+    let Some(&[a @ 0xE0..=0xEF, b, c]) = bytes.get(i..i + 3) else {
+        return false;
+    };
+    let u = u32::from(a & 0x0F) << 12 | u32::from(b & 0x3F) << 6 | u32::from(c & 0x3F);
+    let next_is_safe = match bytes.get(i + 3) {
+        None => true,
+        Some(&next) => next < 0x80 || ideograph_at(bytes, i + 3).is_some(),
+    };
+    next_is_safe && table.get(u, fold) & CLASS == SEPARATOR
 }
 
 /// Turns classified characters into tokens.
