@@ -190,8 +190,8 @@ impl Postings {
     }
 
     /// Word `word` on the page being read, at `bit`. Inlined into the
-    /// tokenizer's loop, for most words are short: a call per word cost
-    /// more than finding its slot.
+    /// tokenizer's loop for the words of up to 8 bytes (most words); the
+    /// longer ones take the map in a function of their own.
     #[inline(always)]
     fn word(&mut self, word: &str, bit: u8) {
         match short_key(word) {

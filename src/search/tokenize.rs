@@ -250,7 +250,8 @@ fn tokens_with<F: Sink>(scratch: &mut Scratch, text: &str, fold: &Fold, mode: Mo
     // chunk (decomposed accents, Σ, ligatures, characters beyond the BMP)
     // goes through NFKC and lower-casing as a string. ASCII and ideographs
     // are read from the bytes: the text is valid UTF-8, so a lead byte
-    // says how long its character is.
+    // says how long its character is. CJK punctuation between ideographs
+    // is a chunk of its own (see `separator_at`).
     let table = &fold.simple;
     let Scratch { chunk, word, slow } = scratch;
     chunk.clear();
@@ -634,6 +635,37 @@ mod tests {
                 assert_eq!(
                     fast(&text, fold, mode),
                     by_definition(&text, fold, mode),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn punctuation_read_on_its_own_equals_the_definition() {
+        let fold = Fold::opencc();
+        // What follows may compose with the punctuation's NFKC (＝ and
+        // U+0338 make ≠), and a final sigma looks past case-ignorable
+        // punctuation (U+FF0E).
+        for text in [
+            "群，规",
+            "群，",
+            "，群",
+            "a，b",
+            "＝\u{338}",
+            "群＝\u{338}",
+            "＜\u{338}x",
+            "aΣ．b",
+            " Σ．b",
+            "群．Σ",
+            "“群”。",
+            "。。",
+            "群、ｂ",
+        ] {
+            for mode in [Mode::Index, Mode::Query] {
+                assert_eq!(
+                    fast(text, fold, mode),
+                    by_definition(text, fold, mode),
                     "{text:?}"
                 );
             }
