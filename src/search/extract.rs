@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use super::swar::padded;
+
 /// One result-sized part of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Part {
@@ -321,11 +323,8 @@ fn has_space_to_collapse(bytes: &[u8]) -> bool {
     {
         return true;
     }
-    // The last bytes (fewer than 33), padded with a letter: one more turn
-    // of the same test rather than a byte at a time.
-    let rest = bytes.get(whole * W..).unwrap_or_default();
-    let mut last = [b'a'; W + 1];
-    last[..rest.len()].copy_from_slice(rest);
+    // The last bytes (fewer than 33): one more turn of the same test.
+    let last = padded::<{ W + 1 }>(bytes.get(whole * W..).unwrap_or_default());
     let (a, b) = (last.first_chunk::<W>(), last.last_chunk::<W>());
     a.zip(b).is_some_and(|(a, b)| any_may_begin(a, b)) && any_begins(bytes, whole * W)
 }
@@ -343,10 +342,7 @@ fn any_may_begin(a: &[u8; 32], b: &[u8; 32]) -> bool {
 
 /// Whether [`begins_space`] holds at any of the 32 bytes from `start`.
 fn any_begins(bytes: &[u8], start: usize) -> bool {
-    let mut w = [b'a'; 34];
-    let rest = bytes.get(start..).unwrap_or_default();
-    let rest = rest.get(..34).unwrap_or(rest);
-    w[..rest.len()].copy_from_slice(rest);
+    let w = padded::<34>(bytes.get(start..).unwrap_or_default());
     let mut any = false;
     for k in 0..32 {
         any |= begins_space(w[k], w[k + 1], w[k + 2]);
@@ -371,7 +367,14 @@ fn begins_space(a: u8, b: u8, c: u8) -> bool {
 /// [`may_begin_space`], and any other control character: fewer tests.
 #[inline(always)]
 fn may_begin(b: u8) -> bool {
-    (b < 0x20) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
+    (b < 0x20) | leads_wide_space(b)
+}
+
+/// Whether `b` is the lead byte of a white space character of two or
+/// three bytes: U+0085 and U+00A0, U+1680, U+2000..U+205F and U+3000.
+#[inline(always)]
+const fn leads_wide_space(b: u8) -> bool {
+    (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
 }
 
 /// Whether white space (`char::is_whitespace`) can begin with byte `b`:
@@ -379,7 +382,7 @@ fn may_begin(b: u8) -> bool {
 /// U+2000..U+205F and U+3000. Arithmetic, not a table, so that a block of
 /// bytes is tested at once.
 const fn may_begin_space(b: u8) -> bool {
-    (b == b' ') | (b.wrapping_sub(b'\t') < 5) | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
+    (b == b' ') | (b.wrapping_sub(b'\t') < 5) | leads_wide_space(b)
 }
 
 /// For each block of 8 bytes (the last may be shorter), where it starts

@@ -9,6 +9,8 @@
 
 use std::sync::OnceLock;
 
+use super::tokenize::IDEOGRAPHS;
+
 /// Traditional → Simplified, for the characters that differ.
 pub(crate) struct Fold {
     /// The tokenizer's table of the Basic Multilingual Plane, made from
@@ -22,9 +24,6 @@ pub(crate) struct Fold {
     ideographs: Box<[u16]>,
 }
 
-/// The first ideograph the tokenizer reads from its bytes.
-const IDEOGRAPHS: u32 = 0x3400;
-
 /// Each character OpenCC's `t2s` changes, and what to, in the order of
 /// the characters changed (so it is searched by halves).
 const T2S: &[(char, char)] = include!(concat!(env!("OUT_DIR"), "/t2s.rs"));
@@ -34,9 +33,9 @@ impl Fold {
     pub(crate) fn opencc() -> &'static Fold {
         static FOLD: OnceLock<Fold> = OnceLock::new();
         FOLD.get_or_init(|| {
-            let mut ideographs: Box<[u16]> = (IDEOGRAPHS..0xA000).map(|u| u as u16).collect();
+            let mut ideographs: Box<[u16]> = IDEOGRAPHS.map(|u| u as u16).collect();
             for &(from, to) in T2S {
-                let at = (from as u32).wrapping_sub(IDEOGRAPHS) as usize;
+                let at = (from as u32).wrapping_sub(IDEOGRAPHS.start) as usize;
                 if let Some(entry) = ideographs.get_mut(at) {
                     // 0: beyond the BMP (a few fold to Extension B).
                     *entry = u16::try_from(to as u32).unwrap_or(0);
@@ -52,7 +51,10 @@ impl Fold {
     /// Ideograph `u` (see [`super::tokenize`]'s `ideograph`) folded.
     #[inline]
     pub(super) fn ideograph(&self, u: u32) -> u32 {
-        match self.ideographs.get(u.wrapping_sub(IDEOGRAPHS) as usize) {
+        match self
+            .ideographs
+            .get(u.wrapping_sub(IDEOGRAPHS.start) as usize)
+        {
             Some(&c) if c != 0 => u32::from(c),
             _ => char::from_u32(u).map_or(u, |c| self.char(c) as u32),
         }
@@ -87,7 +89,7 @@ mod tests {
             assert_eq!(fold.char(from), to);
         }
         assert!(T2S.iter().any(|(f, _)| *f as u32 > 0xFFFF));
-        for u in IDEOGRAPHS..0xA000 {
+        for u in IDEOGRAPHS {
             let c = char::from_u32(u).map_or(0, |c| fold.char(c) as u32);
             assert_eq!(fold.ideograph(u), c, "U+{u:04X}");
         }

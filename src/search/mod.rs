@@ -1043,17 +1043,14 @@ fn fragment(site: &Site, id: PageId, parts: &str, out: &mut Vec<u8>) {
 /// `s` as a JSON string: as it is when no byte of it needs escaping
 /// (checked in blocks the compiler vectorizes), else escaped by serde_json.
 fn push_json(out: &mut Vec<u8>, s: &str) {
-    // Blocks of a fixed size, which become vector instructions; the last
-    // bytes padded with a letter to one more block.
+    // Blocks of a fixed size, which become vector instructions.
     let escaped = |block: &[u8; 32]| {
         block.iter().fold(false, |any, &b| {
             any | (b < 0x20) | (b == b'"') | (b == b'\\')
         })
     };
     let (blocks, rest) = s.as_bytes().as_chunks::<32>();
-    let mut last = [b'a'; 32];
-    last[..rest.len()].copy_from_slice(rest);
-    let plain = !blocks.iter().any(escaped) && !escaped(&last);
+    let plain = !blocks.iter().any(escaped) && !escaped(&swar::padded(rest));
     if plain {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());

@@ -60,8 +60,13 @@ fn is_word(c: char) -> bool {
 /// without case.
 const fn ideograph(u: u32) -> bool {
     // 0x3400..=0x4DBF and 0x4E00..=0x9FFF: the gap between is 64 wide.
-    u.wrapping_sub(0x3400) < 0xA000 - 0x3400 && u.wrapping_sub(0x4DC0) >= 0x40
+    let (start, end) = (IDEOGRAPHS.start, IDEOGRAPHS.end);
+    u.wrapping_sub(start) < end - start && u.wrapping_sub(0x4DC0) >= 0x40
 }
+
+/// The code points [`ideograph`] may be: what the tokenizer reads from
+/// the bytes and folds from its own table (see `Fold::ideograph`).
+pub(super) const IDEOGRAPHS: std::ops::Range<u32> = 0x3400..0xA000;
 
 /// A character's class in the tokenizer's table (the top two bits; the
 /// rest is the character it becomes). 0: it depends on its neighbours.
